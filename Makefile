@@ -1,0 +1,26 @@
+# Two commands on a fresh machine with Python 3.11:  make demo  and  make test
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+QUESTION ?= can I follow an ex-pupil on Instagram?
+
+.PHONY: demo test lint index bench
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/policybot ask "$(QUESTION)"
+
+test: $(BIN)/.installed
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check bot indexer tests benchmarks
+	$(BIN)/mypy bot indexer
+
+index: $(BIN)/.installed
+	$(BIN)/policybot index corpus

@@ -1,0 +1,128 @@
+"""Settings, read once at start from the environment (python-dotenv loads ``.env`` first).
+
+Every variable is listed in ``.env.example`` and the README. A missing or malformed setting
+raises :class:`ConfigError` with a sentence that names it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    corpus_dir: Path = Path("corpus")
+    index_path: Path = Path("data/index")
+    database_url: str = "sqlite:///data/policybot.db"
+    default_school: str | None = None
+    school_map: Mapping[str, str] = field(default_factory=dict)
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    dsl_channel_id: str | None = None
+    dsl_user_ids: tuple[str, ...] = ()
+    headteacher_user_ids: tuple[str, ...] = ()
+    chair_user_ids: tuple[str, ...] = ()
+    port: int = 3000
+    retention_days: int = 90
+    reminder_urgent_minutes: tuple[int, ...] = (5, 15)
+    reminder_normal_minutes: tuple[int, ...] = (60, 120)
+    microsoft_app_id: str | None = None
+    microsoft_app_password: str | None = None
+    microsoft_app_tenant_id: str | None = None
+    teams_dsl_aad_ids: tuple[str, ...] = ()
+    log_level: str = "INFO"
+
+
+def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> Settings:
+    """Read settings from ``env`` (default: the process environment after loading .env)."""
+    if env is None:
+        if dotenv:
+            from dotenv import load_dotenv
+
+            load_dotenv(override=False)
+        env = os.environ
+    data_dir = Path(_get(env, "POLICYBOT_DATA_DIR") or "data")
+    return Settings(
+        data_dir=data_dir,
+        corpus_dir=Path(_get(env, "POLICYBOT_CORPUS") or "corpus"),
+        index_path=Path(_get(env, "POLICYBOT_INDEX") or data_dir / "index"),
+        database_url=_get(env, "DATABASE_URL") or f"sqlite:///{data_dir / 'policybot.db'}",
+        default_school=_get(env, "POLICYBOT_SCHOOL"),
+        school_map=_mapping(env, "POLICYBOT_SCHOOL_MAP"),
+        slack_bot_token=_get(env, "SLACK_BOT_TOKEN"),
+        slack_signing_secret=_get(env, "SLACK_SIGNING_SECRET"),
+        slack_app_token=_get(env, "SLACK_APP_TOKEN"),
+        slack_api_url=_url(env, "SLACK_API_URL", DEFAULT_SLACK_API_URL),
+        dsl_channel_id=_get(env, "DSL_CHANNEL_ID"),
+        dsl_user_ids=_ids(env, "DSL_USER_IDS"),
+        headteacher_user_ids=_ids(env, "HEADTEACHER_USER_IDS"),
+        chair_user_ids=_ids(env, "CHAIR_USER_IDS"),
+        port=_int(env, "PORT", 3000),
+        retention_days=_int(env, "POLICYBOT_RETENTION_DAYS", 90),
+        reminder_urgent_minutes=_minutes(env, "POLICYBOT_REMINDERS_URGENT", (5, 15)),
+        reminder_normal_minutes=_minutes(env, "POLICYBOT_REMINDERS_NORMAL", (60, 120)),
+        microsoft_app_id=_get(env, "MICROSOFT_APP_ID"),
+        microsoft_app_password=_get(env, "MICROSOFT_APP_PASSWORD"),
+        microsoft_app_tenant_id=_get(env, "MICROSOFT_APP_TENANT_ID"),
+        teams_dsl_aad_ids=_ids(env, "TEAMS_DSL_AAD_IDS"),
+        log_level=(_get(env, "LOG_LEVEL") or "INFO").upper(),
+    )
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = _get(env, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number (it is {raw!r}).") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative (it is {value}).")
+    return value
+
+
+def _ids(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    raw = _get(env, name) or ""
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _minutes(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    parts = _ids(env, name)
+    if not parts:
+        return default
+    if not all(part.isdigit() and int(part) > 0 for part in parts):
+        raise ConfigError(f"{name} must be minutes separated by commas, e.g. 5,15.")
+    return tuple(int(part) for part in parts)
+
+
+def _mapping(env: Mapping[str, str], name: str) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for pair in _ids(env, name):
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ConfigError(f"{name} must look like C0123=school-slug,T0456=other-school.")
+        mapping[key.strip()] = value.strip()
+    return mapping
+
+
+def _url(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = _get(env, name) or default
+    if not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"{name} must be an http(s) URL (it is {raw!r}).")
+    return raw if raw.endswith("/") else raw + "/"

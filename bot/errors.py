@@ -1,0 +1,68 @@
+"""The one exception tree of policybot.
+
+Every error that can reach a person carries a sentence fit to show them (``str(error)``
+never contains question text, tokens or secrets). Callers map these to messages; anything
+outside this tree is a bug, logged and answered with ``messages.SOMETHING_WENT_WRONG``.
+
+    PolicybotError
+    ├── ConfigError            a setting is missing or wrong (named in the sentence)
+    ├── IndexingError          building an index failed as a whole
+    │   └── DocumentError      one document could not be read (name + what to do)
+    ├── IndexLoadError         a saved index is missing, corrupt, tampered or too old
+    ├── QuestionError          the question cannot be answered as asked (empty, too long ...)
+    ├── StoreError             the escalation database failed
+    │   └── NotFound           no escalation with that reference
+    ├── PermissionDenied       the user may not do this (not a DSL, wrong team ...)
+    └── DeliveryError          a chat platform call failed; the caller may retry
+"""
+
+from __future__ import annotations
+
+
+class PolicybotError(Exception):
+    """Base of every error policybot raises on purpose."""
+
+
+class ConfigError(PolicybotError):
+    """A setting is missing or wrong."""
+
+
+class IndexingError(PolicybotError):
+    """Building an index failed as a whole."""
+
+
+class DocumentError(IndexingError):
+    """One document could not be read; the message names the file and what to do."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class IndexLoadError(PolicybotError):
+    """A saved index cannot be used; the message says to re-index."""
+
+
+class QuestionError(PolicybotError):
+    """The question cannot be answered as asked."""
+
+
+class StoreError(PolicybotError):
+    """The escalation database failed."""
+
+
+class NotFound(StoreError):
+    """No record with that reference."""
+
+
+class PermissionDenied(PolicybotError):
+    """The user may not do this."""
+
+
+class DeliveryError(PolicybotError):
+    """A chat platform call failed; retrying later may succeed."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

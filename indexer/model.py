@@ -1,0 +1,62 @@
+"""The data that flows through indexing: blocks from a loader, passages for the index.
+
+A loader turns one file into a :class:`LoadedDocument`: document metadata plus a flat list of
+:class:`Block` in reading order. ``clauses.segment`` turns blocks into :class:`Passage`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "item"]
+
+
+@dataclass
+class Block:
+    """One structural element of a document, in the document's own words.
+
+    kind: "heading" (a section title), "paragraph" (running text) or "item" (a list item or a
+    numbered clause). level: heading depth (1 = top) or list nesting depth (0 = top level).
+    label: the clause number or list label as printed ("2.6", "4.1(15)", "a.", "(iv)"), or
+    None for a bullet. page: 1-based page for paginated sources, else None.
+    """
+
+    kind: BlockKind
+    text: str
+    level: int = 0
+    label: str | None = None
+    page: int | None = None
+
+
+@dataclass
+class LoadedDocument:
+    """What a loader returns: the blocks plus whatever metadata the file itself carries."""
+
+    blocks: list[Block]
+    title: str | None = None
+    review_date: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One clause, ready to index and to quote.
+
+    text is verbatim (whitespace normalised) and is what staff see; context is the lead-in
+    that governs a list item ("... you must not;"), shown above it.
+    """
+
+    id: str
+    text: str
+    context: str | None
+    document: str
+    school: str
+    section: str
+    clause: str | None
+    page: int | None
+    source: str
+    review_date: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
