@@ -64,3 +64,44 @@ CONCERN_REASONS = {
     "exploitation": "mentions grooming, exploitation or indecent images",
     "found_material": "describes material you have found",
 }
+
+# --- Answer layout (bot/presenter.py: shared by the Slack and Teams skins) ---------------
+
+CONCERN_BANNER = "This sounds like a safeguarding concern ({reason})."
+CONCERN_BANNER_NO_REASON = "This sounds like a safeguarding concern."
+YOU_ASKED = "You asked: {question}"
+CLAUSE_CUT = "\u2026 (the clause continues \u2014 use \u201cShow full clause\u201d)"
+
+# --- Slack (bot/slack) ------------------------------------------------------------------
+
+SLACK_HELP = (
+    "Ask me about the school's policies: type `/policy` and your question, mention me in a "
+    "channel, or send me a direct message. For example: `/policy can I follow an ex-pupil "
+    "on Instagram?`"
+)
+SLACK_PRIVATE_REPLY_SENT = (
+    "I've sent you a private reply. If this is about a child's safety, please talk to the DSL."
+)
+BUTTON_RAISE = "Raise with DSL"
+BUTTON_HELPFUL = "Helpful"
+BUTTON_NOT_HELPFUL = "Not helpful"
+BUTTON_SHARE = "Share in channel"
+BUTTON_FULL_CLAUSE = "Show full clause"
+FEEDBACK_THANKS = "Thanks \u2014 your feedback on this clause has been noted."
+SHARED_BY = "Shared by {user}"
+FULL_CLAUSE_TITLE = "Full clause"
+CLAUSE_NOT_AVAILABLE = "That clause is no longer in the index. Please ask your question again."
+MODAL_CLOSE = "Close"
+HOME_TITLE = "policybot"
+HOME_HOW_TO_ASK = (
+    "*How to ask*\nType `/policy` and your question, mention me in a channel, or send me a "
+    "message here. I answer by quoting the school's policy, word for word, with where it "
+    "comes from."
+)
+HOME_CONTACTS = "*Who to tell*"
+HOME_ROUTE = (
+    "*Worried about a child?* Tell the DSL the same day, in person if you can. If a child is "
+    "in immediate danger, call 999 first. Use \u201cRaise with DSL\u201d on any answer to "
+    "send the DSL a private note."
+)
+HOME_CONTACT_LINE = "{role}: {contact}"

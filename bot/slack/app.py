@@ -1,0 +1,82 @@
+"""``build_app``: the Slack Bolt app — a client pointed at ``SLACK_API_URL`` with Slack's
+rate-limit (429 + Retry-After), server-error and connection retries, and the listeners."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+from bot.errors import ConfigError
+from bot.slack.deps import AnswerCore, EventLog, FeedbackLog, SlackDeps
+from bot.slack.listeners import register_listeners
+
+log = logging.getLogger(__name__)
+
+
+def build_client(settings: Settings) -> AsyncWebClient:
+    """An async Web API client for ``settings``, honouring 429 Retry-After."""
+    return AsyncWebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=1),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=1),
+        ],
+    )
+
+
+def build_app(
+    settings: Settings,
+    answerer: AnswerCore,
+    *,
+    events: EventLog | None = None,
+    feedback: FeedbackLog | None = None,
+    escalations: Any = None,
+    socket_mode: bool = False,
+) -> AsyncApp:
+    """The Bolt app with every listener registered. HTTP mode needs SLACK_SIGNING_SECRET."""
+    check_settings(settings, socket_mode=socket_mode)
+    app = AsyncApp(
+        client=build_client(settings),
+        signing_secret=settings.slack_signing_secret or "",
+        request_verification_enabled=not socket_mode,
+        name="policybot",
+    )
+    deps = SlackDeps(settings=settings, answerer=answerer, escalations=escalations)
+    if events is not None:
+        deps.events = events
+    if feedback is not None:
+        deps.feedback = feedback
+    register_listeners(app, deps)
+    app.error(_log_error)
+    return app
+
+
+def check_settings(settings: Settings, *, socket_mode: bool) -> None:
+    if not settings.slack_bot_token:
+        raise ConfigError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…).")
+    if socket_mode and not settings.slack_app_token:
+        raise ConfigError("SLACK_APP_TOKEN is not set: Socket Mode needs an app token (xapp-…).")
+    if not socket_mode and not settings.slack_signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET is not set: HTTP mode needs the signing secret.")
+
+
+async def _log_error(error: Exception, body: dict[str, Any]) -> None:
+    """Log what failed by type and ids only: never the text of a question."""
+    log.error(
+        "Slack listener failed: %s (type=%s event_id=%s)",
+        type(error).__name__,
+        body.get("type"),
+        body.get("event_id"),
+    )

@@ -1,0 +1,190 @@
+"""Block Kit for Slack, drawn from the platform-neutral :mod:`bot.presenter` view.
+
+Every piece of text that did not come from this module is passed through :func:`escape`
+(``&``, ``<``, ``>``) so that ``<!channel>``, ``<@U…>`` and ``<url|label>`` typed by a person
+can never become a mention or a link. Block Kit limits are kept: a section's text is at most
+3,000 characters (a long clause is cut at a word boundary and a "Show full clause" button
+opens the whole of it), a message at most 50 blocks, a button value at most 2,000 characters.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from bot import messages
+from bot.presenter import AnswerView, ClauseView, Part
+
+Block = dict[str, Any]
+SECTION_LIMIT = 3000
+MESSAGE_BLOCK_LIMIT = 50
+MODAL_BLOCK_LIMIT = 100
+VALUE_LIMIT = 2000
+ACTION_RAISE = "raise_dsl"
+ACTION_HELPFUL = "feedback_helpful"
+ACTION_NOT_HELPFUL = "feedback_not_helpful"
+ACTION_SHARE = "share_answer"
+ACTION_FULL_CLAUSE = "show_full_clause"
+
+
+def escape(text: str) -> str:
+    """Escape text for mrkdwn so it is shown, never interpreted as a mention or link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fit(text: str, limit: int = SECTION_LIMIT) -> tuple[str, bool]:
+    """``(escaped text, was_cut)``: cut at a word boundary so the escaped text fits."""
+    if len(escape(text)) <= limit:
+        return escape(text), False
+    cut = text[:limit]
+    while len(escape(cut)) > limit:
+        cut = cut[: len(cut) - (len(escape(cut)) - limit)]
+    head, space, _ = cut.rpartition(" ")
+    return escape(head if space and head else cut).rstrip(), True
+
+
+def section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+
+
+def context(mrkdwn: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn}]}
+
+
+def button(label: str, action_id: str, value: str, style: str | None = None) -> Block:
+    element: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def answer_value(question: str, school: str | None, passage_id: str | None) -> str:
+    """The button value that lets an action find the answer again (question, school, clause)."""
+    q = question
+    while True:
+        value = json.dumps({"q": q, "s": school, "p": passage_id}, ensure_ascii=False)
+        if len(value) <= VALUE_LIMIT:
+            return value
+        q = q[: len(q) - (len(value) - VALUE_LIMIT) - 1]
+
+
+def read_value(value: str | None) -> dict[str, Any]:
+    try:
+        data = json.loads(value or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def answer_blocks(view: AnswerView, *, shareable: bool = True) -> list[Block]:
+    """The whole answer message: parts in the presenter's order, then the buttons."""
+    blocks: list[Block] = []
+    for part in view.parts:
+        blocks.extend(_PART_RENDERERS[part.kind](part, view))
+    return [*blocks[: MESSAGE_BLOCK_LIMIT - 1], answer_actions(view, shareable=shareable)]
+
+
+def answer_actions(view: AnswerView, *, shareable: bool) -> Block:
+    value = answer_value(view.question, view.school, view.passage_id)
+    elements = [button(messages.BUTTON_RAISE, ACTION_RAISE, value, "danger")]
+    if view.passage_id:
+        elements.append(button(messages.BUTTON_HELPFUL, ACTION_HELPFUL, view.passage_id))
+        elements.append(button(messages.BUTTON_NOT_HELPFUL, ACTION_NOT_HELPFUL, view.passage_id))
+    if shareable and view.share_allowed:
+        elements.append(button(messages.BUTTON_SHARE, ACTION_SHARE, value, "primary"))
+    return {"type": "actions", "block_id": "answer_actions", "elements": elements}
+
+
+def fallback_text(view: AnswerView) -> str:
+    """The notification text of the message (``text`` beside ``blocks``)."""
+    return fit(view.summary)[0]
+
+
+def clause_blocks(clause: ClauseView, value: str = "") -> list[Block]:
+    """The clause as a quote under its lead-in, then its citation line."""
+    lead = f"{escape(clause.context)}\n" if clause.context else ""
+    body, cut = fit(clause.text, SECTION_LIMIT - len(lead) - 200)
+    quote = "\n".join(f">{line}" for line in body.splitlines() or [""])
+    if cut:
+        quote += f"\n>{escape(messages.CLAUSE_CUT)}"
+    block = section(lead + quote)
+    if cut:
+        block["accessory"] = button(
+            messages.BUTTON_FULL_CLAUSE, ACTION_FULL_CLAUSE, value or clause.passage_id
+        )
+    cite = fit(clause.citation, 1000)[0]
+    if clause.overdue:
+        cite += f"\n:warning: {fit(clause.overdue, 1000)[0]}"
+    return [block, context(cite)]
+
+
+def full_clause_modal(text: str, context_text: str | None = None) -> Block:
+    """A modal with the whole clause, in as many sections as it needs."""
+    chunks: list[str] = [escape(context_text)] if context_text else []
+    rest = text
+    while rest and len(chunks) < MODAL_BLOCK_LIMIT:
+        chunk, _ = fit(rest, SECTION_LIMIT)
+        chunks.append(chunk)
+        rest = rest[len(_unescape(chunk)) :].lstrip()
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": messages.FULL_CLAUSE_TITLE},
+        "close": {"type": "plain_text", "text": messages.MODAL_CLOSE},
+        "blocks": [section(chunk) for chunk in chunks],
+    }
+
+
+def help_blocks() -> list[Block]:
+    return [section(messages.SLACK_HELP)]
+
+
+def text_blocks(text: str) -> list[Block]:
+    """One section holding a sentence from ``bot.messages`` (already safe)."""
+    return [section(text)]
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _text_part(part: Part, view: AnswerView) -> list[Block]:
+    return [section(fit(part.text)[0])]
+
+
+def _banner(part: Part, view: AnswerView) -> list[Block]:
+    return [section(f":rotating_light: {fit(part.text, SECTION_LIMIT - 20)[0]}")]
+
+
+def _question(part: Part, view: AnswerView) -> list[Block]:
+    return [context(fit(part.text)[0])]
+
+
+def _clause(part: Part, view: AnswerView) -> list[Block]:
+    return [
+        block
+        for clause in part.clauses
+        for block in clause_blocks(
+            clause, answer_value(view.question, view.school, clause.passage_id)
+        )
+    ]
+
+
+def _also(part: Part, view: AnswerView) -> list[Block]:
+    return [section(f"*{escape(part.text)}*"), *_clause(part, view)]
+
+
+_PART_RENDERERS: dict[str, Callable[[Part, AnswerView], list[Block]]] = {
+    "banner": _banner,
+    "notice": _text_part,
+    "question": _question,
+    "intro": _text_part,
+    "clause": _clause,
+    "also": _also,
+    "route": _text_part,
+}

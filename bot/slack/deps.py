@@ -1,0 +1,80 @@
+"""What the Slack listeners need, in one object: settings, the answer core and the records.
+
+``SlackDeps`` is built once by :func:`bot.slack.app.build_app`. The records (processed
+events, feedback) are small interfaces so the listeners don't care whether they are backed
+by the escalation database (``bot.store``) or, when none is given, by memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.config import Settings
+from bot.model import Answer
+
+
+class AnswerCore(Protocol):
+    def answer(self, question: str, school: str | None = None, k: int = 3) -> Answer: ...
+
+
+class EventLog(Protocol):
+    def mark_event_seen(self, event_id: str) -> bool:
+        """True the first time ``event_id`` is seen, False for a retry of it."""
+        ...
+
+
+class FeedbackLog(Protocol):
+    def record_feedback(
+        self, passage_id: str, helpful: bool, platform: str, school: str | None
+    ) -> None: ...
+
+
+class MemoryEventLog:
+    """Processed event ids in memory: for tests and a single process without a database."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
+
+    def mark_event_seen(self, event_id: str) -> bool:
+        with self._lock:
+            if event_id in self._seen:
+                return False
+            self._seen.add(event_id)
+            return True
+
+
+class MemoryFeedbackLog:
+    def __init__(self) -> None:
+        self.records: list[tuple[str, bool, str, str | None]] = []
+
+    def record_feedback(
+        self, passage_id: str, helpful: bool, platform: str, school: str | None
+    ) -> None:
+        self.records.append((passage_id, helpful, platform, school))
+
+
+@dataclass
+class SlackDeps:
+    settings: Settings
+    answerer: AnswerCore
+    events: EventLog = field(default_factory=MemoryEventLog)
+    feedback: FeedbackLog = field(default_factory=MemoryFeedbackLog)
+    escalations: Any = None
+
+    def school_for(self, channel_id: str | None = None, team_id: str | None = None) -> str | None:
+        """The school for a channel or workspace (POLICYBOT_SCHOOL_MAP), else the default."""
+        for key in (channel_id, team_id):
+            if key and key in self.settings.school_map:
+                return self.settings.school_map[key]
+        return self.settings.default_school
+
+    async def answer(self, question: str, school: str | None) -> Answer:
+        """Answer off the event loop so acks are never held up by a search."""
+        return await asyncio.to_thread(self.answerer.answer, question, school)
+
+    def is_dsl(self, user_id: str | None) -> bool:
+        return bool(user_id) and user_id in self.settings.dsl_user_ids

@@ -1,0 +1,13 @@
+"""Slack listeners, grouped by surface; each module has one ``register(app, deps)``."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.slack.deps import SlackDeps
+from bot.slack.listeners import actions, commands, events, views
+
+
+def register_listeners(app: AsyncApp, deps: SlackDeps) -> None:
+    for group in (commands, events, actions, views):
+        group.register(app, deps)

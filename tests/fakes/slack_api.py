@@ -1,0 +1,292 @@
+"""A fake Slack Web API: a real HTTP server on 127.0.0.1 that records every call.
+
+Use it as a context manager; point ``SLACK_API_URL`` at ``fake.url`` and give slash commands
+``fake.response_url("x")`` as their response_url::
+
+    with FakeSlackAPI() as slack:
+        ...
+        posts = slack.wait_for("chat.postMessage")
+        slack.fail_next("chat.postMessage", times=2, status=429, retry_after=1)
+
+Each call is recorded as a :class:`Call` (method, parsed form/JSON body, HTTP status) —
+response_url POSTs as method ``"response_url"`` with ``path_id``. Messages posted are kept
+per channel so ``conversations.history`` returns them (with their metadata), newest first.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+TEAM_ID = "T0001"
+JSON_FIELDS = ("blocks", "view", "metadata", "attachments")
+
+
+@dataclass
+class Call:
+    method: str
+    body: dict[str, Any]
+    status: int = 200
+    path_id: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """Everything the call would show a person, as one string (for 'is X in it?')."""
+        return json.dumps(self.body, ensure_ascii=False)
+
+
+@dataclass
+class Failure:
+    status: int
+    retry_after: int | None
+
+
+class FakeSlackAPI:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.channels: dict[str, dict[str, Any]] = {}
+        self.users: dict[str, dict[str, Any]] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.valid_tokens: set[str] | None = None
+        self._failures: dict[str, list[Failure]] = {}
+        self._cond = threading.Condition()
+        self._ts = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def __enter__(self) -> FakeSlackAPI:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def url(self) -> str:
+        """The value for SLACK_API_URL."""
+        return f"{self.base}/api/"
+
+    def response_url(self, path_id: str) -> str:
+        return f"{self.base}/response/{path_id}"
+
+    # -- control and inspection ------------------------------------------------------------
+
+    def fail_next(
+        self, method: str, times: int = 1, status: int = 500, retry_after: int | None = None
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail with ``status`` (429 + Retry-After)."""
+        with self._cond:
+            self._failures.setdefault(method, []).extend(
+                Failure(status, retry_after) for _ in range(times)
+            )
+
+    def calls_to(self, method: str, include_failed: bool = False) -> list[Call]:
+        with self._cond:
+            return [
+                c for c in self.calls if c.method == method and (include_failed or c.status == 200)
+            ]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Block until ``count`` successful calls of ``method`` arrived; return them."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(self.calls_to(method)) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = sorted({c.method for c in self.calls})
+                    raise AssertionError(f"waited for {count} x {method}; calls seen: {seen}")
+                self._cond.wait(left)
+            return self.calls_to(method)
+
+    # -- the API ---------------------------------------------------------------------------
+
+    def handle(self, method: str, body: dict[str, Any], token: str | None) -> dict[str, Any]:
+        if self.valid_tokens is not None and token not in self.valid_tokens:
+            return {"ok": False, "error": "invalid_auth"}
+        handler = _METHODS.get(method)
+        if handler is None:
+            return {"ok": False, "error": "unknown_method"}
+        return handler(self, body)
+
+    def record(self, call: Call) -> None:
+        with self._cond:
+            self.calls.append(call)
+            self._cond.notify_all()
+
+    def take_failure(self, method: str) -> Failure | None:
+        with self._cond:
+            pending = self._failures.get(method)
+            return pending.pop(0) if pending else None
+
+    def next_ts(self) -> str:
+        n = next(self._ts)
+        return f"{1700000000 + n}.{n:06d}"
+
+
+def _auth_test(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "url": "https://fake.slack.test/",
+        "team": "Fake School",
+        "user": "policybot",
+        "team_id": TEAM_ID,
+        "user_id": BOT_USER_ID,
+        "bot_id": BOT_ID,
+    }
+
+
+def _post_message(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
+    channel = str(body.get("channel", ""))
+    if channel.startswith("U"):
+        channel = "D" + channel[1:]
+    message = {
+        "type": "message",
+        "ts": fake.next_ts(),
+        "user": BOT_USER_ID,
+        "bot_id": BOT_ID,
+        "text": body.get("text", ""),
+        "blocks": body.get("blocks"),
+        "metadata": body.get("metadata"),
+        "thread_ts": body.get("thread_ts"),
+    }
+    fake.messages.setdefault(channel, []).append(message)
+    return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+
+
+def _post_ephemeral(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
+    return {"ok": True, "message_ts": fake.next_ts()}
+
+
+def _update(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
+    for message in fake.messages.get(str(body.get("channel")), []):
+        if message["ts"] == body.get("ts"):
+            message.update(text=body.get("text", ""), blocks=body.get("blocks"))
+            return {"ok": True, "channel": body["channel"], "ts": message["ts"]}
+    return {"ok": False, "error": "message_not_found"}
+
+
+def _view(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
+    view = dict(body.get("view") or {})
+    view.setdefault("id", body.get("view_id") or f"V{next(fake._ts):06d}")
+    return {"ok": True, "view": {**view, "hash": "fakehash"}}
+
+
+def _conversations_open(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
+    user = str(body.get("users", "")).split(",")[0]
+    return {"ok": True, "channel": {"id": "D" + user[1:]}}
+
+
+def _conversations_info(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
+    channel = fake.channels.get(str(body.get("channel")))
+    if channel is None:
+        return {"ok": False, "error": "channel_not_found"}
+    return {"ok": True, "channel": channel}
+
+
+def _conversations_history(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
+    messages = list(reversed(fake.messages.get(str(body.get("channel")), [])))
+    return {"ok": True, "messages": messages, "has_more": False}
+
+
+def _users_info(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
+    user = fake.users.get(str(body.get("user")))
+    if user is None:
+        return {"ok": False, "error": "user_not_found"}
+    return {"ok": True, "user": user}
+
+
+_METHODS = {
+    "auth.test": _auth_test,
+    "chat.postMessage": _post_message,
+    "chat.postEphemeral": _post_ephemeral,
+    "chat.update": _update,
+    "views.open": _view,
+    "views.update": _view,
+    "views.publish": _view,
+    "views.push": _view,
+    "conversations.open": _conversations_open,
+    "conversations.info": _conversations_info,
+    "conversations.history": _conversations_history,
+    "users.info": _users_info,
+}
+
+
+def _handler_for(fake: FakeSlackAPI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: tests read ``fake.calls`` instead."""
+
+        def do_POST(self) -> None:
+            body = _parse_body(self)
+            path = self.path.split("?", 1)[0]
+            if path.startswith("/response/"):
+                fake.record(Call("response_url", body, path_id=path.rsplit("/", 1)[1]))
+                self._send(200, b"ok", "text/plain")
+                return
+            method = path.removeprefix("/api/")
+            failure = fake.take_failure(method)
+            if failure is not None:
+                fake.record(Call(method, body, status=failure.status))
+                self._fail(failure)
+                return
+            token = self.headers.get("Authorization", "").removeprefix("Bearer ") or None
+            result = fake.handle(method, body, token or body.get("token"))
+            fake.record(Call(method, body, headers=dict(self.headers)))
+            self._send(200, json.dumps(result).encode(), "application/json")
+
+        def do_GET(self) -> None:
+            self.do_POST()
+
+        def _fail(self, failure: Failure) -> None:
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+            error = b'{"ok": false, "error": "ratelimited"}' if failure.status == 429 else b"oops"
+            self._send(failure.status, error, "application/json", headers)
+
+        def _send(
+            self, status: int, data: bytes, ctype: str, headers: dict[str, str] | None = None
+        ) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+def _parse_body(handler: BaseHTTPRequestHandler) -> dict[str, Any]:
+    length = int(handler.headers.get("Content-Length") or 0)
+    raw = handler.rfile.read(length).decode("utf-8") if length else ""
+    query = handler.path.partition("?")[2]
+    if "json" in handler.headers.get("Content-Type", ""):
+        body: dict[str, Any] = json.loads(raw or "{}")
+    else:
+        body = dict(parse_qsl(raw, keep_blank_values=True))
+    body.update(parse_qsl(query, keep_blank_values=True))
+    for name in JSON_FIELDS:
+        if isinstance(body.get(name), str):
+            try:
+                body[name] = json.loads(body[name])
+            except ValueError:
+                pass
+    return body
