@@ -105,3 +105,69 @@ HOME_ROUTE = (
     "send the DSL a private note."
 )
 HOME_CONTACT_LINE = "{role}: {contact}"
+
+# --- Escalations: raising a concern with the DSL (bot/escalation.py, bot/store/) --------
+
+STORE_UNAVAILABLE = (
+    "I couldn't save your concern because the database is not working. Nothing was sent. "
+    "Please go to the DSL in person now, or phone them."
+)
+ESCALATION_NOT_FOUND = "There is no escalation with the reference {ref}."
+ESCALATION_NOT_ALLOWED = (
+    "Only the school's Designated Safeguarding Lead and deputies can claim, resolve or record "
+    "this concern. Nothing has been changed."
+)
+ESCALATION_RECEIPT = (
+    "Your concern has been sent privately to {route_name} with the reference {ref}. They will "
+    "pick it up and may contact you. If a child is in immediate danger, call 999 now."
+)
+ESCALATION_CLAIMED = "Your concern {ref} has been picked up by {actor}."
+ESCALATION_RESOLVED = "Your concern {ref} has been marked as resolved by {actor}."
+ESCALATION_RECORDED = "Your concern {ref} has been recorded in the school's safeguarding system."
+ESCALATION_ALREADY_CLAIMED = "{ref} is already claimed by {actor}."
+ESCALATION_REMINDER = "Reminder: concern {ref} has not been claimed for {minutes} minutes."
+ROUTE_NAMES = {
+    "dsl": "the Designated Safeguarding Lead",
+    "headteacher": "the headteacher",
+    "chair": "the chair of governors",
+}
+CLI_NO_ESCALATIONS = "No escalations."
+CLI_PURGED = "Removed the details of {count} resolved escalation(s) older than {age}."
+CLI_BAD_DURATION = "Give the age as a number and a unit, for example 90d, 12w, 48h or 30m."
+
+# --- Loading documents (indexer/loaders: pdf, docx, markdown) ----------------------------
+# DocumentError problems follow "<file name>: "; warnings are whole lines naming the file.
+
+DOC_EMPTY = "the file is empty (0 bytes): copy it again from the original."
+DOC_UNREADABLE = "the file could not be opened: check that it exists and can be read."
+PDF_NOT_PDF = "this is not a PDF (it may have been renamed): open it and save it as PDF again."
+PDF_TRUNCATED = (
+    "the PDF is incomplete (cut off by an interrupted download or copy): copy it again "
+    "from the original."
+)
+PDF_CORRUPT = "the PDF is damaged and could not be read: open it and export it as PDF again."
+PDF_ENCRYPTED = "the PDF is password-protected: save an unprotected copy and index that instead."
+PDF_NO_TEXT_LAYER = "{name}: no text layer \u2014 run OCR first"
+PDF_PAGES_NO_TEXT = (
+    "{name}: page(s) {pages} have no text layer and were skipped \u2014 run OCR on them to "
+    "index them"
+)
+PDF_PAGES_UNREADABLE = (
+    "{name}: page(s) {pages} could not be read and were skipped \u2014 export the PDF again"
+)
+DOCX_CORRUPT = (
+    "the Word file is damaged or is not really a .docx: open it in Word and save it as .docx again."
+)
+DOCX_PROTECTED = (
+    "the Word file is password-protected or an old .doc renamed to .docx: remove the password "
+    "or save it as .docx in Word, then index it again."
+)
+TEXT_NOT_TEXT = "this is not a text file: save it as Markdown or plain text (UTF-8)."
+TEXT_NOT_UTF8 = (
+    "{name}: not UTF-8; read as Windows-1252 \u2014 save it as UTF-8 to be sure every "
+    "character is right"
+)
+MARKDOWN_BAD_FRONT_MATTER = (
+    "{name}: the front matter between the --- lines is not valid YAML and was ignored "
+    "\u2014 fix it to keep the title and review date"
+)

@@ -1,0 +1,153 @@
+"""The one analyzer shared by indexing and querying, and the staff-language glossary.
+
+``Analyzer.tokens(text)``: Unicode-folded, lower-cased, hyphens inside words joined
+("on-line" -> "online"), "n't" -> "not", possessive "'s" dropped, a minimal stop list that
+keeps "not", "no", "never" and "must", Snowball (Porter2) English stems from PyStemmer.
+
+``Analyzer.query(text)``: the question's own terms at weight 1, plus the glossary's policy
+words for the staff words it contains, at a lower weight. The glossary is data
+(``indexer/data/glossary.txt``), not code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import Stemmer
+
+ANALYZER_VERSION = 1
+GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.txt"
+STOP_WORDS = frozenset(
+    """a an the of to in on at for and or but is are be been being am was were i me my mine we
+    us our ours you your yours it its this that these those with as by from do does did done
+    can could would should shall will may might what how when where who whom which why there
+    here their theirs they them he she his her hers him has have had having if so than then
+    about into onto any some just also only very ok okay please hi hello thanks thank s t ll
+    re ve d m im ive id""".split()
+)
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
+                         "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_HYPHEN_IN_WORD = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
+_NEGATION = re.compile(r"n't\b")
+_POSSESSIVE = re.compile(r"'s\b")
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Unicode-normalise, fold quotes and dashes, lower-case."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\t\n ")
+
+
+def words(text: str) -> list[str]:
+    """Folded words before stop-word removal and stemming."""
+    text = _HYPHEN_IN_WORD.sub("", fold(text))
+    text = _POSSESSIVE.sub("", _NEGATION.sub(" not", text.replace("can't", "can not")))
+    return _TOKEN.findall(text)
+
+
+@dataclass(frozen=True)
+class WeightedQuery:
+    """Query terms with weights; ``original`` are the stems the person actually typed."""
+
+    weights: dict[str, float]
+    original: tuple[str, ...]
+    expansions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+class Analyzer:
+    """Tokenizer + stemmer + glossary; ``settings()`` is saved with the index."""
+
+    def __init__(self, glossary_path: Path = GLOSSARY_PATH, expansion_weight: float = 0.4):
+        self._stemmer = Stemmer.Stemmer("english")
+        self.expansion_weight = expansion_weight
+        self.glossary = Glossary.load(glossary_path, self)
+
+    def settings(self) -> dict[str, object]:
+        return {
+            "version": ANALYZER_VERSION,
+            "stemmer": "snowball-english",
+            "stop_words": len(STOP_WORDS),
+            "hyphens": "joined",
+        }
+
+    def tokens(self, text: str) -> list[str]:
+        return self.stems(w for w in words(text) if w not in STOP_WORDS)
+
+    def stems(self, terms: Iterable[str]) -> list[str]:
+        return self._stemmer.stemWords(list(terms))
+
+    def query(self, text: str) -> WeightedQuery:
+        all_words = words(text)
+        original = self.stems(w for w in all_words if w not in STOP_WORDS)
+        weights: dict[str, float] = {}
+        for term in original:
+            weights[term] = weights.get(term, 0.0) + 1.0
+        expansions = self.glossary.expand(self.stems(all_words))
+        for source, targets in expansions.items():
+            for term in targets:
+                if term not in weights:
+                    weights[term] = self.expansion_weight
+        return WeightedQuery(weights, tuple(original), expansions)
+
+
+@dataclass
+class Glossary:
+    """Staff phrases -> policy phrases, matched on stemmed word sequences."""
+
+    rules: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path, analyzer: Analyzer) -> Glossary:
+        glossary = cls()
+        if not path.exists():
+            return glossary
+        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            line = raw.split("#", 1)[0].strip()
+            if line:
+                glossary._add_line(line, analyzer, f"{path.name}:{number}")
+        return glossary
+
+    def _add_line(self, line: str, analyzer: Analyzer, where: str) -> None:
+        both = "<=>" in line
+        left, sep, right = line.partition("<=>" if both else "=>")
+        if not sep:
+            raise ValueError(f"{where}: expected 'staff words => policy words'")
+        lefts = [p for p in left.split(",") if p.strip()]
+        rights = [p for p in right.split(",") if p.strip()]
+        for source in lefts:
+            self._add(_phrase(source, analyzer), [analyzer.tokens(p) for p in rights])
+        if both:
+            for source in rights:
+                self._add(_phrase(source, analyzer), [analyzer.tokens(p) for p in lefts])
+
+    def _add(self, source: tuple[str, ...], targets: list[list[str]]) -> None:
+        if not source:
+            return
+        bucket = self.rules.setdefault(source, set())
+        for target in targets:
+            bucket.update(t for t in target if t not in source)
+
+    def expand(self, stems: list[str]) -> dict[str, tuple[str, ...]]:
+        """For each glossary phrase found in the stemmed question, the terms it adds."""
+        found: dict[str, tuple[str, ...]] = {}
+        for length in (3, 2, 1):
+            for start in range(len(stems) - length + 1):
+                key = tuple(stems[start : start + length])
+                if key in self.rules:
+                    found[" ".join(key)] = tuple(sorted(self.rules[key]))
+        return found
+
+
+def _phrase(text: str, analyzer: Analyzer) -> tuple[str, ...]:
+    return tuple(analyzer.stems(words(text)))
+
+
+@lru_cache(maxsize=1)
+def default_analyzer() -> Analyzer:
+    return Analyzer()

@@ -1,0 +1,232 @@
+"""The saved, self-describing BM25 index and search over it.
+
+On disk an index is a folder::
+
+    params.json      format version, analyzer settings, BM25 parameters, corpus hash, build
+                     time, counts, and the sha256 and size of every other file
+    passages.jsonl   one passage a line, in id order (the text staff see)
+    files.json       per source file: content hash, passage range, title, warnings
+    schools.json     school metadata (names, contacts) for the DSL route
+    vocab.json       the terms, by term id
+    *.npy            plain numpy arrays (no pickle): the forward index (doc -> terms), the
+                     inverted index (term -> docs), document lengths
+
+Scores follow rank-bm25's formulas exactly (BM25Okapi, BM25Plus or BM25L) but come from the
+inverted index, so a query costs the postings of its terms, not the size of the corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.errors import IndexLoadError
+from indexer.model import Passage
+
+FORMAT = "policybot-index"
+FORMAT_VERSION = 1
+ARRAYS = ("doc_ptr", "doc_terms", "doc_tfs", "post_ptr", "post_docs", "post_tfs", "doc_len")
+_HASH_LIMIT = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BM25Params:
+    variant: str = "okapi"  # okapi | plus | l
+    k1: float = 1.2
+    b: float = 0.75
+    epsilon: float = 0.25  # okapi: floor for negative idf, as a share of the mean idf
+    delta: float = 1.0  # plus / l
+
+    def to_json(self) -> dict[str, Any]:
+        return {"variant": self.variant, "k1": self.k1, "b": self.b,
+                "epsilon": self.epsilon, "delta": self.delta}
+
+
+@dataclass
+class SearchIndex:
+    passages: list[Passage]
+    vocab: list[str]
+    arrays: dict[str, np.ndarray]
+    params: BM25Params = field(default_factory=BM25Params)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.term_ids = {term: i for i, term in enumerate(self.vocab)}
+        doc_len = self.arrays["doc_len"].astype(np.float64)
+        self.avgdl = float(doc_len.mean()) if len(doc_len) else 0.0
+        df = np.diff(self.arrays["post_ptr"]).astype(np.float64)
+        self.idf = bm25_idf(df, len(self.passages), self.params)
+        self.coverage_idf = np.log1p((len(self.passages) - df + 0.5) / (df + 0.5))
+        self.norm = self.params.k1 * (1 - self.params.b + self.params.b * doc_len / max(self.avgdl, 1e-9))
+
+    # --- search ---------------------------------------------------------------------
+
+    def search(self, weights: dict[str, float], k: int = 10,
+               allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Top ``k`` (passage index, score), best first; ``allowed`` is a boolean mask."""
+        docs, values = self.scores(weights)
+        if allowed is not None and len(docs):
+            keep = allowed[docs]
+            docs, values = docs[keep], values[keep]
+        if len(docs) > k:
+            part = np.argpartition(-values, k - 1)[:k]
+            docs, values = docs[part], values[part]
+        order = np.lexsort((docs, -values))
+        return [(int(docs[i]), float(values[i])) for i in order]
+
+    def scores(self, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """Exact BM25 scores of every passage that holds at least one query term."""
+        ptr, post_docs, post_tfs = (self.arrays[n] for n in ("post_ptr", "post_docs", "post_tfs"))
+        doc_parts: list[np.ndarray] = []
+        value_parts: list[np.ndarray] = []
+        constant = 0.0
+        for term, weight in weights.items():
+            tid = self.term_ids.get(term)
+            if tid is None:
+                continue
+            start, end = int(ptr[tid]), int(ptr[tid + 1])
+            docs = np.asarray(post_docs[start:end])
+            gain, zero = self._term_gain(np.asarray(post_tfs[start:end], dtype=np.float64),
+                                         self.norm[docs])
+            idf = float(self.idf[tid]) * weight
+            constant += idf * zero
+            doc_parts.append(docs)
+            value_parts.append(idf * (gain - zero))
+        if not doc_parts:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        if len(doc_parts) == 1:
+            return doc_parts[0].astype(np.int64), value_parts[0] + constant
+        unique, inverse = np.unique(np.concatenate(doc_parts), return_inverse=True)
+        sums = np.bincount(inverse, weights=np.concatenate(value_parts), minlength=len(unique))
+        return unique.astype(np.int64), sums + constant
+
+    def _term_gain(self, tf: np.ndarray, norm: np.ndarray) -> tuple[np.ndarray, float]:
+        """Per-document term factor, and its value at tf = 0 (a constant for every doc)."""
+        p = self.params
+        if p.variant == "plus":
+            return p.delta + tf * (p.k1 + 1) / (norm + tf), p.delta
+        if p.variant == "l":
+            ctd = tf * p.k1 / norm
+            return (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta), (p.k1 + 1) * p.delta / (p.k1 + p.delta)
+        return tf * (p.k1 + 1) / (tf + norm), 0.0
+
+    # --- facts about passages ---------------------------------------------------------
+
+    def terms_of(self, doc: int) -> set[str]:
+        ptr = self.arrays["doc_ptr"]
+        ids = self.arrays["doc_terms"][int(ptr[doc]) : int(ptr[doc + 1])]
+        return {self.vocab[int(i)] for i in ids}
+
+    def coverage_weight(self, term: str) -> float:
+        """A term's weight for 'how much of the question does this passage cover'."""
+        tid = self.term_ids.get(term)
+        if tid is None:
+            return math.log1p(len(self.passages) + 0.5) / 0.5 if self.passages else 1.0
+        return float(self.coverage_idf[tid])
+
+    # --- saving and loading -------------------------------------------------------------
+
+    def save(self, folder: Path, extra_files: dict[str, Any]) -> None:
+        """Write every file into ``folder`` (which must be empty or new)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ARRAYS:
+            np.save(folder / f"{name}.npy", self.arrays[name], allow_pickle=False)
+        with open(folder / "passages.jsonl", "w", encoding="utf-8") as out:
+            for passage in self.passages:
+                out.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
+        _write_json(folder / "vocab.json", self.vocab)
+        for name, data in extra_files.items():
+            _write_json(folder / name, data)
+        files = {p.name: _fingerprint(p) for p in sorted(folder.iterdir()) if p.name != "params.json"}
+        params = dict(self.meta, format=FORMAT, format_version=FORMAT_VERSION,
+                      bm25=self.params.to_json(), passages=len(self.passages),
+                      terms=len(self.vocab), files=files)
+        _write_json(folder / "params.json", params)
+
+    @classmethod
+    def load(cls, folder: Path) -> SearchIndex:
+        params = read_params(folder)
+        _verify_files(folder, params["files"])
+        try:
+            arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+                      for name in ARRAYS}
+            vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+            passages = [Passage(**json.loads(line)) for line in
+                        (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
+            bm25 = BM25Params(**params["bm25"])
+        except (OSError, ValueError, TypeError, KeyError) as error:
+            raise IndexLoadError(_corrupt(folder, type(error).__name__)) from None
+        index = cls(passages, vocab, arrays, bm25, meta=params)
+        _check_shapes(index, folder)
+        return index
+
+
+def bm25_idf(df: np.ndarray, n_docs: int, params: BM25Params) -> np.ndarray:
+    """rank-bm25's idf for the variant, including BM25Okapi's epsilon floor."""
+    if params.variant == "plus":
+        return np.log((n_docs + 1) / np.maximum(df, 1e-9))
+    if params.variant == "l":
+        return np.log(n_docs + 1) - np.log(df + 0.5)
+    idf = np.log(n_docs - df + 0.5) - np.log(df + 0.5)
+    if len(idf):
+        floor = params.epsilon * float(idf.mean())
+        idf = np.where(idf < 0, floor, idf)
+    return idf
+
+
+def read_params(folder: Path) -> dict[str, Any]:
+    path = folder / "params.json"
+    if not path.exists():
+        raise IndexLoadError(f"There is no index at {folder}. Run `policybot index` to build it.")
+    try:
+        params = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise IndexLoadError(_corrupt(folder, "params.json unreadable")) from None
+    if not isinstance(params, dict) or params.get("format") != FORMAT:
+        raise IndexLoadError(_corrupt(folder, "not a policybot index"))
+    if params.get("format_version") != FORMAT_VERSION:
+        raise IndexLoadError(
+            f"The index at {folder} was built by another version of policybot "
+            f"(format {params.get('format_version')}, expected {FORMAT_VERSION}). "
+            "Run `policybot index` to rebuild it."
+        )
+    return params
+
+
+def _verify_files(folder: Path, files: dict[str, dict[str, Any]]) -> None:
+    for name, expected in files.items():
+        path = folder / name
+        if not path.exists() or path.stat().st_size != expected["size"]:
+            raise IndexLoadError(_corrupt(folder, f"{name} is missing or changed"))
+        digest = expected.get("sha256")
+        if digest and hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            raise IndexLoadError(_corrupt(folder, f"{name} was modified"))
+
+
+def _check_shapes(index: SearchIndex, folder: Path) -> None:
+    a = index.arrays
+    n, v = len(index.passages), len(index.vocab)
+    ok = (len(a["doc_ptr"]) == n + 1 and len(a["post_ptr"]) == v + 1 and len(a["doc_len"]) == n
+          and len(a["doc_terms"]) == len(a["doc_tfs"]) == len(a["post_docs"]) == len(a["post_tfs"]))
+    if not ok:
+        raise IndexLoadError(_corrupt(folder, "arrays do not match"))
+
+
+def _fingerprint(path: Path) -> dict[str, Any]:
+    size = path.stat().st_size
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if size <= _HASH_LIMIT else None
+    return {"size": size, "sha256": digest}
+
+
+def _corrupt(folder: Path, why: str) -> str:
+    return f"The index at {folder} is damaged ({why}). Run `policybot index` to rebuild it."
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,0 +1,45 @@
+"""Loaders: one file in, a :class:`LoadedDocument` (blocks in reading order) out.
+
+Each loader module has ``load(path) -> LoadedDocument`` and raises ``DocumentError`` with a
+sentence naming what to do when the file cannot be read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.errors import DocumentError
+from indexer.model import LoadedDocument
+
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".md", ".markdown", ".txt")
+
+
+def load_document(path: Path) -> LoadedDocument:
+    """Load any supported policy file; DocumentError for anything else."""
+    return _loader_for(path)(path)
+
+
+def _loader_for(path: Path) -> Callable[[Path], LoadedDocument]:
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from indexer.loaders import pdf
+
+        return pdf.load
+    if suffix == ".docx":
+        from indexer.loaders import docx
+
+        return docx.load
+    if suffix in (".md", ".markdown"):
+        from indexer.loaders import markdown
+
+        return markdown.load
+    if suffix == ".txt":
+        from indexer.loaders import text
+
+        return text.load
+    if suffix == ".doc":
+        raise DocumentError(path.name, "old Word .doc format: open it in Word and save as .docx.")
+    raise DocumentError(
+        path.name, f"unsupported file type {suffix or '(none)'}: use PDF, Word (.docx), Markdown or text."
+    )

@@ -1,0 +1,239 @@
+"""Word (.docx) loader: headings, numbered clauses, bullets, tables, in reading order.
+
+python-docx opens the package; the body is then walked as XML so that content controls,
+tracked insertions and hyperlinks keep their text and list numbers can be rebuilt
+(``docx_numbering``). Heading styles (Heading 1..9, Title, or styles based on them) become
+heading blocks; list paragraphs become items labelled as Word prints them ("1.", "a)",
+"(iv)"; bullets have no label). A small table carrying a review date is metadata; the cells
+of any other table are read like body text. A table of contents is skipped.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.oxml.ns import qn
+
+from bot import messages
+from bot.errors import DocumentError
+from indexer.loaders.docx_numbering import ListMark, ListNumbering
+from indexer.loaders.metadata import TableMetadata
+from indexer.model import Block, LoadedDocument
+
+log = logging.getLogger(__name__)
+
+MAX_UNPACKED_BYTES = 300_000_000  # refuse zip bombs before python-docx inflates them
+METADATA_TABLE_ROWS = 12
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # password-protected .docx and old .doc files
+_HEADING_STYLE = re.compile(r"^heading ([1-9])$")
+_SKIP_INSIDE = {
+    qn("w:txbxContent"),
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+}
+_TEXT = {
+    qn("w:t"): None,
+    qn("w:tab"): " ",
+    qn("w:br"): " ",
+    qn("w:cr"): " ",
+    qn("w:noBreakHyphen"): "-",
+}
+
+
+def load(path: Path) -> LoadedDocument:
+    """Read a .docx into blocks plus title and review date; DocumentError if unreadable."""
+    document = _open(path)
+    try:
+        walker = _Walker(document)
+        walker.walk(document.element.body)
+    except Exception as error:  # malformed XML inside a package python-docx accepted
+        log.warning("docx walk failed for %s", path.name, exc_info=True)
+        raise DocumentError(path.name, messages.DOCX_CORRUPT) from error
+    return LoadedDocument(
+        blocks=walker.blocks,
+        title=_title(document, walker),
+        review_date=walker.review_date,
+    )
+
+
+def _open(path: Path) -> Any:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DocumentError(path.name, messages.DOC_UNREADABLE) from error
+    if not data:
+        raise DocumentError(path.name, messages.DOC_EMPTY)
+    if data.startswith(_OLE_MAGIC):
+        raise DocumentError(path.name, messages.DOCX_PROTECTED)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            if sum(info.file_size for info in package.infolist()) > MAX_UNPACKED_BYTES:
+                raise DocumentError(path.name, messages.DOCX_CORRUPT)
+        return docx.Document(io.BytesIO(data))
+    except DocumentError:
+        raise
+    except Exception as error:  # BadZipFile, KeyError, XMLSyntaxError, PackageNotFoundError ...
+        raise DocumentError(path.name, messages.DOCX_CORRUPT) from error
+
+
+def _title(document: Any, walker: _Walker) -> str | None:
+    """The Title-style paragraph, else the core 'Title' property, else the first heading."""
+    core = " ".join((document.core_properties.title or "").split())
+    headings = [block.text for block in walker.blocks if block.kind == "heading"]
+    return walker.title_text or core or (headings[0] if headings else None)
+
+
+class _Walker:
+    """Turns body XML into blocks, keeping list counters and table metadata as it goes."""
+
+    def __init__(self, document: Any) -> None:
+        self.styles = {style.style_id: style for style in document.styles}
+        self.default_style = next(
+            (s for s in self.styles.values() if s.type == 1 and s.element.get(qn("w:default"))),
+            None,
+        )
+        numbering = _numbering_element(document)
+        self.numbering = ListNumbering(numbering, self._style_num_ids())
+        self.blocks: list[Block] = []
+        self.title_text: str | None = None
+        self.review_date: str | None = None
+
+    def walk(self, container: Any) -> None:
+        for child in container.iterchildren():
+            if child.tag == qn("w:p"):
+                self._paragraph(child)
+            elif child.tag == qn("w:tbl"):
+                self._table(child)
+            elif child.tag == qn("w:sdt") and not _is_contents(child):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    self.walk(content)
+
+    def _paragraph(self, p: Any) -> None:
+        chain = self._style_chain(p)
+        names = [style.name.lower() for style in chain if style.name]
+        if any(name.startswith("toc ") for name in names):
+            return
+        mark = self._list_mark(p, chain)
+        text = paragraph_text(p)
+        if not text:
+            return
+        heading = _heading_level(names)
+        if "title" in names and self.title_text is None:
+            self.title_text = text
+        if heading is not None:
+            self.blocks.append(Block("heading", text, heading, mark.label if mark else None))
+        elif mark is not None:
+            self.blocks.append(Block("item", text, mark.level, mark.label))
+        else:
+            self.blocks.append(Block("paragraph", text))
+
+    def _list_mark(self, p: Any, chain: list[Any]) -> ListMark | None:
+        num_id, ilvl = _num_pr(p.find(qn("w:pPr")))
+        for style in chain:
+            if num_id is not None and ilvl is not None:
+                break
+            style_num, style_ilvl = _num_pr(style.element.find(qn("w:pPr")))
+            num_id = num_id if num_id is not None else style_num
+            ilvl = ilvl if ilvl is not None else style_ilvl
+        if num_id is None or num_id == "0":
+            return None
+        return self.numbering.mark(num_id, ilvl or 0)
+
+    def _style_chain(self, p: Any) -> list[Any]:
+        ppr = p.find(qn("w:pPr"))
+        style_id = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        style = self.styles.get(style_id.get(qn("w:val"))) if style_id is not None else None
+        style = style or self.default_style
+        chain: list[Any] = []
+        while style is not None and style not in chain and len(chain) < 10:
+            chain.append(style)
+            style = style.base_style
+        return chain
+
+    def _style_num_ids(self) -> dict[str, str]:
+        ids = {}
+        for style_id, style in self.styles.items():
+            num_id, _ = _num_pr(style.element.find(qn("w:pPr")))
+            if num_id is not None:
+                ids[style_id] = num_id
+        return ids
+
+    def _table(self, tbl: Any) -> None:
+        rows = [
+            [_cell_text(tc) for tc in tr.iterfind(qn("w:tc"))] for tr in tbl.iterfind(qn("w:tr"))
+        ]
+        metadata = TableMetadata()
+        for cells in rows:
+            metadata.take("\t".join(cell or " " for cell in cells) + "\t")
+        review = metadata.review_date()
+        if review and len(rows) <= METADATA_TABLE_ROWS:
+            self.review_date = self.review_date or review
+            return
+        for tr in tbl.iterfind(qn("w:tr")):
+            for tc in tr.iterfind(qn("w:tc")):
+                self.walk(tc)
+
+
+def paragraph_text(p: Any) -> str:
+    """The visible text of a w:p (runs, hyperlinks, fields, insertions), spaces normalised."""
+    parts: list[str] = []
+    for element in p.iter(*_TEXT):
+        if _inside_skipped(element, p):
+            continue
+        replacement = _TEXT[element.tag]
+        parts.append(element.text or "" if replacement is None else replacement)
+    return " ".join("".join(parts).split())
+
+
+def _inside_skipped(element: Any, stop: Any) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor is stop:
+            return False
+        if ancestor.tag in _SKIP_INSIDE:
+            return True
+    return False
+
+
+def _cell_text(tc: Any) -> str:
+    return " ".join(text for p in tc.iter(qn("w:p")) if (text := paragraph_text(p)))
+
+
+def _num_pr(ppr: Any) -> tuple[str | None, int | None]:
+    num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+    if num_pr is None:
+        return None, None
+    num_id = num_pr.find(qn("w:numId"))
+    ilvl = num_pr.find(qn("w:ilvl"))
+    level = ilvl.get(qn("w:val")) if ilvl is not None else None
+    return (
+        num_id.get(qn("w:val")) if num_id is not None else None,
+        int(level) if level is not None and level.isdigit() else None,
+    )
+
+
+def _heading_level(names: list[str]) -> int | None:
+    for name in names:
+        if name == "title":
+            return 1
+        match = _HEADING_STYLE.match(name)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _is_contents(sdt: Any) -> bool:
+    gallery = sdt.find(f"{qn('w:sdtPr')}/{qn('w:docPartObj')}/{qn('w:docPartGallery')}")
+    return gallery is not None and "contents" in (gallery.get(qn("w:val")) or "").lower()
+
+
+def _numbering_element(document: Any) -> Any | None:
+    try:
+        return document.part.numbering_part.element
+    except (KeyError, NotImplementedError):  # a document without any lists
+        return None

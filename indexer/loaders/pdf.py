@@ -1,0 +1,250 @@
+"""PDF loader: pypdf text per page, cleaned of page furniture, then plain-text structure.
+
+``pdf_lines`` does the PDF-specific part: it extracts each page's text in pypdf's layout mode
+(which keeps the blank lines between paragraphs that the plain-text parser relies on), tidies
+characters (ligatures, soft hyphens, spacing) and peels running headers, footers and page
+numbers off the edges of every page. Because furniture is removed before the pages are
+joined, a word hyphenated at the foot of one page stays next to its continuation on the next.
+Indentation relative to the page's left margin is kept (it tells nested bullets apart).
+``load`` hands those lines to ``text.parse_document`` for clause detection, de-hyphenation and
+the review date printed in the text; the title comes from the PDF's metadata when it has one.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from bot import messages
+from bot.errors import DocumentError
+from indexer.loaders.text import parse_document
+from indexer.model import LoadedDocument
+
+EDGE_LINES = 3  # how many lines at the top and foot of a page may be headers or footers
+_CHARS = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+        "\u00a0": " ",
+        "\u200b": "",
+        "\ufeff": "",
+    }
+)
+_PAGE_WORD = re.compile(r"^(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_BARE_NUMBER = re.compile(
+    r"^[-\u2013\u2014]?\s*(\d{1,4})(?:\s*(?:of|/)\s*\d{1,4})?\s*[-\u2013\u2014]?$"
+)
+_TITLE_JUNK = re.compile(r"^microsoft (?:word|powerpoint) - |\.(?:docx?|pdf|odt)$", re.IGNORECASE)
+
+
+def load(path: Path) -> LoadedDocument:
+    """Read a PDF into blocks with page numbers; DocumentError when it cannot be read."""
+    warnings: list[str] = []
+    reader = _open(path)
+    try:
+        pages = _page_texts(reader, path.name, warnings)
+        title = _title(reader)
+    except Exception as error:  # pypdf raises many kinds on damaged files
+        raise DocumentError(path.name, messages.PDF_CORRUPT) from error
+    if not any(line.strip() for page in pages for line in page):
+        warnings.append(messages.PDF_NO_TEXT_LAYER.format(name=path.name))
+        return LoadedDocument(blocks=[], title=title, warnings=warnings)
+    document = parse_document(clean_pages(pages))
+    document.title = title or document.title
+    document.warnings[:0] = warnings
+    return document
+
+
+def pdf_lines(path: Path) -> list[tuple[str, int]]:
+    """The body lines of a PDF with their 1-based page numbers, furniture removed."""
+    reader = _open(path)
+    try:
+        return clean_pages(_page_texts(reader, path.name, []))
+    except Exception as error:  # pypdf raises many kinds on damaged files
+        raise DocumentError(path.name, messages.PDF_CORRUPT) from error
+
+
+def _open(path: Path) -> PdfReader:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DocumentError(path.name, messages.DOC_UNREADABLE) from error
+    if not data:
+        raise DocumentError(path.name, messages.DOC_EMPTY)
+    if b"%PDF-" not in data[:1024]:
+        raise DocumentError(path.name, messages.PDF_NOT_PDF)
+    if b"%%EOF" not in data[-8192:]:
+        raise DocumentError(path.name, messages.PDF_TRUNCATED)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not _decrypted(reader):
+            raise DocumentError(path.name, messages.PDF_ENCRYPTED)
+        len(reader.pages)
+    except DocumentError:
+        raise
+    except Exception as error:  # damaged xref, bad objects, missing crypto provider ...
+        raise DocumentError(path.name, messages.PDF_CORRUPT) from error
+    return reader
+
+
+def _decrypted(reader: PdfReader) -> bool:
+    """Try the empty user password (PDFs that only restrict printing or copying)."""
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # unsupported algorithm or missing crypto provider: treat as locked
+        return False
+
+
+def _page_texts(reader: PdfReader, name: str, warnings: list[str]) -> list[list[str]]:
+    pages: list[list[str]] = []
+    unreadable: list[int] = []
+    scanned: list[int] = []
+    for number, page in enumerate(reader.pages, start=1):
+        text = _extract(page)
+        if text is None:
+            unreadable.append(number)
+        elif not text.strip() and _has_image(page):
+            scanned.append(number)
+        pages.append((text or "").splitlines())
+    if unreadable:
+        warnings.append(messages.PDF_PAGES_UNREADABLE.format(name=name, pages=_list(unreadable)))
+    if scanned and len(scanned) < len(pages):
+        warnings.append(messages.PDF_PAGES_NO_TEXT.format(name=name, pages=_list(scanned)))
+    return pages
+
+
+def _extract(page: object) -> str | None:
+    """Layout mode keeps paragraph gaps; plain mode is the fallback for pages it trips on."""
+    for mode in ("layout", "plain"):
+        try:
+            return page.extract_text(extraction_mode=mode)  # type: ignore[attr-defined]
+        except Exception:  # a damaged content stream or font: try the next mode
+            continue
+    return None
+
+
+def _has_image(page: object) -> bool:
+    try:
+        objects = page["/Resources"]["/XObject"]  # type: ignore[index]
+        return any(objects[key].get("/Subtype") == "/Image" for key in objects)
+    except Exception:  # no resources or no XObjects: no image
+        return False
+
+
+def _list(numbers: list[int]) -> str:
+    return ", ".join(str(number) for number in numbers)
+
+
+def _title(reader: PdfReader) -> str | None:
+    metadata = reader.metadata
+    raw = metadata.title if metadata else None
+    if not isinstance(raw, str):
+        return None
+    title = " ".join(_TITLE_JUNK.sub("", raw.strip()).split())
+    return title if title and title.lower() not in ("untitled", "title", "document") else None
+
+
+def clean_pages(pages: list[list[str]]) -> list[tuple[str, int]]:
+    """Tidy each page, drop running headers/footers and page numbers, join the pages."""
+    tidied = [_tidy(page) for page in pages]
+    running = _running_keys(tidied)
+    offset = _page_number_offset(tidied)
+    lines: list[tuple[str, int]] = []
+    for number, page in enumerate(tidied, start=1):
+        body = _peel(
+            page, functools.partial(_is_furniture, number=number, running=running, offset=offset)
+        )
+        lines.extend((line, number) for line in body)
+    margin = min((_indent(line) for line, _ in lines if line), default=0)
+    return [(line[margin:], number) for line, number in lines]
+
+
+def _tidy(page: list[str]) -> list[str]:
+    """Normalise characters and spacing; keep single blank lines between paragraphs only."""
+    lines: list[str] = []
+    for raw in page:
+        line = raw.translate(_CHARS).rstrip()
+        line = line[:-1] + "-" if line.endswith("\u00ad") else line
+        line = line.replace("\u00ad", "")
+        line = " " * _indent(line) + " ".join(line.split())
+        if line.strip() or (lines and lines[-1]):
+            lines.append(line if line.strip() else "")
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _key(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip().lower())
+
+
+def _edges(page: list[str]) -> list[str]:
+    text = [line.strip() for line in page if line]
+    return text[:EDGE_LINES] + text[-EDGE_LINES:]
+
+
+def _running_keys(pages: list[list[str]]) -> set[str]:
+    """Lines (digits normalised) found at the edges of most pages: headers and footers."""
+    counts: Counter[str] = Counter()
+    variants: dict[str, set[str]] = {}
+    for page in pages:
+        for line in set(_edges(page)):
+            counts[_key(line)] += 1
+            variants.setdefault(_key(line), set()).add(line)
+    # a key whose text varies ("Part 1", "Part 2") must repeat on 3+ pages to count
+    return {
+        key
+        for key, count in counts.items()
+        if count * 2 > len(pages) and count >= (2 if len(variants[key]) == 1 else 3)
+    }
+
+
+def _page_number_offset(pages: list[list[str]]) -> int:
+    """The usual difference between a printed page number and the page's position."""
+    offsets: Counter[int] = Counter()
+    for number, page in enumerate(pages, start=1):
+        for line in set(_edges(page)):
+            match = _BARE_NUMBER.match(line)
+            if match:
+                offsets[int(match.group(1)) - number] += 1
+    common = offsets.most_common(1)
+    return common[0][0] if common and common[0][1] >= 2 else 0
+
+
+def _is_furniture(line: str, number: int, running: set[str], offset: int) -> bool:
+    line = line.strip()
+    if _key(line) in running or _PAGE_WORD.match(line):
+        return True
+    match = _BARE_NUMBER.match(line)
+    return match is not None and int(match.group(1)) - number == offset
+
+
+def _peel(page: list[str], is_furniture: Callable[[str], bool]) -> list[str]:
+    """Remove furniture lines from the top and the foot, at most EDGE_LINES each side."""
+    lines = list(page)
+    for step in (0, -1):
+        peeled = 0
+        while lines and peeled < EDGE_LINES:
+            if not lines[step]:
+                lines.pop(step)
+            elif is_furniture(lines[step]):
+                lines.pop(step)
+                peeled += 1
+            else:
+                break
+    return lines

@@ -1,0 +1,343 @@
+"""Plain text (and the lines of a PDF) to blocks: clauses, bullets, headings and lead-ins.
+
+Plain-text policies are exports of Word files and OCR output, so structure has to be read
+from the shape of the lines. ``parse_lines`` does that for the text loader and for the PDF
+loader (which hands it the cleaned lines of every page):
+
+* a *unit* is a run of lines; it starts at a bullet glyph, a clause number, or after a blank
+  line, and lines inside it are joined (words hyphenated at a line end are rejoined when the
+  joined word occurs elsewhere in the document, so ``school-endorsed`` keeps its hyphen);
+* a unit that starts lower-case after one that stopped mid-sentence continues it, across
+  blank lines, page numbers and page breaks;
+* clause numbers standing alone on their lines (an OCR column) are given, in order, to the
+  paragraphs that follow them, and never become passages of their own;
+* paragraphs after a lead-in ending in ``:`` become items when the list lost its bullets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import DocumentError
+from indexer.loaders.metadata import TableMetadata
+from indexer.model import Block, LoadedDocument
+
+Line = tuple[str, int | None]
+
+_BULLET = re.compile(
+    r"^(?P<indent>\s*)(?P<glyph>-\s*(?:[·.•]|\\cdot)|\\cdot|[-–•·*▪◦●]|[eo«»©](?=\s+[A-Za-z]))\s+"
+)
+_NUMBER = re.compile(
+    r"^\s*(?P<label>\d{1,3}(?:\.\d{1,3}){0,3}\.?(?:\s?\(\d{1,3}\))?|\(?[a-z]\)|[a-z]\.|"
+    r"\(?[ivx]{1,5}\)|[ivx]{1,5}\.)(?=\s|[A-Z])\s*(?P<rest>\S.*)$"
+)
+_OCR_IF = re.compile(r"^(\s*\d{1,3})\.1f\s+(?=[a-z])")
+_LONE_LABEL = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3}){1,3}\.?\s*$")
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re.IGNORECASE)
+_CONTENTS_LINE = re.compile(r"^.{3,100}?(?:\t+|\.{4,}|\s{4,})\s*\d{1,3}\s*$")
+_TERMINAL = ".;:!?)\u201d\"'"
+_EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+_URL_ONLY = re.compile(r"^\s*https?://\S+\s*$")
+_OPEN_WORDS = frozenset(
+    "a an the of to and or in on at by for with from via within into as that be is are "
+    "must will should may can their his her its our your this these those".split()
+)
+_METADATA_LINE = re.compile(
+    r"^\s*(?P<key>(?:next\s+)?review(?:\s+date)?|date(?: of \w+)?|written|version)\s*:\s*(?P<value>.+)$",
+    re.IGNORECASE,
+)
+
+
+def load(path: Path) -> LoadedDocument:
+    """Load a .txt policy: UTF-8, or cp1252 with a warning when it is not UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DocumentError(path.name, f"cannot be read ({error.strerror}).") from None
+    warnings: list[str] = []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+        warnings.append(f"{path.name}: not UTF-8 text; read as Windows-1252 (save as UTF-8).")
+    document = parse_document([(line, None) for line in text.splitlines()])
+    document.warnings[:0] = warnings
+    return document
+
+
+def parse_document(lines: Sequence[Line]) -> LoadedDocument:
+    """Blocks plus the metadata (title, review date) the text itself carries."""
+    metadata = TableMetadata()
+    kept: list[Line] = []
+    for text, page in lines:
+        if metadata.take(text):
+            continue
+        match = _METADATA_LINE.match(text)
+        if match and len(text) < 60:
+            metadata.note(match.group("key"), match.group("value"))
+            continue
+        kept.append((text, page))
+    blocks = parse_lines(kept)
+    title = next((b.text for b in blocks if b.kind == "heading"), None)
+    return LoadedDocument(blocks=blocks, title=title, review_date=metadata.review_date())
+
+
+def parse_lines(lines: Sequence[Line]) -> list[Block]:
+    """Physical lines with page numbers -> blocks in reading order."""
+    vocabulary = _vocabulary(text for text, _ in lines)
+    builder = _Builder(vocabulary)
+    for text, page in lines:
+        builder.feed(_clean(text), page)
+    builder.flush()
+    return builder.blocks
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\u200b", "").rstrip()
+    return _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+
+
+def _vocabulary(texts: Sequence[str] | object) -> set[str]:
+    words: set[str] = set()
+    for text in texts:  # type: ignore[attr-defined]
+        for word in _WORD.findall(text):
+            words.add(word.lower())
+    return words
+
+
+@dataclass
+class _Unit:
+    kind: str  # "paragraph" | "item"
+    lines: list[str]
+    page: int | None
+    label: str | None = None
+    glyph: str | None = None
+    indent: int = 0
+
+
+@dataclass
+class _Builder:
+    vocabulary: set[str]
+    blocks: list[Block] = field(default_factory=list)
+    unit: _Unit | None = None
+    blank_seen: bool = False
+    pending_labels: list[str] = field(default_factory=list)
+    list_style: list[tuple[str, int]] = field(default_factory=list)
+    open_lead_in: bool = False
+    lead_in_has_items: bool = False
+
+    def feed(self, text: str, page: int | None) -> None:
+        if not text.strip():
+            self.blank_seen = True
+            return
+        if _PAGE_NUMBER.match(text) or _CONTENTS_LINE.match(text):
+            return
+        if _LONE_LABEL.match(text):
+            self.pending_labels.append(text.strip().rstrip("."))
+            return
+        text = _OCR_IF.sub(r"\1. If ", text)
+        start = self._start_of(text, page)
+        if start is not None:
+            self._open(start)
+        elif self.unit is not None and self._same_unit(text):
+            self.unit.lines.append(text.strip())
+        else:
+            self._open(_Unit("paragraph", [text.strip()], page))
+        self.blank_seen = False
+
+    def flush(self) -> None:
+        self._close_unit()
+
+    def _start_of(self, text: str, page: int | None) -> _Unit | None:
+        bullet = _BULLET.match(text)
+        if bullet:
+            rest = text[bullet.end() :]
+            number = _NUMBER.match(rest)
+            label = _label(number.group("label")) if number else None
+            body = number.group("rest") if number else rest
+            glyph = _glyph_class(bullet.group("glyph"))
+            return _Unit("item", [body.strip()], page, label, glyph, len(bullet.group("indent")))
+        number = _NUMBER.match(text)
+        if number and _looks_like_clause_number(number.group("label"), number.group("rest")):
+            label = _label(number.group("label"))
+            return _Unit("item", [number.group("rest").strip()], page, label, _number_class(label))
+        return None
+
+    def _same_unit(self, text: str) -> bool:
+        assert self.unit is not None
+        last = self.unit.lines[-1]
+        if _URL_ONLY.match(text):
+            return True
+        if self.blank_seen:
+            return _continues(last, text)
+        if last.endswith(":") and text.lstrip()[:1].isupper():
+            return False  # a lead-in line, then its first item without a glyph
+        return not (last[-1:] in ".;" and text.rstrip().endswith(":") and len(text) < 60)
+
+    def _open(self, unit: _Unit) -> None:
+        if (
+            unit.kind == "item"
+            and self.unit is not None
+            and unit.label is None
+            and unit.lines[0][:1].islower()
+            and self.unit.lines[0][:1].isupper()
+            and self.unit.lines[-1][-1:].isalpha()
+        ):
+            # a page break inside a bullet: the continuation got a bullet of its own
+            self.unit.lines.extend(unit.lines)
+            return
+        self._close_unit()
+        self.unit = unit
+
+    def _close_unit(self) -> None:
+        unit, self.unit = self.unit, None
+        if unit is None:
+            return
+        text = _join(unit.lines, self.vocabulary)
+        if unit.kind == "paragraph":
+            self._emit_paragraph(text, unit)
+        else:
+            self._emit_item(text, unit)
+
+    def _emit_paragraph(self, text: str, unit: _Unit) -> None:
+        in_bare_list = self.open_lead_in and not self.lead_in_has_items
+        heading, rest = _split_heading(unit.lines, text, caps_only=in_bare_list)
+        if heading is not None:
+            self._emit_heading(heading, unit.page)
+            if not rest:
+                return
+            text = rest
+        if self.pending_labels and text[:1].isupper():
+            self._append(Block("paragraph", text, 0, self.pending_labels.pop(0), unit.page))
+            self._after_paragraph(text)
+            return
+        if in_bare_list and not text.endswith(":"):
+            self._append(Block("item", text, 0, None, unit.page))
+            return
+        self._append(Block("paragraph", text, 0, None, unit.page))
+        self._after_paragraph(text)
+
+    def _after_paragraph(self, text: str) -> None:
+        self.list_style = []
+        self.open_lead_in = text.endswith(":")
+        self.lead_in_has_items = False
+
+    def _emit_item(self, text: str, unit: _Unit) -> None:
+        if unit.label and _is_heading_text(text):
+            self._emit_heading(f"{unit.label} {text}", unit.page, depth=unit.label.count(".") + 1)
+            return
+        level = self._level_for((unit.glyph or "", unit.indent))
+        self.lead_in_has_items = True
+        self._append(Block("item", text, level, unit.label, unit.page))
+
+    def _level_for(self, style: tuple[str, int]) -> int:
+        """Nest a list under an item ending in ':' when its bullets differ; else same level."""
+        for depth, seen in enumerate(self.list_style):
+            if seen == style or (seen[0] == style[0] and style[1] <= seen[1]):
+                del self.list_style[depth + 1 :]
+                return depth
+        previous = self.blocks[-1] if self.blocks else None
+        if self.list_style and previous and previous.kind == "item" and previous.text.endswith(":"):
+            self.list_style.append(style)
+            return len(self.list_style) - 1
+        self.list_style = self.list_style[:1] if self.list_style else []
+        if self.list_style:
+            self.list_style[0] = style
+        else:
+            self.list_style.append(style)
+        return 0
+
+    def _emit_heading(self, text: str, page: int | None, depth: int | None = None) -> None:
+        self.pending_labels.clear()
+        self.list_style = []
+        self.open_lead_in = False
+        level = depth if depth is not None else (1 if text.isupper() else 2)
+        self._append(Block("heading", text.strip(), level, None, page))
+
+    def _append(self, block: Block) -> None:
+        self.blocks.append(block)
+
+
+def _continues(last: str, text: str) -> bool:
+    """After a blank line, a unit continues the last one when that stopped mid-sentence."""
+    if not last or last[-1] in _TERMINAL:
+        return False
+    return text.lstrip()[:1].islower() or last.split()[-1].lower() in _OPEN_WORDS
+
+
+def _split_heading(lines: list[str], joined: str, caps_only: bool) -> tuple[str | None, str]:
+    """A unit that is a heading, or starts with an ALL-CAPS heading line."""
+    if len(lines) == 1 and _is_heading_text(joined) and (_is_caps_heading(joined) or not caps_only):
+        return _strip_heading_number(joined), ""
+    first = lines[0]
+    if len(lines) > 1 and _is_caps_heading(first):
+        return first.strip(), joined[len(first.strip()) :].strip()
+    return None, joined
+
+
+def _strip_heading_number(text: str) -> str:
+    return text.strip()
+
+
+def _is_heading_text(text: str) -> bool:
+    words = text.split()
+    if not words or len(text) > 70 or len(words) > 9 or text[-1] in ".;:,?!":
+        return False
+    if not text[0].isupper() and not text[0].isdigit():
+        return False
+    return _is_caps_heading(text) or sum(w[:1].isupper() for w in words) >= 1
+
+
+def _is_caps_heading(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters) and len(text) <= 80
+
+
+def _looks_like_clause_number(label: str, rest: str) -> bool:
+    if label[0].isalpha() or label.startswith("("):
+        return rest[:1].isupper() or label.startswith("(")
+    return bool(rest) and (rest[0].isupper() or rest[0] in "(\u2018'\"")
+
+
+def _label(raw: str) -> str:
+    label = raw.strip().rstrip(".")
+    return label.replace(" (", "(")
+
+
+def _number_class(label: str) -> str:
+    if label[0].isdigit():
+        return f"n{label.count('.')}"
+    return "alpha" if label.strip("()")[0] not in "ivx" else "roman"
+
+
+def _glyph_class(glyph: str) -> str:
+    glyph = glyph.replace(" ", "")
+    if glyph in ("e", "o", "«", "»", "©"):
+        return "ocr"
+    if glyph.startswith("-") and len(glyph) > 1:
+        return "-·"
+    return "·" if glyph in ("\\cdot", "·") else glyph
+
+
+def _join(lines: list[str], vocabulary: set[str]) -> str:
+    """Join wrapped lines; rejoin a line-end hyphen only when the whole word exists."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not out:
+            out = line
+            continue
+        hyphen = _HYPHEN_END.search(out)
+        head = re.match(r"[A-Za-z]+", line)
+        if hyphen and head and (hyphen.group(1) + head.group(0)).lower() in vocabulary:
+            out = out[:-1] + line
+        elif out.endswith("-") and hyphen:
+            out = out + line
+        else:
+            out = f"{out} {line}"
+    return re.sub(r"\s+", " ", out).strip()
