@@ -1,0 +1,156 @@
+"""Outbox rows: enqueue, lease-claim, complete, retry. Used by :mod:`bot.outbox`.
+
+A row is ``pending`` until delivered (``done``) or no longer needed (``skipped``, e.g. a
+reminder for an escalation already claimed); rows are never deleted. Rows of one escalation
+in one ``stream`` (destination / reporter / reminder) are delivered in order: a row is not
+claimable while an earlier row of its stream is still pending.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, func, or_, select, update
+
+from bot.store import tables
+from bot.store.dialect import insert_ignore
+from bot.store.records import DeliveryReceipt, OutboxItem
+
+OB = tables.outbox
+E = tables.escalations
+STREAMS = {
+    "destination_post": "destination",
+    "destination_update": "destination",
+    "reporter_receipt": "reporter",
+    "reporter_update": "reporter",
+    "reminder": "reminder",
+}
+
+
+def enqueue(
+    conn: Connection,
+    escalation_id: int,
+    kind: str,
+    key: str,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+) -> bool:
+    """Add a pending row; False (and nothing added) if ``key`` is already in the outbox."""
+    values = {
+        "escalation_id": escalation_id,
+        "kind": kind,
+        "stream": STREAMS[kind],
+        "payload": json.dumps(payload or {}, sort_keys=True),
+        "idempotency_key": key,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    return insert_ignore(conn, OB, values, OB.c.id)
+
+
+def claim_next(
+    conn: Connection, worker: str, now: datetime, lease_until: datetime
+) -> OutboxItem | None:
+    """Lease the next due row to ``worker`` (an atomic conditional UPDATE), or None."""
+    for row_id in conn.execute(_due_ids(now)).scalars():
+        leased = conn.execute(
+            update(OB)
+            .where(OB.c.id == row_id, OB.c.status == "pending", _lease_free(now))
+            .values(lease_owner=worker, lease_until=lease_until, attempts=OB.c.attempts + 1)
+        )
+        if leased.rowcount == 1:
+            return _item(conn, row_id)
+    return None
+
+
+def _lease_free(now: datetime) -> Any:
+    return or_(OB.c.lease_until.is_(None), OB.c.lease_until < now)
+
+
+def _due_ids(now: datetime) -> Any:
+    earlier = OB.alias("earlier")
+    blocked = exists().where(
+        and_(
+            earlier.c.escalation_id == OB.c.escalation_id,
+            earlier.c.stream == OB.c.stream,
+            earlier.c.status == "pending",
+            earlier.c.id < OB.c.id,
+        )
+    )
+    return (
+        select(OB.c.id)
+        .where(OB.c.status == "pending", OB.c.next_attempt_at <= now, _lease_free(now), ~blocked)
+        .order_by(OB.c.next_attempt_at, OB.c.id)
+        .limit(8)
+    )
+
+
+def _item(conn: Connection, row_id: int) -> OutboxItem:
+    stmt = select(OB, E.c.ref).join(E, E.c.id == OB.c.escalation_id).where(OB.c.id == row_id)
+    r = conn.execute(stmt).one()
+    return OutboxItem(
+        id=r.id,
+        escalation_id=r.escalation_id,
+        ref=r.ref,
+        kind=r.kind,
+        payload=json.loads(r.payload),
+        idempotency_key=r.idempotency_key,
+        attempts=r.attempts,
+        created_at=r.created_at,
+    )
+
+
+def _mine(item_id: int, worker: str) -> Any:
+    return and_(OB.c.id == item_id, OB.c.lease_owner == worker, OB.c.status == "pending")
+
+
+def complete(
+    conn: Connection, item_id: int, worker: str, receipt: DeliveryReceipt | None, now: datetime
+) -> bool:
+    """Mark delivered; False if this worker no longer holds the lease."""
+    values: dict[str, Any] = {"status": "done", "delivered_at": now, "lease_until": None}
+    if receipt is not None:
+        values.update(channel=receipt.channel, message_id=receipt.message_id)
+    return conn.execute(update(OB).where(_mine(item_id, worker)).values(**values)).rowcount == 1
+
+
+def skip(conn: Connection, item_id: int, worker: str, now: datetime, reason: str) -> None:
+    values = {"status": "skipped", "delivered_at": now, "lease_until": None, "last_error": reason}
+    conn.execute(update(OB).where(_mine(item_id, worker)).values(**values))
+
+
+def retry_later(
+    conn: Connection, item_id: int, worker: str, next_attempt_at: datetime, error: str
+) -> None:
+    """Release the lease and schedule the next attempt (the row stays pending)."""
+    values = {
+        "next_attempt_at": next_attempt_at,
+        "lease_owner": None,
+        "lease_until": None,
+        "last_error": error[:200],
+    }
+    conn.execute(update(OB).where(_mine(item_id, worker)).values(**values))
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    """status -> number of rows."""
+    rows = conn.execute(select(OB.c.status, func.count()).group_by(OB.c.status))
+    return {status: n for status, n in rows}
+
+
+def existing_keys(conn: Connection, keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    return set(
+        conn.execute(select(OB.c.idempotency_key).where(OB.c.idempotency_key.in_(keys))).scalars()
+    )
+
+
+def items_for(conn: Connection, escalation_id: int) -> list[dict[str, Any]]:
+    """Every outbox row of one escalation, as dicts (for tests and ``escalations show``)."""
+    stmt = select(OB).where(OB.c.escalation_id == escalation_id).order_by(OB.c.id)
+    return [dict(row) for row in conn.execute(stmt).mappings()]

@@ -1,0 +1,159 @@
+"""Plain records written to and read from the escalation store.
+
+These are platform-neutral: the Slack and Teams skins build a :class:`ConcernReport` from
+their form, and render an :class:`Escalation` and an :class:`OutboxItem` into their own
+messages. They are re-exported by :mod:`bot.escalation` and :mod:`bot.outbox`; import them
+from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+Platform = Literal["slack", "teams"]
+Risk = Literal["yes", "no", "unsure"]
+AboutStaff = Literal["no", "staff", "headteacher"]
+RouteName = Literal["dsl", "headteacher", "chair"]
+Status = Literal["new", "claimed", "resolved"]
+OutboxKind = Literal[
+    "destination_post", "destination_update", "reporter_receipt", "reporter_update", "reminder"
+]
+
+PLATFORMS = ("slack", "teams")
+RISKS = ("yes", "no", "unsure")
+ABOUT_STAFF = ("no", "staff", "headteacher")
+OUTBOX_KINDS = (
+    "destination_post",
+    "destination_update",
+    "reporter_receipt",
+    "reporter_update",
+    "reminder",
+)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The default clock: now, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ConcernReport:
+    """What a member of staff submitted with "Raise with DSL" (the skin's form, as data)."""
+
+    platform: Platform
+    reporter_id: str
+    team_id: str | None
+    school: str | None
+    question: str
+    passage_id: str | None
+    details: str
+    immediate_risk: Risk
+    about_staff: AboutStaff
+    told_dsl_in_person: bool
+
+    def validate(self) -> None:
+        """Raise ValueError if a field holds a value the skins must never send."""
+        checks = (
+            (self.platform in PLATFORMS, "platform"),
+            (self.immediate_risk in RISKS, "immediate_risk"),
+            (self.about_staff in ABOUT_STAFF, "about_staff"),
+            (bool(self.reporter_id), "reporter_id"),
+        )
+        for ok, name in checks:
+            if not ok:
+                raise ValueError(f"ConcernReport.{name} has a value that is not allowed")
+
+    @property
+    def urgent(self) -> bool:
+        return self.immediate_risk in ("yes", "unsure")
+
+    @property
+    def route(self) -> RouteName:
+        """Keeping Children Safe in Education: staff -> headteacher, headteacher -> chair."""
+        return {"no": "dsl", "staff": "headteacher", "headteacher": "chair"}[self.about_staff]  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """One escalation as stored. ``question``/``details`` are "" once ``details_purged``."""
+
+    id: int
+    ref: str
+    platform: Platform
+    reporter_id: str
+    team_id: str | None
+    school: str | None
+    question: str
+    passage_id: str | None
+    details: str
+    immediate_risk: Risk
+    about_staff: AboutStaff
+    told_dsl_in_person: bool
+    urgent: bool
+    route: RouteName
+    status: Status
+    claimed_by: str | None
+    claimed_at: datetime | None
+    resolved_by: str | None
+    resolved_at: datetime | None
+    resolution_note: str | None
+    record_ref: str | None
+    destination_channel: str | None
+    destination_message_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    details_purged: bool
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != "resolved"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """Who did what to an escalation, and when. ``detail`` holds ids or references only."""
+
+    ref: str
+    at: datetime
+    actor_id: str
+    action: str
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryReceipt:
+    """Where a platform put a message: a channel/conversation id and a message id (Slack ts)."""
+
+    channel: str
+    message_id: str
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One message to deliver for an escalation.
+
+    ``kind`` is one of :data:`OUTBOX_KINDS`. ``payload`` holds ids and small facts only (never
+    question or detail text): ``event`` ("submitted", "claimed", "resolved", "recorded") and
+    ``actor_id`` for updates; ``user_ids`` (who to notify) and ``level`` for reminders and
+    destination posts. ``idempotency_key`` is unique and stable across retries and processes:
+    attach it to the platform message (Slack ``metadata``) so ``find_existing`` can find it.
+    """
+
+    id: int
+    escalation_id: int
+    ref: str
+    kind: OutboxKind
+    payload: dict[str, Any] = field(default_factory=dict)
+    idempotency_key: str = ""
+    attempts: int = 0
+    created_at: datetime | None = None
+
+    @property
+    def may_have_been_sent(self) -> bool:
+        """True when an earlier attempt may have reached the platform before a crash."""
+        return self.attempts > 1
