@@ -38,8 +38,8 @@ def fit(text: str, limit: int = SECTION_LIMIT) -> tuple[str, bool]:
     if len(escape(text)) <= limit:
         return escape(text), False
     cut = text[:limit]
-    while len(escape(cut)) > limit:
-        cut = cut[: len(cut) - (len(escape(cut)) - limit)]
+    while len(escape(cut)) > limit:  # an escaped character takes at most 5 characters
+        cut = cut[: len(cut) - max(1, (len(escape(cut)) - limit + 4) // 5)]
     head, space, _ = cut.rpartition(" ")
     return escape(head if space and head else cut).rstrip(), True
 

@@ -39,8 +39,12 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
 
     def text(self) -> str:
-        """Everything the call would show a person, as one string (for 'is X in it?')."""
+        """The whole body as one string (for 'is X anywhere in it?')."""
         return json.dumps(self.body, ensure_ascii=False)
+
+    def shown(self) -> str:
+        """Only what Slack would display: every string under a ``text`` key, joined."""
+        return "\n".join(_shown(self.body))
 
 
 @dataclass
@@ -137,6 +141,14 @@ class FakeSlackAPI:
     def next_ts(self) -> str:
         n = next(self._ts)
         return f"{1700000000 + n}.{n:06d}"
+
+
+def _shown(node: Any, key: str = "") -> list[str]:
+    if isinstance(node, dict):
+        return [text for k, v in node.items() for text in _shown(v, k)]
+    if isinstance(node, list):
+        return [text for item in node for text in _shown(item, key)]
+    return [node] if key == "text" and isinstance(node, str) else []
 
 
 def _auth_test(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
