@@ -7,12 +7,14 @@
 * ``postgresql://...`` (or ``postgres://``): the psycopg 3 driver (``pip install
   'policybot[postgres]'``), with pre-ping so a restarted server is survived.
 
-Parameters are hidden from SQLAlchemy's log lines and error messages (``hide_parameters``),
-so question and detail text never reaches the logs even at DEBUG.
+Parameters are hidden from SQLAlchemy's log lines and error messages (``hide_parameters``)
+and its DEBUG lines that print fetched rows are filtered out, so question and detail text
+never reaches the logs, even at DEBUG.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +24,26 @@ from sqlalchemy.engine import make_url
 from bot.errors import ConfigError
 
 BUSY_TIMEOUT_MS = 30_000
+ENGINE_LOGGER = "sqlalchemy.engine.Engine"
+
+
+class _NoRowsFilter(logging.Filter):
+    """Drop SQLAlchemy's DEBUG lines that print fetched rows (they would hold detail text)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("Row ", "Col "))
+
+
+def _guard_logs() -> None:
+    logger = logging.getLogger(ENGINE_LOGGER)
+    if not any(isinstance(f, _NoRowsFilter) for f in logger.filters):
+        logger.addFilter(_NoRowsFilter())
 
 
 def make_engine(database_url: str) -> Engine:
     """An engine for ``database_url``; raises ConfigError for a URL we cannot use."""
     url = _normalise(database_url)
+    _guard_logs()
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
     return create_engine(url, pool_pre_ping=True, hide_parameters=True, future=True)

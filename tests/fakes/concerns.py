@@ -1,0 +1,40 @@
+"""Builders for concern reports and a wired-up escalation service, for the escalation tests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bot.escalation import ConcernReport, EscalationService
+from bot.store import Store
+
+DSL = "U_DSL"
+DEPUTY = "U_DEPUTY"
+HEAD = "U_HEAD"
+CHAIR = "U_CHAIR"
+REPORTER = "U_REPORTER"
+STRANGER = "U_STRANGER"
+
+SECRET_DETAILS = "Pupil Zebedee Quarrington said her stepdad hits her"
+SECRET_QUESTION = "what do I do if a child tells me about bruises from Mr Xylophone"
+
+BASE = ConcernReport(
+    platform="slack",
+    reporter_id=REPORTER,
+    team_id="T1",
+    school="oak-primary",
+    question=SECRET_QUESTION,
+    passage_id="oak-primary/safeguarding#4.2",
+    details=SECRET_DETAILS,
+    immediate_risk="no",
+    about_staff="no",
+    told_dsl_in_person=False,
+)
+
+
+def make_report(**changes: Any) -> ConcernReport:
+    return replace(BASE, **changes)
+
+
+def make_service(store: Store, clock: Any) -> EscalationService:
+    return EscalationService(store, (DSL, DEPUTY), (HEAD,), (CHAIR,), clock=clock)
