@@ -125,7 +125,7 @@ def citation(hit: Hit) -> str:
 
 
 def banner_text(answer: Answer) -> str:
-    reason = messages.CONCERN_REASONS.get(answer.concern.reason)
+    reason = messages.CONCERN_REASONS.get(answer.concern.reason, answer.concern.reason)
     if reason:
         return messages.CONCERN_BANNER.format(reason=reason)
     return messages.CONCERN_BANNER_NO_REASON

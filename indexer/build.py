@@ -287,3 +287,17 @@ def _file_hash(path: Path) -> str:
 
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def ensure_index(paths: list[Path], out: Path) -> tuple[SearchIndex, BuildReport | None]:
+    """Load the index, building or refreshing it first when it is missing or stale."""
+    existing = [p for p in paths if p.exists()]
+    if not existing:
+        return SearchIndex.load(out), None
+    try:
+        if read_params(out).get("corpus_hash") == corpus_fingerprint(existing):
+            return SearchIndex.load(out), None
+    except IndexLoadError:
+        pass
+    report = build_index(existing, out)
+    return SearchIndex.load(out), report

@@ -1,0 +1,155 @@
+"""The answer core: a staff question in, quoted clauses and the DSL route out. Pure.
+
+``Answerer.answer(question, school=None)`` searches the index with the analyzer's weighted
+query, keeps the best clause and up to two further relevant ones (near-duplicates shown
+once), decides whether the best one answers the question at all (how much of the question it
+covers, weighted by how rare each word is), classifies the concern, and builds the route.
+Policy text is only ever quoted from the index, never generated.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot import messages
+from bot.concern import Classifier, default_classifier
+from bot.config import Settings
+from bot.model import Answer, Concern, Hit
+from bot.route import build_route
+from indexer.analysis import Analyzer, WeightedQuery, default_analyzer
+from indexer.build import ensure_index
+from indexer.corpus import School
+from indexer.index import SearchIndex
+
+MAX_QUESTION_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Measured on the development questions; see docs/tuning.md."""
+
+    candidates: int = 30
+    min_coverage: float = 0.5
+    min_score: float = 1.0
+    also_relevant_ratio: float = 0.45
+    duplicate_overlap: float = 0.8
+
+
+class Answerer:
+    def __init__(self, index: SearchIndex, schools: dict[str, School],
+                 analyzer: Analyzer | None = None, classifier: Classifier | None = None,
+                 tuning: Tuning = Tuning(), default_school: str | None = None) -> None:
+        self.index = index
+        self.schools = schools
+        self.analyzer = analyzer or default_analyzer()
+        self.classifier = classifier or default_classifier()
+        self.tuning = tuning
+        self.default_school = default_school
+        self._masks: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def from_index(cls, folder: Path, **kwargs: object) -> Answerer:
+        index = SearchIndex.load(folder)
+        return cls(index, load_schools(folder), **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Answerer:
+        """Load the index once, building or refreshing it when missing or stale."""
+        index, _ = ensure_index([settings.corpus_dir], settings.index_path)
+        return cls(index, load_schools(settings.index_path), default_school=settings.default_school)
+
+    def answer(self, question: str, school: str | None = None, k: int = 3) -> Answer:
+        text = (question or "").strip()
+        school = school or self.default_school
+        if not text:
+            return self._no_search(question, Concern(), school, messages.EMPTY_QUESTION)
+        concern = self.classifier.classify(text)
+        notice = None
+        if len(text) > MAX_QUESTION_CHARS:
+            text = text[:MAX_QUESTION_CHARS]
+            notice = messages.QUESTION_TRUNCATED.format(limit=MAX_QUESTION_CHARS)
+        query = self.analyzer.query(text)
+        if not query.weights:
+            return self._no_search(question, concern, school, messages.NO_WORDS_QUESTION)
+        hits = self._hits(query, school, max(1, k))
+        answered = bool(hits) and self._confident(query, hits[0])
+        route_school = school or (hits[0].passage.school if answered else None)
+        return Answer(
+            question=question,
+            answered=answered,
+            hits=tuple(hits),
+            concern=concern,
+            route=build_route(self.schools.get(route_school or ""), concern),
+            notice=notice,
+        )
+
+    def _hits(self, query: WeightedQuery, school: str | None, k: int) -> list[Hit]:
+        ranked = self.index.search(query.weights, self.tuning.candidates, self._mask(school))
+        chosen: list[tuple[int, float]] = []
+        for doc, score in ranked:
+            if chosen and score < chosen[0][1] * self.tuning.also_relevant_ratio:
+                break
+            if not any(self._near_duplicate(doc, other) for other, _ in chosen):
+                chosen.append((doc, score))
+            if len(chosen) == k:
+                break
+        return [Hit(self.index.passages[doc], score) for doc, score in chosen]
+
+    def _confident(self, query: WeightedQuery, best: Hit) -> bool:
+        if best.score < self.tuning.min_score:
+            return False
+        return self.coverage(query, best) >= self.tuning.min_coverage
+
+    def coverage(self, query: WeightedQuery, hit: Hit) -> float:
+        """Share of the question's words (weighted by rarity) that the passage holds."""
+        doc = self._doc_of(hit)
+        terms = self.index.terms_of(doc)
+        total = covered = 0.0
+        for term in set(query.original):
+            weight = self.index.coverage_weight(term)
+            total += weight
+            related = {term}
+            for phrase, targets in query.expansions.items():
+                if term in phrase.split():
+                    related.update(targets)
+            if related & terms:
+                covered += weight
+        return covered / total if total else 0.0
+
+    def _doc_of(self, hit: Hit) -> int:
+        if not hasattr(self, "_positions"):
+            self._positions = {p.id: i for i, p in enumerate(self.index.passages)}
+        return self._positions[hit.passage.id]
+
+    def _near_duplicate(self, a: int, b: int) -> bool:
+        ta, tb = self.index.terms_of(a), self.index.terms_of(b)
+        if not ta or not tb:
+            return False
+        return len(ta & tb) / min(len(ta), len(tb)) >= self.tuning.duplicate_overlap and (
+            abs(len(ta) - len(tb)) <= max(len(ta), len(tb)) * 0.25)
+
+    def _mask(self, school: str | None) -> np.ndarray | None:
+        if not school:
+            return None
+        if school not in self._masks:
+            allowed = {school} | {slug for slug, s in self.schools.items() if s.trust_wide}
+            self._masks[school] = np.array([p.school in allowed for p in self.index.passages])
+        return self._masks[school]
+
+    def _no_search(self, question: str, concern: Concern, school: str | None,
+                   notice: str) -> Answer:
+        route = build_route(self.schools.get(school or ""), concern)
+        return Answer(question=question or "", answered=False, hits=(), concern=concern,
+                      route=route, notice=notice)
+
+
+def load_schools(index_folder: Path) -> dict[str, School]:
+    path = index_folder / "schools.json"
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {slug: School.from_json(value) for slug, value in data.items()}
