@@ -27,7 +27,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def share(ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond) -> None:
         await ack()
         answer = await _reanswer(deps, action)
-        if answer is None:
+        if answer is None or not body.get("response_url"):
             return
         view = present(answer)
         if not view.share_allowed:
@@ -87,4 +87,7 @@ async def _feedback(
     school = deps.school_for(body.get("channel", {}).get("id"), body.get("team", {}).get("id"))
     deps.feedback.record_feedback(passage_id, helpful, "slack", school)
     log.info("feedback recorded for passage %s (helpful=%s)", passage_id, helpful)
-    await respond(text=messages.FEEDBACK_THANKS, response_type="ephemeral", replace_original=False)
+    if body.get("response_url"):
+        await respond(
+            text=messages.FEEDBACK_THANKS, response_type="ephemeral", replace_original=False
+        )
