@@ -90,7 +90,8 @@ def _open(path: Path) -> PdfReader:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _decrypted(reader):
             raise DocumentError(path.name, messages.PDF_ENCRYPTED)
-        len(reader.pages)
+        if len(reader.pages) == 0:
+            raise DocumentError(path.name, messages.PDF_CORRUPT)
     except DocumentError:
         raise
     except Exception as error:  # damaged xref, bad objects, missing crypto provider ...
@@ -199,18 +200,27 @@ def _edges(page: list[str]) -> list[str]:
 
 
 def _running_keys(pages: list[list[str]]) -> set[str]:
-    """Lines (digits normalised) found at the edges of most pages: headers and footers."""
-    counts: Counter[str] = Counter()
+    """Lines (digits normalised) found at the edges of most pages: headers and footers.
+
+    A line repeated word for word may sit anywhere in the edge zone; a line whose numbers
+    change from page to page ("Printed 03/06 - page 3") must be the very first or last line
+    and repeat on 3+ pages, so "Part 1", "Part 2" headings are never taken for furniture.
+    """
+    edge: Counter[str] = Counter()
+    outer: Counter[str] = Counter()
     variants: dict[str, set[str]] = {}
     for page in pages:
+        text = [line.strip() for line in page if line]
         for line in set(_edges(page)):
-            counts[_key(line)] += 1
+            edge[_key(line)] += 1
             variants.setdefault(_key(line), set()).add(line)
-    # a key whose text varies ("Part 1", "Part 2") must repeat on 3+ pages to count
+        for line in {text[0], text[-1]} if text else ():
+            outer[_key(line)] += 1
+    majority = len(pages) // 2 + 1
     return {
         key
-        for key, count in counts.items()
-        if count * 2 > len(pages) and count >= (2 if len(variants[key]) == 1 else 3)
+        for key, count in edge.items()
+        if (count >= max(2, majority) and len(variants[key]) == 1) or outer[key] >= max(3, majority)
     }
 
 
