@@ -11,6 +11,7 @@ words for the staff words it contains, at a lower weight. The glossary is data
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -28,7 +29,9 @@ STOP_WORDS = frozenset(
     can could would should shall will may might what how when where who whom which why there
     here their theirs they them he she his her hers him has have had having if so than then
     about into onto any some just also only very ok okay please hi hello thanks thank s t ll
-    re ve d m im ive id""".split()
+    re ve d m im ive id ever say says said sort kind type something anything someone anybody
+    somebody anyone stuff thing things get got getting want wanted know think need else really
+    actually basically still even lot lots bit""".split()
 )
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
                          "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
@@ -72,7 +75,7 @@ class Analyzer:
         return {
             "version": ANALYZER_VERSION,
             "stemmer": "snowball-english",
-            "stop_words": len(STOP_WORDS),
+            "stop_words": hashlib.sha256(" ".join(sorted(STOP_WORDS)).encode()).hexdigest()[:16],
             "hyphens": "joined",
         }
 

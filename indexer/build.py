@@ -30,7 +30,22 @@ from indexer.loaders import load_document
 from indexer.model import Passage
 
 log = logging.getLogger(__name__)
-DEFAULT_PARAMS = BM25Params(variant="okapi", k1=1.2, b=0.75)
+DEFAULT_PARAMS = BM25Params(variant="plus", k1=0.9, b=0.9)
+
+
+@dataclass(frozen=True)
+class FieldWeights:
+    """How many times each field's terms count towards a passage (text stays verbatim)."""
+
+    text: int = 1
+    context: int = 1
+    section: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        return {"text": self.text, "context": self.context, "section": self.section}
+
+
+DEFAULT_FIELDS = FieldWeights()
 
 
 @dataclass
@@ -139,14 +154,26 @@ def _parse(source: SourceFile, digest: str, school: School, analyzer: Analyzer,
     return _Chunk(source, digest, passages, term_rows=rows, title=title)
 
 
-def passage_terms(passage: Passage, analyzer: Analyzer) -> list[str]:
+def passage_terms(passage: Passage, analyzer: Analyzer,
+                  fields: FieldWeights = DEFAULT_FIELDS) -> list[str]:
     """What a passage is found by: its words, its lead-in and its section headings."""
-    terms = analyzer.tokens(passage.text)
+    terms = analyzer.tokens(passage.text) * fields.text
     if passage.context:
-        terms += analyzer.tokens(passage.context)
+        terms += analyzer.tokens(passage.context) * fields.context
     if passage.section:
-        terms += analyzer.tokens(passage.section)
+        terms += analyzer.tokens(passage.section) * fields.section
     return terms
+
+
+def index_from_passages(passages: list[Passage], analyzer: Analyzer | None = None,
+                        params: BM25Params = DEFAULT_PARAMS,
+                        fields: FieldWeights = DEFAULT_FIELDS) -> SearchIndex:
+    """An in-memory index over ready-made passages (benchmarks, tuning, tests)."""
+    analyzer = analyzer or default_analyzer()
+    source = SourceFile(Path("."), "", "")
+    rows = [Counter(passage_terms(p, analyzer, fields)) for p in passages]
+    index, _ = _assemble([_Chunk(source, "", passages, term_rows=rows)], params, None)
+    return index
 
 
 def _title(found: str | None, path: Path) -> str:

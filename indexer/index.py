@@ -127,7 +127,7 @@ class SearchIndex:
         """A term's weight for 'how much of the question does this passage cover'."""
         tid = self.term_ids.get(term)
         if tid is None:
-            return math.log1p(len(self.passages) + 0.5) / 0.5 if self.passages else 1.0
+            return math.log1p((len(self.passages) + 0.5) / 0.5)
         return float(self.coverage_idf[tid])
 
     # --- saving and loading -------------------------------------------------------------
