@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -40,9 +41,26 @@ from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import AuditEntry, Clock, ConcernReport, Escalation, utc_now
 
-__all__ = ["AuditEntry", "ConcernReport", "Escalation", "EscalationService"]
+__all__ = ["AuditEntry", "ConcernReport", "Escalation", "EscalationService", "People"]
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class People:
+    """Who escalations go to: chat user ids of the DSL and deputies, headteacher, chair."""
+
+    dsl_ids: tuple[str, ...] = ()
+    headteacher_ids: tuple[str, ...] = ()
+    chair_ids: tuple[str, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> People:
+        ids = settings.dsl_user_ids, settings.headteacher_user_ids, settings.chair_user_ids
+        return cls(*ids)
+
+    def for_route(self, route: str) -> tuple[str, ...]:
+        return {"dsl": self.dsl_ids, "headteacher": self.headteacher_ids}.get(route, self.chair_ids)
 
 
 class EscalationService:
@@ -57,36 +75,25 @@ class EscalationService:
         clock: Clock = utc_now,
     ) -> None:
         self.store = store
-        self.dsl_ids = tuple(dsl_ids)
-        self.headteacher_ids = tuple(headteacher_ids)
-        self.chair_ids = tuple(chair_ids)
+        self.people = People(tuple(dsl_ids), tuple(headteacher_ids), tuple(chair_ids))
         self.clock = clock
 
     @classmethod
     def from_settings(
         cls, store: Store, settings: Settings, clock: Clock = utc_now
     ) -> EscalationService:
-        return cls(
-            store,
-            settings.dsl_user_ids,
-            settings.headteacher_user_ids,
-            settings.chair_user_ids,
-            clock=clock,
-        )
+        people = People.from_settings(settings)
+        return cls(store, people.dsl_ids, people.headteacher_ids, people.chair_ids, clock=clock)
 
     # --- who --------------------------------------------------------------------------
 
     def recipients(self, escalation: Escalation) -> tuple[str, ...]:
         """User ids the escalation is routed to (DSL and deputies, headteacher, or chair)."""
-        return {
-            "dsl": self.dsl_ids,
-            "headteacher": self.headteacher_ids,
-            "chair": self.chair_ids,
-        }[escalation.route]
+        return self.people.for_route(escalation.route)
 
     def can_act(self, user_id: str, escalation: Escalation) -> bool:
         """DSLs (deputies included) always; the headteacher/chair for their own route."""
-        if user_id in self.dsl_ids:
+        if user_id in self.people.dsl_ids:
             return True
         return escalation.route != "dsl" and user_id in self.recipients(escalation)
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Settings
+from bot.escalation import People
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import Clock, Escalation, utc_now
@@ -57,19 +58,13 @@ class Reminders:
     def __init__(
         self,
         store: Store,
-        dsl_ids: Iterable[str],
-        headteacher_ids: Iterable[str] = (),
-        chair_ids: Iterable[str] = (),
+        people: People,
         urgent_minutes: Iterable[int] = (5, 15),
         normal_minutes: Iterable[int] = (60, 120),
         clock: Clock = utc_now,
     ) -> None:
         self.store = store
-        self.people = {
-            "dsl": tuple(dsl_ids),
-            "headteacher": tuple(headteacher_ids),
-            "chair": tuple(chair_ids),
-        }
+        self.people = people
         self.urgent_minutes = tuple(urgent_minutes)
         self.normal_minutes = tuple(normal_minutes)
         self.clock = clock
@@ -78,9 +73,7 @@ class Reminders:
     def from_settings(cls, store: Store, settings: Settings, clock: Clock = utc_now) -> Reminders:
         return cls(
             store,
-            settings.dsl_user_ids,
-            settings.headteacher_user_ids,
-            settings.chair_user_ids,
+            People.from_settings(settings),
             settings.reminder_urgent_minutes,
             settings.reminder_normal_minutes,
             clock,
@@ -119,8 +112,8 @@ class Reminders:
         ]
 
     def _audience(self, esc: Escalation, last: bool) -> tuple[str, ...]:
-        first = self.people[esc.route]
+        first = self.people.for_route(esc.route)
         if esc.urgent or not last or esc.route == "chair":
             return first
-        extra = self.people["headteacher" if esc.route == "dsl" else "chair"]
+        extra = self.people.for_route("headteacher" if esc.route == "dsl" else "chair")
         return tuple(dict.fromkeys(first + extra))
