@@ -20,6 +20,7 @@ from fpdf import FPDF
 
 LINE_MM = 6.0
 INDENT_MM_PER_SPACE = 2.0
+TABLE_COLUMN_MM = 45.0
 UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
@@ -36,7 +37,8 @@ def make_pdf(
     user_password: str | None = None,
     owner_password: str = "owner",
 ) -> Path:
-    """A text PDF: one string per line ("" = a paragraph gap, leading spaces = indent).
+    """A text PDF: one string per line ("" = a paragraph gap, leading spaces = indent,
+    tabs = table cells set in columns TABLE_COLUMN_MM wide).
 
     header/footer are templates with {page} and {pages}, e.g. "Page {page} of {pages}".
     user_password="" encrypts with an empty user password (opens without asking);
@@ -51,7 +53,9 @@ def make_pdf(
         pdf.set_y(25)
         for line in lines:
             pdf.set_x(pdf.l_margin + INDENT_MM_PER_SPACE * (len(line) - len(line.lstrip(" "))))
-            pdf.cell(0, LINE_MM, line.strip(), new_x="LMARGIN", new_y="NEXT")
+            for cell in line.strip().split("\t")[:-1]:  # tabs: table cells in columns
+                pdf.cell(TABLE_COLUMN_MM, LINE_MM, cell)
+            pdf.cell(0, LINE_MM, line.strip().split("\t")[-1], new_x="LMARGIN", new_y="NEXT")
         if footer:
             _text_at(pdf, 280, footer.format(page=number, pages=len(pages)), align="C")
     if user_password is not None:

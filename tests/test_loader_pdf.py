@@ -89,7 +89,7 @@ def test_bare_page_numbers_with_an_unnumbered_cover_are_dropped(tmp_path: Path) 
         tmp_path / "numbered.pdf",
         [pages[0]] + [page + ["", str(n)] for n, page in enumerate(pages[1:], start=1)],
     )
-    assert [text for text, _ in pdf_lines(path)] == [
+    assert [text for text, _ in pdf_lines(path) if text] == [
         "Cover",
         "First body line.",
         "Second body line.",
@@ -99,7 +99,7 @@ def test_bare_page_numbers_with_an_unnumbered_cover_are_dropped(tmp_path: Path) 
 
 def test_numbers_and_headings_inside_the_page_are_kept() -> None:
     pages = [["Part 1", "Body one.", "3", "Clause text."], ["Part 2", "Body two."]]
-    assert [text for text, _ in clean_pages(pages)] == [
+    assert [text for text, _ in clean_pages(pages) if text] == [
         "Part 1",
         "Body one.",
         "3",
@@ -111,7 +111,30 @@ def test_numbers_and_headings_inside_the_page_are_kept() -> None:
 
 def test_running_lines_with_changing_numbers_count_as_repeated() -> None:
     pages = [[f"Policy v2 printed 0{n}/06/2024", f"Body {n}.", f"{n} / 5"] for n in range(1, 6)]
-    assert [text for text, _ in clean_pages(pages)] == [f"Body {n}." for n in range(1, 6)]
+    assert [text for text, _ in clean_pages(pages) if text] == [f"Body {n}." for n in range(1, 6)]
+
+
+def test_a_page_break_after_a_finished_sentence_separates_blocks(tmp_path: Path) -> None:
+    pages = [["1. Staff must report concerns.", "", "2. Staff must not"], ["accept requests."]]
+    pages += [["SOCIAL NETWORKING SITES", "Staff should follow this guidance."]]
+    lines = clean_pages(pages)
+    assert ("accept requests.", 2) in lines
+    assert lines[lines.index(("accept requests.", 2)) - 1] == ("2. Staff must not", 1)
+    assert lines[lines.index(("accept requests.", 2)) + 1] == ("", 3)
+    document = load(make_pdf(tmp_path / "breaks.pdf", pages))
+    headings = [(b.text, b.page) for b in document.blocks if b.kind == "heading"]
+    assert ("SOCIAL NETWORKING SITES", 3) in headings
+    assert any(b.text == "Staff must not accept requests." for b in document.blocks)
+
+
+def test_metadata_table_rows_give_the_review_date(tmp_path: Path) -> None:
+    rows = ["Author\tJ Grayson\tStatus\tApproved", "Last Review\tJune 2024\tNext Review\tJune 2026"]
+    body = ["", "2.1\tStaff must review the date of every post before it is published."]
+    document = load(make_pdf(tmp_path / "meta.pdf", [rows + body]))
+    assert document.review_date == "June 2026"
+    assert [(b.label, b.text) for b in document.blocks] == [
+        ("2.1", "Staff must review the date of every post before it is published.")
+    ]
 
 
 def test_ligatures_soft_hyphens_and_spacing_are_tidied() -> None:

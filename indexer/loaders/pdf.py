@@ -6,6 +6,8 @@ characters (ligatures, soft hyphens, spacing) and peels running headers, footers
 numbers off the edges of every page. Because furniture is removed before the pages are
 joined, a word hyphenated at the foot of one page stays next to its continuation on the next.
 Indentation relative to the page's left margin is kept (it tells nested bullets apart).
+A page break after a finished sentence becomes a blank line (a heading at the top of the next
+page must not run into the paragraph above); one mid-sentence or after a hyphen does not.
 ``load`` hands those lines to ``text.parse_document`` for clause detection, de-hyphenation and
 the review date printed in the text; the title comes from the PDF's metadata when it has one.
 """
@@ -44,6 +46,14 @@ _CHARS = str.maketrans(
 _PAGE_WORD = re.compile(r"^(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _BARE_NUMBER = re.compile(
     r"^[-\u2013\u2014]?\s*(\d{1,4})(?:\s*(?:of|/)\s*\d{1,4})?\s*[-\u2013\u2014]?$"
+)
+_SENTENCE_END = (".", ":", ";", "!", "?")
+_CELL_GAP = re.compile(r" {3,}")
+_CLAUSE_LABEL = re.compile(r"^(?:\(?\d{1,3}(?:\.\d{1,3})*\.?\)?|\(?[a-z]{1,4}[.)])$", re.IGNORECASE)
+_META_KEY = re.compile(
+    r"^[\w ]{0,20}\b(?:review|reviewed|date|author|approved|version|status|source|owner|"
+    r"ratified|coordinator|governor|signed|reference|chair|head ?teacher)\b[\w ]{0,20}:?$",
+    re.IGNORECASE,
 )
 _TITLE_JUNK = re.compile(r"^microsoft (?:word|powerpoint) - |\.(?:docx?|pdf|odt)$", re.IGNORECASE)
 
@@ -166,24 +176,45 @@ def clean_pages(pages: list[list[str]]) -> list[tuple[str, int]]:
         body = _peel(
             page, functools.partial(_is_furniture, number=number, running=running, offset=offset)
         )
+        if body and lines and lines[-1][0].endswith(_SENTENCE_END):
+            lines.append(("", number))  # a finished sentence at the foot: new block on top
         lines.extend((line, number) for line in body)
     margin = min((_indent(line) for line, _ in lines if line), default=0)
     return [(line[margin:], number) for line, number in lines]
 
 
 def _tidy(page: list[str]) -> list[str]:
-    """Normalise characters and spacing; keep single blank lines between paragraphs only."""
+    """Normalise characters and spacing; keep single blank lines between paragraphs only.
+
+    Rows of a metadata table ("Last Review   June 2024   Next Review   June 2026") keep their
+    cells apart with tabs, as in a Word text export, so the text parser reads the review date.
+    """
     lines: list[str] = []
+    header_cells = 0
     for raw in page:
         line = raw.translate(_CHARS).rstrip()
         line = line[:-1] + "-" if line.endswith("\u00ad") else line
         line = line.replace("\u00ad", "")
-        line = " " * _indent(line) + " ".join(line.split())
+        cells = _metadata_cells(line, header_cells)
+        header_cells = len(cells) if cells and all(_META_KEY.match(c) for c in cells) else 0
+        line = "\t".join(cells) if cells else " " * _indent(line) + " ".join(line.split())
         if line.strip() or (lines and lines[-1]):
             lines.append(line if line.strip() else "")
     while lines and not lines[-1]:
         lines.pop()
     return lines
+
+
+def _metadata_cells(line: str, header_cells: int) -> list[str]:
+    """The cells of a metadata table row (a key cell or under a row of keys), else []."""
+    cells = [" ".join(cell.split()) for cell in _CELL_GAP.split(line.strip())]
+    if len(cells) < 2 or _CLAUSE_LABEL.match(cells[0]):
+        return []
+    if len(cells) == header_cells:
+        return cells
+    if all(len(cell) <= 40 for cell in cells) and any(_META_KEY.match(c) for c in cells):
+        return cells
+    return []
 
 
 def _indent(line: str) -> int:
