@@ -36,13 +36,14 @@ def make_pdf(
     title: str | None = None,
     user_password: str | None = None,
     owner_password: str = "owner",
+    scanned_pages: Sequence[int] = (),
 ) -> Path:
     """A text PDF: one string per line ("" = a paragraph gap, leading spaces = indent,
     tabs = table cells set in columns TABLE_COLUMN_MM wide).
 
     header/footer are templates with {page} and {pages}, e.g. "Page {page} of {pages}".
     user_password="" encrypts with an empty user password (opens without asking);
-    any other string locks the file.
+    any other string locks the file. scanned_pages (1-based) hold a picture and no text.
     """
     pdf = _new_pdf(pages, header, footer, title)
     pdf.set_auto_page_break(False)
@@ -51,6 +52,9 @@ def make_pdf(
         if header:
             _text_at(pdf, 10, header.format(page=number, pages=len(pages)))
         pdf.set_y(25)
+        if number in scanned_pages:
+            pdf.image(_picture(), x=10, y=30, w=150)
+            lines = []
         for line in lines:
             pdf.set_x(pdf.l_margin + INDENT_MM_PER_SPACE * (len(line) - len(line.lstrip(" "))))
             for cell in line.strip().split("\t")[:-1]:  # tabs: table cells in columns
@@ -66,16 +70,20 @@ def make_pdf(
 
 def make_image_pdf(path: Path, pages: int = 1) -> Path:
     """A 'scanned' PDF: every page is one picture, there is no text layer."""
+    pdf = FPDF()
+    for _ in range(pages):
+        pdf.add_page()
+        pdf.image(_picture(), x=10, y=10, w=150)
+    pdf.output(str(path))
+    return path
+
+
+def _picture() -> Any:
     from PIL import Image, ImageDraw
 
     picture = Image.new("RGB", (400, 200), "white")
     ImageDraw.Draw(picture).rectangle((20, 20, 380, 180), outline="black")
-    pdf = FPDF()
-    for _ in range(pages):
-        pdf.add_page()
-        pdf.image(picture, x=10, y=10, w=150)
-    pdf.output(str(path))
-    return path
+    return picture
 
 
 def _new_pdf(

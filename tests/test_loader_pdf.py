@@ -153,6 +153,13 @@ def test_scanned_pdf_warns_and_gives_no_blocks(tmp_path: Path) -> None:
     assert document.warnings == ["scan.pdf: no text layer \u2014 run OCR first"]
 
 
+def test_scanned_pages_in_a_text_pdf_are_named_in_a_warning(tmp_path: Path) -> None:
+    pages = [["1. Typed page."], ["scanned"], ["2. Typed again."]]
+    document = load(make_pdf(tmp_path / "mixed.pdf", pages, scanned_pages=[2]))
+    assert [b.label for b in document.blocks] == ["1", "2"]
+    assert document.warnings == [messages.PDF_PAGES_NO_TEXT.format(name="mixed.pdf", pages="2")]
+
+
 def test_pdf_with_empty_user_password_opens(tmp_path: Path) -> None:
     path = make_pdf(tmp_path / "restricted.pdf", [["1. Open to read."]], user_password="")
     assert [text for text, _ in pdf_lines(path)] == ["1. Open to read."]
