@@ -95,6 +95,11 @@ class Outbox:
         self.lease = lease
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
+        self._wake = threading.Event()
+
+    def kick(self) -> None:
+        """Wake :meth:`run_forever` now instead of after its interval (e.g. after submit)."""
+        self._wake.set()
 
     def deliver_due(self, limit: int = 50) -> int:
         """Deliver up to ``limit`` due rows; return how many were delivered."""
@@ -116,7 +121,11 @@ class Outbox:
         interval: float = 2.0,
         on_tick: Callable[[], object] | None = None,
     ) -> None:
-        """Deliver until ``stop_event`` is set (pending rows first, at start-up)."""
+        """Deliver until ``stop_event`` is set (pending rows first, at start-up).
+
+        Between rounds it waits ``interval`` seconds or until :meth:`kick`; ``on_tick`` (e.g.
+        ``reminders.enqueue_due``) runs before each round.
+        """
         logger.info("outbox worker %s started", self.worker_id)
         while not stop_event.is_set():
             busy = False
@@ -126,14 +135,16 @@ class Outbox:
                 busy = self.deliver_due() > 0
             except Exception as exc:  # the loop must outlive any one failure
                 logger.error("outbox loop failed: %s", type(exc).__name__)
-            if not busy:
-                stop_event.wait(interval)
+            if not busy and not stop_event.is_set():
+                self._wake.wait(interval)  # kick() or the interval, whichever comes first
+                self._wake.clear()
         logger.info("outbox worker %s stopped", self.worker_id)
 
     def start_thread(
         self, interval: float = 2.0, on_tick: Callable[[], object] | None = None
     ) -> threading.Event:
-        """Run :meth:`run_forever` in a daemon thread; set the returned event to stop it."""
+        """Run :meth:`run_forever` in a daemon thread; set the returned event (then
+        :meth:`kick`) to stop it."""
         stop = threading.Event()
         thread = threading.Thread(
             target=self.run_forever, args=(stop, interval, on_tick), name="outbox", daemon=True

@@ -176,3 +176,20 @@ def test_no_question_or_detail_text_in_logs_at_debug(store, clock, caplog) -> No
     assert esc.ref in text  # the logs did capture the flow
     for secret in (SECRET_DETAILS, SECRET_QUESTION, "Zebedee", "Xylophone", "bruises"):
         assert secret not in text
+
+
+def test_kick_wakes_the_loop_before_its_interval(store, clock) -> None:
+    notifier = FakeNotifier()
+    outbox = Outbox(store, notifier, clock=clock)
+    stop = outbox.start_thread(interval=3600)
+    try:
+        make_service(store, clock).submit(make_report())
+        for _ in range(500):  # bounded: the loop sleeps an hour unless kicked
+            outbox.kick()
+            if len(notifier.keys()) == 2:
+                break
+            threading.Event().wait(0.01)
+        assert len(notifier.keys()) == 2
+    finally:
+        stop.set()
+        outbox.kick()
