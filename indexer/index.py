@@ -111,9 +111,9 @@ class SearchIndex:
         p = self.params
         if p.variant == "plus":
             return p.delta + tf * (p.k1 + 1) / (norm + tf), p.delta
-        if p.variant == "l":
+        if p.variant == "l":  # rank-bm25 0.2.2 multiplies by tf, so tf = 0 adds nothing
             ctd = tf * p.k1 / norm
-            return (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta), (p.k1 + 1) * p.delta / (p.k1 + p.delta)
+            return tf * (p.k1 + 1) * (ctd + p.delta) / (p.k1 + ctd + p.delta), 0.0
         return tf * (p.k1 + 1) / (tf + norm), 0.0
 
     # --- facts about passages ---------------------------------------------------------
