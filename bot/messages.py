@@ -105,6 +105,71 @@ HOME_ROUTE = (
     "send the DSL a private note."
 )
 HOME_CONTACT_LINE = "{role}: {contact}"
+HOME_OPEN_ESCALATIONS = "*Open concerns*"
+HOME_NO_ESCALATIONS = "No open concerns."
+HOME_ESCALATION_LINE = "*{ref}* \u00b7 {status} \u00b7 raised {age} ago{urgent}{claimed}"
+HOME_URGENT = " \u00b7 :rotating_light: urgent"
+HOME_CLAIMED_BY = " \u00b7 claimed by {actor}"
+AGE_MINUTES = "{n} min"
+AGE_HOURS = "{n} h"
+AGE_DAYS = "{n} days"
+
+# --- Slack: raising a concern with the DSL (bot/slack/escalation_*.py, notifier.py) -----
+
+RAISE_TITLE = "Raise with DSL"
+RAISE_SUBMIT = "Send privately"
+RAISE_CANCEL = "Cancel"
+RAISE_QUESTION = "*Your question*\n{question}"
+RAISE_CLAUSE = "*The clause you were shown*\n{clause}"
+RAISE_DETAILS_LABEL = "What happened?"
+RAISE_DETAILS_HINT = (
+    "Facts only: what you saw or were told, when, and who. Please don't include more about "
+    "a child than the DSL needs to know."
+)
+RAISE_RISK_LABEL = "Is a child at immediate risk?"
+RAISE_RISK_OPTIONS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
+RAISE_RISK_WARNING = (
+    ":rotating_light: *If a child is in immediate danger, call 999 and find the DSL now* "
+    "\u2014 {dsl}. You can still send this form afterwards."
+)
+RAISE_STAFF_LABEL = "Is this about a member of staff?"
+RAISE_STAFF_OPTIONS = {
+    "no": "No",
+    "staff": "Yes, a member of staff",
+    "headteacher": "Yes, the headteacher",
+}
+RAISE_TOLD_LABEL = "Have you already told the DSL in person?"
+RAISE_TOLD_OPTIONS = {"yes": "Yes", "no": "No"}
+RAISE_SENT_TITLE = "Sent"
+RAISE_SENT = (
+    "Your concern has been saved with the reference *{ref}* and is being sent privately to "
+    "{route_name}. You'll get a receipt in a direct message."
+)
+RAISE_FAILED_TITLE = "Not sent"
+DSL_POST_TITLE = "Concern {ref}"
+DSL_POST_URGENT = ":rotating_light: *Immediate risk: {risk}*"
+DSL_POST_FIELDS = (
+    "*Raised by* {reporter} \u00b7 *School* {school} \u00b7 *Immediate risk* {risk} \u00b7 "
+    "*About staff* {about} \u00b7 *Told DSL in person* {told}"
+)
+DSL_POST_QUESTION = "*Question asked*\n{question}"
+DSL_POST_CLAUSE = "*Clause shown*: {passage}"
+DSL_POST_DETAILS = "*What happened*\n{details}"
+DSL_POST_STATUS_NEW = "*Status*: new \u2014 not yet claimed"
+DSL_POST_STATUS_CLAIMED = "*Status*: claimed by {actor}"
+DSL_POST_STATUS_RESOLVED = "*Status*: resolved by {actor}"
+DSL_POST_RECORDED = "*Recorded as*: {record}"
+DSL_POST_PURGED = "_Details removed under the retention policy._"
+DSL_REMINDER = "Reminder: concern *{ref}* has not been claimed for {minutes} minutes."
+BUTTON_CLAIM = "Claim"
+BUTTON_RESOLVE = "Resolve"
+BUTTON_RECORD = "Record as logged"
+RECORD_TITLE = "Record as logged"
+RECORD_LABEL = "Logged in CPOMS / MyConcern as \u2026"
+RECORD_SUBMIT = "Save"
+YES = "yes"
+NO = "no"
+UNKNOWN = "\u2014"
 
 # --- Escalations: raising a concern with the DSL (bot/escalation.py, bot/store/) --------
 

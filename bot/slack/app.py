@@ -4,6 +4,7 @@ rate-limit (429 + Retry-After), server-error and connection retries, and the lis
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -44,6 +45,7 @@ def build_app(
     feedback: FeedbackLog | None = None,
     escalations: Any = None,
     socket_mode: bool = False,
+    kick: Callable[[], None] | None = None,
 ) -> AsyncApp:
     """The Bolt app with every listener registered. HTTP mode needs SLACK_SIGNING_SECRET."""
     check_settings(settings, socket_mode=socket_mode)
@@ -58,6 +60,8 @@ def build_app(
         deps.events = events
     if feedback is not None:
         deps.feedback = feedback
+    if kick is not None:
+        deps.kick = kick
     register_listeners(app, deps)
     app.error(_log_error)
     return app

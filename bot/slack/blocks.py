@@ -124,19 +124,26 @@ def clause_blocks(clause: ClauseView, value: str = "") -> list[Block]:
     return [block, context(cite)]
 
 
+def chunks(text: str, limit: int = SECTION_LIMIT, most: int = MODAL_BLOCK_LIMIT) -> list[str]:
+    """``text`` escaped and split at word boundaries into at most ``most`` pieces of ``limit``."""
+    pieces: list[str] = []
+    rest = text
+    while rest and len(pieces) < most:
+        piece, _ = fit(rest, limit)
+        pieces.append(piece)
+        rest = rest[len(_unescape(piece)) :].lstrip()
+    return pieces
+
+
 def full_clause_modal(text: str, context_text: str | None = None) -> Block:
     """A modal with the whole clause, in as many sections as it needs."""
-    chunks: list[str] = [escape(context_text)] if context_text else []
-    rest = text
-    while rest and len(chunks) < MODAL_BLOCK_LIMIT:
-        chunk, _ = fit(rest, SECTION_LIMIT)
-        chunks.append(chunk)
-        rest = rest[len(_unescape(chunk)) :].lstrip()
+    pieces = [escape(context_text)] if context_text else []
+    pieces += chunks(text, SECTION_LIMIT, MODAL_BLOCK_LIMIT - len(pieces))
     return {
         "type": "modal",
         "title": {"type": "plain_text", "text": messages.FULL_CLAUSE_TITLE},
         "close": {"type": "plain_text", "text": messages.MODAL_CLOSE},
-        "blocks": [section(chunk) for chunk in chunks],
+        "blocks": [section(piece) for piece in pieces],
     }
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.config import Settings
-from bot.model import Answer
+from bot.model import Answer, Route
 
 
 class AnswerCore(Protocol):
@@ -63,7 +64,8 @@ class SlackDeps:
     answerer: AnswerCore
     events: EventLog = field(default_factory=MemoryEventLog)
     feedback: FeedbackLog = field(default_factory=MemoryFeedbackLog)
-    escalations: Any = None
+    escalations: Any = None  # bot.escalation.EscalationService, when a store is configured
+    kick: Callable[[], None] = lambda: None  # start an outbox delivery now (not in 2 s)
 
     def school_for(self, channel_id: str | None = None, team_id: str | None = None) -> str | None:
         """The school for a channel or workspace (POLICYBOT_SCHOOL_MAP), else the default."""
@@ -76,5 +78,18 @@ class SlackDeps:
         """Answer off the event loop so acks are never held up by a search."""
         return await asyncio.to_thread(self.answerer.answer, question, school)
 
+    async def route(self, school: str | None) -> Route:
+        """The school's route to the DSL (an empty question is answered with just the route)."""
+        return (await self.answer("", school)).route
+
     def is_dsl(self, user_id: str | None) -> bool:
         return bool(user_id) and user_id in self.settings.dsl_user_ids
+
+    def receives_escalations(self, user_id: str | None) -> bool:
+        """DSLs and deputies, and the headteacher / chair for allegations about staff."""
+        s = self.settings
+        return bool(user_id) and user_id in (
+            *s.dsl_user_ids,
+            *s.headteacher_user_ids,
+            *s.chair_user_ids,
+        )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from bot import messages
+from bot.errors import StoreError
 from bot.presenter import route_contacts
 from bot.slack.blocks import Block, context, escape, section
 from bot.slack.deps import SlackDeps
+from bot.slack.escalation_blocks import home_lines
+from bot.store.records import utc_now
 
 HOME_BLOCK_LIMIT = 100
 
@@ -15,7 +19,7 @@ HOME_BLOCK_LIMIT = 100
 async def home_view(deps: SlackDeps, user_id: str, team_id: str | None) -> dict[str, Any]:
     """The ``views.publish`` payload for ``user_id``."""
     school = deps.school_for(None, team_id)
-    route = (await deps.answer("", school)).route
+    route = await deps.route(school)
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": messages.HOME_TITLE}},
         section(messages.HOME_HOW_TO_ASK),
@@ -26,11 +30,18 @@ async def home_view(deps: SlackDeps, user_id: str, team_id: str | None) -> dict[
         line = messages.HOME_CONTACT_LINE.format(role=escape(role), contact=escape(contact))
         blocks.append(context(line))
     blocks.append(section(messages.HOME_ROUTE))
-    if deps.is_dsl(user_id):
-        blocks.extend(await dsl_blocks(deps))
+    if deps.receives_escalations(user_id) and deps.escalations is not None:
+        blocks.append({"type": "divider"})
+        blocks.extend(await dsl_blocks(deps, user_id))
     return {"type": "home", "blocks": blocks[:HOME_BLOCK_LIMIT]}
 
 
-async def dsl_blocks(deps: SlackDeps) -> list[Block]:
-    """Open escalations for a DSL (filled in by the escalation skin once it is wired)."""
-    return []
+async def dsl_blocks(deps: SlackDeps, user_id: str) -> list[Block]:
+    """Open escalations routed to this user (a DSL sees the DSL's, a headteacher theirs)."""
+    service = deps.escalations
+    try:
+        open_ones = await asyncio.to_thread(service.list_open)
+    except StoreError:
+        return [context(messages.STORE_UNAVAILABLE)]
+    mine = [esc for esc in open_ones if user_id in service.recipients(esc)]
+    return home_lines(mine, utc_now())

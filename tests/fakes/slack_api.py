@@ -118,6 +118,27 @@ class FakeSlackAPI:
                 self._cond.wait(left)
             return self.calls_to(method)
 
+    def wait_for_where(
+        self, method: str, count: int = 1, timeout: float = 10.0, **match: str
+    ) -> list[Call]:
+        """Like :meth:`wait_for`, counting only calls whose body has the ``match`` values."""
+        deadline = time.monotonic() + timeout
+
+        def matching() -> list[Call]:
+            return [
+                c
+                for c in self.calls_to(method)
+                if all(c.body.get(k) == v for k, v in match.items())
+            ]
+
+        with self._cond:
+            while len(matching()) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"waited for {count} x {method} {match}")
+                self._cond.wait(left)
+            return matching()
+
     # -- the API ---------------------------------------------------------------------------
 
     def handle(self, method: str, body: dict[str, Any], token: str | None) -> dict[str, Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.deps import SlackDeps
-from bot.slack.listeners import actions, commands, events, views
+from bot.slack.listeners import actions, commands, escalations, events, views
 
 
 def register_listeners(app: AsyncApp, deps: SlackDeps) -> None:
-    for group in (commands, events, actions, views):
+    for group in (commands, events, actions, escalations, views):
         group.register(app, deps)

@@ -1,11 +1,73 @@
-"""Modal submissions (the "Raise with DSL" form of issue 5 is registered here)."""
+"""Modal submissions: "Raise with DSL" (store first, then ack) and "Record as logged"."""
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
+import asyncio
+import logging
+from typing import Any
 
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot import messages
+from bot.errors import NotFound, PermissionDenied, StoreError
+from bot.slack import escalation_blocks as eb
 from bot.slack.deps import SlackDeps
+from bot.store.records import ConcernReport
+
+log = logging.getLogger(__name__)
+Body = dict[str, Any]
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
-    """Nothing yet: the escalation modal is added with the escalation core."""
+    async def raise_submitted(ack: AsyncAck, body: Body, view: Body) -> None:
+        """Store the concern in one transaction, and only then tell the reporter it's sent."""
+        report = concern_report(body, view)
+        try:
+            if deps.escalations is None:
+                raise StoreError(messages.STORE_UNAVAILABLE)
+            esc = await asyncio.to_thread(deps.escalations.submit, report)
+        except (StoreError, ValueError) as error:
+            log.error("escalation could not be stored: %s", type(error).__name__)
+            await ack(response_action="update", view=eb.failed_view(messages.STORE_UNAVAILABLE))
+            return
+        await ack(response_action="update", view=eb.sent_view(esc.ref, esc.route))
+        deps.kick()
+
+    async def record_submitted(ack: AsyncAck, body: Body, view: Body) -> None:
+        ref = str(eb.read_meta(view).get("ref", ""))
+        state = view.get("state", {}).get("values", {})
+        text = state.get("record", {}).get("record", {}).get("value") or ""
+        try:
+            await asyncio.to_thread(deps.escalations.record_logged, ref, body["user"]["id"], text)
+        except PermissionDenied:
+            await ack(
+                response_action="update", view=eb.failed_view(messages.ESCALATION_NOT_ALLOWED)
+            )
+            return
+        except (NotFound, StoreError, AttributeError):
+            await ack(response_action="update", view=eb.failed_view(messages.SOMETHING_WENT_WRONG))
+            return
+        await ack()
+        deps.kick()
+
+    app.view(eb.RAISE_CALLBACK)(raise_submitted)
+    app.view(eb.RECORD_CALLBACK)(record_submitted)
+
+
+def concern_report(body: Body, view: Body) -> ConcernReport:
+    """The submitted form as the core's ConcernReport (unknown answers read as the safe one)."""
+    meta, values = eb.read_meta(view), eb.form_values(view)
+    risk = values.get("risk") if values.get("risk") in ("yes", "no", "unsure") else "unsure"
+    about = values.get("about") if values.get("about") in ("no", "staff", "headteacher") else "no"
+    return ConcernReport(
+        platform="slack",
+        reporter_id=str(body.get("user", {}).get("id", "")),
+        team_id=(body.get("team") or {}).get("id"),
+        school=meta.get("s") if isinstance(meta.get("s"), str) else None,
+        question=meta.get("q") if isinstance(meta.get("q"), str) else "",
+        passage_id=meta.get("p") if isinstance(meta.get("p"), str) else None,
+        details=values.get("details") or "",
+        immediate_risk=risk,  # type: ignore[arg-type]
+        about_staff=about,  # type: ignore[arg-type]
+        told_dsl_in_person=values.get("told") == "yes",
+    )

@@ -1,0 +1,116 @@
+"""Buttons for raising a concern: "Raise with DSL" (opens the modal), the immediate-risk
+radio (shows "call 999" before submitting), and the DSL's Claim / Resolve / Record as logged.
+
+Only DSLs (and the headteacher / chair for their own route) may act; anyone else gets a
+polite private refusal and nothing changes (the escalation service decides).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import messages
+from bot.errors import NotFound, PermissionDenied, StoreError
+from bot.presenter import contact_text
+from bot.slack import blocks
+from bot.slack import escalation_blocks as eb
+from bot.slack.deps import SlackDeps
+
+log = logging.getLogger(__name__)
+Body = dict[str, Any]
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    async def raise_dsl(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
+        await ack()
+        value = blocks.read_value(action.get("value"))
+        question = value.get("q") if isinstance(value.get("q"), str) else ""
+        school = (
+            value.get("s")
+            if isinstance(value.get("s"), str)
+            else deps.school_for(body.get("channel", {}).get("id"), body.get("team", {}).get("id"))
+        )
+        answer = await deps.answer(question, school)
+        hit = next((h for h in answer.hits if h.passage.id == value.get("p")), None)
+        dsl = contact_text(answer.route.dsl)
+        meta = eb.modal_meta(question, hit.passage.id if hit else None, school, dsl)
+        modal = eb.raise_modal(meta, hit.passage.text if hit else None, dsl)
+        await client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+    async def risk_changed(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
+        await ack()
+        view = body["view"]
+        risk = (action.get("selected_option") or {}).get("value")
+        if view.get("id"):
+            updated = eb.with_risk_warning(view, risk)
+            await client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
+
+    async def claim(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
+        await ack()
+        await _act(deps, body, action, client, "claim")
+
+    async def resolve(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
+        await ack()
+        await _act(deps, body, action, client, "resolve")
+
+    async def record(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
+        await ack()
+        ref, user = str(action.get("value", "")), body["user"]["id"]
+        try:
+            esc = await asyncio.to_thread(deps.escalations.get, ref)
+        except (NotFound, StoreError, AttributeError):
+            await _tell(client, body, messages.ESCALATION_NOT_FOUND.format(ref=blocks.escape(ref)))
+            return
+        if not deps.escalations.can_act(user, esc):
+            await _tell(client, body, messages.ESCALATION_NOT_ALLOWED)
+            return
+        await client.views_open(trigger_id=body["trigger_id"], view=eb.record_modal(ref))
+
+    app.action(blocks.ACTION_RAISE)(raise_dsl)
+    app.action(eb.ACTION_RISK)(risk_changed)
+    app.action(eb.ACTION_CLAIM)(claim)
+    app.action(eb.ACTION_RESOLVE)(resolve)
+    app.action(eb.ACTION_RECORD)(record)
+
+
+async def _act(
+    deps: SlackDeps, body: Body, action: Body, client: AsyncWebClient, verb: str
+) -> None:
+    """Claim or resolve through the service; refuse privately when the user may not."""
+    ref, user = str(action.get("value", "")), body["user"]["id"]
+    if deps.escalations is None:
+        await _tell(client, body, messages.STORE_UNAVAILABLE)
+        return
+    try:
+        esc = await asyncio.to_thread(getattr(deps.escalations, verb), ref, user)
+    except PermissionDenied:
+        await _tell(client, body, messages.ESCALATION_NOT_ALLOWED)
+        return
+    except NotFound:
+        await _tell(client, body, messages.ESCALATION_NOT_FOUND.format(ref=blocks.escape(ref)))
+        return
+    except StoreError:
+        await _tell(client, body, messages.SOMETHING_WENT_WRONG)
+        return
+    if verb == "claim" and esc.claimed_by and esc.claimed_by != user:
+        actor = eb.mention(esc.claimed_by)
+        await _tell(
+            client, body, messages.ESCALATION_ALREADY_CLAIMED.format(ref=esc.ref, actor=actor)
+        )
+    deps.kick()
+
+
+async def _tell(client: AsyncWebClient, body: Body, text: str) -> None:
+    """A message only the clicking user sees, where they clicked (or in a DM)."""
+    user = body["user"]["id"]
+    channel = (body.get("channel") or {}).get("id")
+    if channel:
+        await client.chat_postEphemeral(channel=channel, user=user, text=text)
+    else:
+        opened = await client.conversations_open(users=user)
+        await client.chat_postMessage(channel=opened["channel"]["id"], text=text)

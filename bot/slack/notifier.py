@@ -1,0 +1,199 @@
+"""Delivers escalation outbox items to Slack (the :class:`bot.outbox.Notifier` for Slack).
+
+Where things go (Keeping Children Safe in Education):
+
+* a concern (route ``dsl``) -> ``DSL_CHANNEL_ID`` (a private channel), or a DM to each of
+  ``DSL_USER_IDS`` when no channel is set;
+* about a member of staff (``headteacher``) -> DMs to ``HEADTEACHER_USER_IDS``; about the
+  headteacher (``chair``) -> DMs to ``CHAIR_USER_IDS``; never the DSL channel;
+* receipts and updates -> a DM to the reporter.
+
+Every post carries ``metadata`` with the outbox item's idempotency key, so
+:meth:`SlackNotifier.find_existing` (and a retry of a multi-recipient post) can find a
+message already sent with ``conversations.history``. Slack failures (5xx, 429, timeouts,
+network, and refusals such as ``channel_not_found``) become :class:`DeliveryError` so the
+outbox keeps the item and retries; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot import messages
+from bot.config import Settings
+from bot.errors import DeliveryError
+from bot.slack import escalation_blocks as eb
+from bot.slack.blocks import escape
+from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
+
+log = logging.getLogger(__name__)
+EVENT_TYPE = "policybot_escalation"
+MISCONFIGURED_RETRY = 300.0
+HISTORY_LIMIT = 200
+
+
+class SlackNotifier:
+    def __init__(self, client: WebClient, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SlackNotifier:
+        client = WebClient(settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+        return cls(client, settings)
+
+    # --- the Notifier protocol --------------------------------------------------------
+
+    def deliver(self, item: OutboxItem, escalation: Escalation) -> DeliveryReceipt | None:
+        handler: Callable[[OutboxItem, Escalation], DeliveryReceipt | None] = {
+            "destination_post": self._destination_post,
+            "destination_update": self._destination_update,
+            "reporter_receipt": self._reporter_message,
+            "reporter_update": self._reporter_message,
+            "reminder": self._reminder,
+        }[item.kind]
+        return _guard(lambda: handler(item, escalation), item)
+
+    def find_existing(self, item: OutboxItem, escalation: Escalation) -> DeliveryReceipt | None:
+        """The receipt if every target already has the message, else None (deliver retries
+        per target, skipping those that have it)."""
+
+        def find_all() -> DeliveryReceipt | None:
+            found = [self._find(t, item.idempotency_key) for t in self._targets(item, escalation)]
+            return found[0] if found and all(found) else None
+
+        return _guard(find_all, item)
+
+    # --- where ------------------------------------------------------------------------
+
+    def destinations(self, escalation: Escalation) -> list[str]:
+        """Channel or user ids the escalation's own message goes to."""
+        if escalation.route == "headteacher":
+            return list(self.settings.headteacher_user_ids)
+        if escalation.route == "chair":
+            return list(self.settings.chair_user_ids)
+        if self.settings.dsl_channel_id:
+            return [self.settings.dsl_channel_id]
+        return list(self.settings.dsl_user_ids)
+
+    def _targets(self, item: OutboxItem, escalation: Escalation) -> list[str]:
+        if item.kind in ("reporter_receipt", "reporter_update"):
+            return [escalation.reporter_id]
+        if item.kind == "reminder":
+            return [str(u) for u in item.payload.get("user_ids") or []] or self.destinations(
+                escalation
+            )
+        targets = self.destinations(escalation)
+        if not targets:
+            raise DeliveryError(f"no Slack destination for route {escalation.route}", 300)
+        return targets
+
+    # --- what -------------------------------------------------------------------------
+
+    def _destination_post(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt:
+        blocks, text = eb.dsl_post(esc)
+        receipts = [
+            self._post_once(target, item, blocks=blocks, text=text)
+            for target in self._targets(item, esc)
+        ]
+        return receipts[0]
+
+    def _destination_update(self, item: OutboxItem, esc: Escalation) -> None:
+        blocks, text = eb.dsl_post(esc)
+        for target in self._targets(item, esc):
+            if esc.destination_message_id and target == esc.destination_channel:
+                found: DeliveryReceipt | None = DeliveryReceipt(
+                    esc.destination_channel, esc.destination_message_id
+                )
+            else:
+                found = self._find(target, f"{esc.ref}/post")
+            if found is None or not found.message_id:
+                raise DeliveryError(f"{esc.ref}: destination message not found yet", 30)
+            self._call("chat_update", channel=found.channel, ts=found.message_id,
+                       blocks=blocks, text=text)  # fmt: skip
+
+    def _reporter_message(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt:
+        return self._post_once(esc.reporter_id, item, text=reporter_text(item, esc))
+
+    def _reminder(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt | None:
+        minutes = item.payload.get("minutes", "")
+        text = messages.DSL_REMINDER.format(ref=escape(esc.ref), minutes=minutes)
+        receipts = [self._post_once(t, item, text=text) for t in self._targets(item, esc)]
+        return receipts[0] if receipts else None
+
+    # --- Slack calls ------------------------------------------------------------------
+
+    def _post_once(self, target: str, item: OutboxItem, **content: Any) -> DeliveryReceipt:
+        """Post to ``target`` unless a retry finds the message already there."""
+        channel = self._open(target)
+        if item.may_have_been_sent:
+            found = self._find(channel, item.idempotency_key)
+            if found is not None:
+                return found
+        metadata = {
+            "event_type": EVENT_TYPE,
+            "event_payload": {"key": item.idempotency_key, "ref": item.ref},
+        }
+        response = self._call("chat_postMessage", channel=channel, metadata=metadata, **content)
+        return DeliveryReceipt(str(response["channel"]), str(response["ts"]))
+
+    def _find(self, target: str, key: str) -> DeliveryReceipt | None:
+        channel = self._open(target)
+        history = self._call("conversations_history", channel=channel,
+                             include_all_metadata=True, limit=HISTORY_LIMIT)  # fmt: skip
+        for message in history.get("messages") or []:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("key") == key:
+                return DeliveryReceipt(channel, str(message["ts"]))
+        return None
+
+    def _open(self, target: str) -> str:
+        """A user id becomes their DM channel; a channel id stays as it is."""
+        if not target.startswith(("U", "W")):
+            return target
+        return str(self._call("conversations_open", users=target)["channel"]["id"])
+
+    def _call(self, method: str, **kwargs: Any) -> Any:
+        return getattr(self.client, method)(**kwargs)
+
+
+def reporter_text(item: OutboxItem, esc: Escalation) -> str:
+    event = item.payload.get("event", "submitted")
+    actor = eb.mention(item.payload.get("actor_id"))
+    ref = escape(esc.ref)
+    if event == "claimed":
+        return messages.ESCALATION_CLAIMED.format(ref=ref, actor=actor)
+    if event == "resolved":
+        return messages.ESCALATION_RESOLVED.format(ref=ref, actor=actor)
+    if event == "recorded":
+        return messages.ESCALATION_RECORDED.format(ref=ref)
+    return messages.ESCALATION_RECEIPT.format(ref=ref, route_name=messages.ROUTE_NAMES[esc.route])
+
+
+def _guard(call: Callable[[], Any], item: OutboxItem) -> Any:
+    """Run a Slack call; turn every Slack or network failure into DeliveryError."""
+    try:
+        return call()
+    except SlackApiError as exc:
+        status = exc.response.status_code
+        retry_after = exc.response.headers.get("Retry-After") if status == 429 else None
+        error = (
+            (exc.response.data or {}).get("error") if isinstance(exc.response.data, dict) else None
+        )
+        log.warning(
+            "Slack refused outbox item %s (%s): HTTP %s %s", item.id, item.ref, status, error
+        )
+        delay = (
+            float(retry_after) if retry_after else (None if status >= 500 else MISCONFIGURED_RETRY)
+        )
+        raise DeliveryError(f"Slack API HTTP {status} {error or ''}".strip(), delay) from None
+    except (SlackClientError, OSError) as exc:
+        log.warning(
+            "Slack unreachable for outbox item %s (%s): %s", item.id, item.ref, type(exc).__name__
+        )
+        raise DeliveryError(f"Slack unreachable: {type(exc).__name__}") from None
