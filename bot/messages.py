@@ -171,6 +171,64 @@ YES = "yes"
 NO = "no"
 UNKNOWN = "\u2014"
 
+# --- policybot serve / doctor (bot/cli_serve.py, bot/doctor.py) -------------------------
+
+SERVE_LISTENING = "policybot is listening on http://{host}:{port} (Slack: {path})"
+SERVE_SOCKET = "policybot is connecting to Slack in Socket Mode"
+DOCTOR_OK = "All checks passed."
+DOCTOR_FAILED = "{count} problem(s) found: fix the lines marked \u2717 and run policybot doctor again."
+DOCTOR_TOKEN_OK = "SLACK_BOT_TOKEN is set."
+DOCTOR_TOKEN_MISSING = (
+    "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-\u2026) from your Slack "
+    "app's OAuth & Permissions page."
+)
+DOCTOR_SECRET_OK = "SLACK_SIGNING_SECRET is set (HTTP mode)."
+DOCTOR_SECRET_MISSING = (
+    "SLACK_SIGNING_SECRET is not set: HTTP mode needs it (Basic Information \u2192 App "
+    "Credentials). Not needed with policybot serve --socket."
+)
+DOCTOR_APP_TOKEN_OK = "SLACK_APP_TOKEN is set (Socket Mode available)."
+DOCTOR_APP_TOKEN_MISSING = (
+    "SLACK_APP_TOKEN is not set: only needed for policybot serve --socket (an xapp-\u2026 "
+    "token with connections:write)."
+)
+DOCTOR_INDEX_FRESH = "The index at {path} is up to date with {corpus} ({count} passages)."
+DOCTOR_INDEX_STALE = (
+    "The index at {path} is older than the documents in {corpus}: it will be rebuilt when "
+    "policybot serve starts, or run policybot index now."
+)
+DOCTOR_INDEX_MISSING = "There is no usable index at {path}: run policybot index {corpus}."
+DOCTOR_DB_OK = "The escalation database is reachable."
+DOCTOR_DB_FAILED = "The escalation database could not be opened: check DATABASE_URL."
+DOCTOR_AUTH_OK = "Slack accepted the bot token (workspace {team}, bot user {user})."
+DOCTOR_AUTH_FAILED = (
+    "Slack refused the bot token ({error}): check SLACK_BOT_TOKEN and that the app is "
+    "installed in the workspace."
+)
+DOCTOR_UNREACHABLE = "Could not reach Slack at {url}: check the network and SLACK_API_URL."
+DOCTOR_CHANNEL_OK = "Concerns go to the private channel {channel}."
+DOCTOR_CHANNEL_FAILED = (
+    "DSL_CHANNEL_ID {channel} cannot be used ({error}): invite policybot to that channel "
+    "(/invite @policybot) or correct the id."
+)
+DOCTOR_CHANNEL_PUBLIC = (
+    "DSL_CHANNEL_ID {channel} is a public channel: concerns must go to a private channel "
+    "that only the DSL and deputies can read."
+)
+DOCTOR_USER_OK = "Concerns go by direct message to {user}."
+DOCTOR_USER_FAILED = "DSL_USER_IDS contains {user}, which Slack does not know ({error})."
+DOCTOR_NO_DSL = (
+    "No DSL destination: set DSL_CHANNEL_ID (a private channel) or DSL_USER_IDS (the DSL and "
+    "deputies, comma-separated)."
+)
+DOCTOR_NO_DSL_USERS = (
+    "DSL_USER_IDS is empty: nobody can Claim or Resolve a concern. List the DSL and deputies."
+)
+DOCTOR_NO_HEADTEACHER = (
+    "HEADTEACHER_USER_IDS is empty: concerns about a member of staff cannot be delivered."
+)
+DOCTOR_NO_CHAIR = "CHAIR_USER_IDS is empty: concerns about the headteacher cannot be delivered."
+
 # --- Escalations: raising a concern with the DSL (bot/escalation.py, bot/store/) --------
 
 STORE_UNAVAILABLE = (

@@ -47,8 +47,8 @@ class Runtime:
         return build_web_app(self.settings, self.answerer, slack_app=self.slack_app, mounts=mounts)
 
     def kick(self) -> None:
-        """Deliver due outbox rows now in a short-lived thread (leases make this safe)."""
-        threading.Thread(target=self._deliver_now, name="outbox-kick", daemon=True).start()
+        """Wake the outbox worker now (after a submit or a claim), not after its interval."""
+        self.outbox.kick()
 
     def start_outbox(self, interval: float = OUTBOX_INTERVAL) -> threading.Event:
         stop = self.outbox.start_thread(interval=interval, on_tick=self.reminders.enqueue_due)
@@ -59,12 +59,6 @@ class Runtime:
         for stop in self.stops:
             stop.set()
         self.store.close()
-
-    def _deliver_now(self) -> None:
-        try:
-            self.outbox.deliver_due()
-        except Exception as exc:  # the worker thread will try again
-            log.warning("immediate outbox delivery failed: %s", type(exc).__name__)
 
 
 def build_runtime(

@@ -1,0 +1,141 @@
+"""``policybot doctor``: check a deployment and say in plain words what is missing.
+
+Each check returns :class:`Check` lines: ``ok`` (fine), ``warn`` (works, but something a
+school should know) or ``fail`` (policybot cannot do its job until it is fixed). Nothing here
+prints tokens or secrets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot import messages
+from bot.config import Settings
+from bot.errors import PolicybotError
+
+Level = Literal["ok", "warn", "fail"]
+
+
+@dataclass(frozen=True)
+class Check:
+    level: Level
+    text: str
+
+
+def run_checks(settings: Settings, client: WebClient | None = None) -> list[Check]:
+    """Every check, in the order a school would fix them."""
+    checks = [*config_checks(settings), index_check(settings), database_check(settings)]
+    if settings.slack_bot_token:
+        client = client or WebClient(settings.slack_bot_token, base_url=settings.slack_api_url)
+        auth = slack_auth_check(client, settings)
+        checks.append(auth)
+        if auth.level == "ok":
+            checks.extend(dsl_destination_checks(client, settings))
+    checks.extend(route_checks(settings))
+    return checks
+
+
+def config_checks(s: Settings) -> list[Check]:
+    return [
+        _either(bool(s.slack_bot_token), messages.DOCTOR_TOKEN_OK, messages.DOCTOR_TOKEN_MISSING),
+        _either(bool(s.slack_signing_secret or s.slack_app_token), messages.DOCTOR_SECRET_OK,
+                messages.DOCTOR_SECRET_MISSING),
+        Check("ok", messages.DOCTOR_APP_TOKEN_OK) if s.slack_app_token
+        else Check("warn", messages.DOCTOR_APP_TOKEN_MISSING),
+    ]  # fmt: skip
+
+
+def index_check(s: Settings) -> Check:
+    from indexer.build import corpus_fingerprint
+    from indexer.index import read_params
+
+    where = {"path": s.index_path, "corpus": s.corpus_dir}
+    try:
+        params = read_params(s.index_path)
+    except PolicybotError:
+        return Check("fail", messages.DOCTOR_INDEX_MISSING.format(**where))
+    if s.corpus_dir.exists() and params.get("corpus_hash") != corpus_fingerprint([s.corpus_dir]):
+        return Check("warn", messages.DOCTOR_INDEX_STALE.format(**where))
+    count = params.get("passages", "?")
+    return Check("ok", messages.DOCTOR_INDEX_FRESH.format(count=count, **where))
+
+
+def database_check(s: Settings) -> Check:
+    from bot.store import Store
+
+    try:
+        Store.open(s.database_url).close()
+    except PolicybotError:
+        return Check("fail", messages.DOCTOR_DB_FAILED)
+    return Check("ok", messages.DOCTOR_DB_OK)
+
+
+def slack_auth_check(client: WebClient, s: Settings) -> Check:
+    result = _slack(lambda: client.auth_test(), s)
+    if isinstance(result, Check):
+        return result
+    return Check(
+        "ok", messages.DOCTOR_AUTH_OK.format(team=result.get("team"), user=result.get("user"))
+    )
+
+
+def dsl_destination_checks(client: WebClient, s: Settings) -> list[Check]:
+    if s.dsl_channel_id:
+        return [_channel_check(client, s)]
+    if not s.dsl_user_ids:
+        return [Check("fail", messages.DOCTOR_NO_DSL)]
+    return [_user_check(client, s, user) for user in s.dsl_user_ids]
+
+
+def route_checks(s: Settings) -> list[Check]:
+    checks = []
+    if not s.dsl_user_ids:
+        checks.append(Check("fail", messages.DOCTOR_NO_DSL_USERS))
+    if not s.headteacher_user_ids:
+        checks.append(Check("warn", messages.DOCTOR_NO_HEADTEACHER))
+    if not s.chair_user_ids:
+        checks.append(Check("warn", messages.DOCTOR_NO_CHAIR))
+    return checks
+
+
+def _channel_check(client: WebClient, s: Settings) -> Check:
+    channel = s.dsl_channel_id
+    result = _slack(lambda: client.conversations_info(channel=channel), s,
+                    messages.DOCTOR_CHANNEL_FAILED, channel=channel)  # fmt: skip
+    if isinstance(result, Check):
+        return result
+    info = result.get("channel") or {}
+    if not (info.get("is_private") or info.get("is_group") or info.get("is_im")):
+        return Check("fail", messages.DOCTOR_CHANNEL_PUBLIC.format(channel=channel))
+    return Check("ok", messages.DOCTOR_CHANNEL_OK.format(channel=channel))
+
+
+def _user_check(client: WebClient, s: Settings, user: str) -> Check:
+    result = _slack(lambda: client.users_info(user=user), s, messages.DOCTOR_USER_FAILED, user=user)
+    return (
+        result
+        if isinstance(result, Check)
+        else Check("ok", messages.DOCTOR_USER_OK.format(user=user))
+    )
+
+
+def _slack(call: Callable[[], object], s: Settings, refused: str = messages.DOCTOR_AUTH_FAILED,
+           **names: object) -> dict | Check:  # fmt: skip
+    """The Slack response's data, or a failed Check worded with ``refused``."""
+    try:
+        response = call()
+    except SlackApiError as exc:
+        data = exc.response.data if isinstance(exc.response.data, dict) else {}
+        return Check("fail", refused.format(error=data.get("error", "error"), **names))
+    except (SlackClientError, OSError):
+        return Check("fail", messages.DOCTOR_UNREACHABLE.format(url=s.slack_api_url))
+    return getattr(response, "data", {}) or {}
+
+
+def _either(ok: bool, good: str, bad: str) -> Check:
+    return Check("ok", good) if ok else Check("fail", bad)
