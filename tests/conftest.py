@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -20,6 +21,8 @@ from bot.store import Store
 from tests.fakes.clock import FakeClock
 
 POSTGRES_ENV = "POLICYBOT_TEST_POSTGRES_URL"
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+_ISOLATED_PREFIXES = ("POLICYBOT_", "SLACK_", "MICROSOFT_", "TEAMS_", "DATABASE_URL")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -58,3 +61,29 @@ def store(database_url: str, clock: FakeClock) -> Iterator[Store]:
     opened = Store.open(database_url, clock=clock)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No POLICYBOT_*/SLACK_*/MICROSOFT_*/DATABASE_URL from the outside; data in tmp_path.
+
+    Use with ``pytestmark = pytest.mark.usefixtures("isolated_env")``. The PostgreSQL test
+    URL is kept. Returns the data folder.
+    """
+    for name in list(os.environ):
+        if name.startswith(_ISOLATED_PREFIXES) and name != POSTGRES_ENV:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("POLICYBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PYTHON_DOTENV_DISABLED", "1")  # a developer's .env stays out
+    monkeypatch.chdir(tmp_path)  # a stray relative path (data/, .env) lands in tmp_path
+    return tmp_path / "data"
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled corpus/ indexed once per session into a temporary folder (read-only use)."""
+    from indexer.build import build_index
+
+    out = tmp_path_factory.mktemp("corpus-index") / "index"
+    build_index([CORPUS_DIR], out)
+    return out

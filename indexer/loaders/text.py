@@ -130,6 +130,7 @@ class _Builder:
     list_style: list[tuple[str, int]] = field(default_factory=list)
     open_lead_in: bool = False
     lead_in_has_items: bool = False
+    bare_level: int = 0  # list level of paragraphs that are items of a list without bullets
 
     def feed(self, text: str, page: int | None) -> None:
         if not text.strip():
@@ -217,7 +218,7 @@ class _Builder:
             self._after_paragraph(text)
             return
         if in_bare_list and not text.endswith(":"):
-            self._append(Block("item", text, 0, None, unit.page))
+            self._append(Block("item", text, self.bare_level, None, unit.page))
             return
         self._append(Block("paragraph", text, 0, None, unit.page))
         self._after_paragraph(text)
@@ -226,14 +227,19 @@ class _Builder:
         self.list_style = []
         self.open_lead_in = text.endswith(":")
         self.lead_in_has_items = False
+        self.bare_level = 0
 
     def _emit_item(self, text: str, unit: _Unit) -> None:
         if unit.label and _is_heading_text(text):
-            self._emit_heading(f"{unit.label} {text}", unit.page, depth=unit.label.count(".") + 1)
+            depth = unit.label.removesuffix(".0").count(".") + 1  # "6.0 TITLE" is section 6
+            self._emit_heading(f"{unit.label} {text}", unit.page, depth=depth)
             return
         level = self._level_for((unit.glyph or "", unit.indent))
-        self.lead_in_has_items = True
         self._append(Block("item", text, level, unit.label, unit.page))
+        # "8.1 The following ... must be considered:" then lines without bullets: its items
+        self.open_lead_in = self.open_lead_in or text.endswith(":")
+        self.lead_in_has_items = not text.endswith(":")
+        self.bare_level = level + 1
 
     def _level_for(self, style: tuple[str, int]) -> int:
         """Nest a list under an item ending in ':' when its bullets differ; else same level."""
