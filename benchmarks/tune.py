@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-from dataclasses import replace
 from pathlib import Path
 
 from bot import evaluate
@@ -29,19 +28,23 @@ def main() -> None:
     build_index([args.corpus], folder)
     passages, schools = SearchIndex.load(folder).passages, load_schools(folder)
     cases = evaluate.read_cases(args.questions)
-    variants = [("okapi", 1.2, 0.75)] if args.quick else [
-        (v, k1, b) for v in ("okapi", "plus", "l") for k1 in (0.9, 1.2, 1.6) for b in (0.4, 0.6, 0.75, 0.9)]
-    field_options = [FieldWeights()] if args.quick else [
-        FieldWeights(1, 1, 1), FieldWeights(2, 1, 1), FieldWeights(2, 1, 0), FieldWeights(1, 1, 0)]
-    weights = [0.4] if args.quick else [0.25, 0.4, 0.6]
+    grid = {
+        "variant": ["plus"], "k1": [0.9, 1.2, 1.6], "b": [0.75, 0.9],
+        "fields": [FieldWeights(1, 1, 0), FieldWeights(2, 1, 0)],
+        "weight": [0.5], "share": [True], "blend": [0.0, 0.3], "rule": [0.0, 0.1, 0.2, 0.3],
+    }
+    if args.quick:
+        grid = {name: values[:1] for name, values in grid.items()}
     rows = []
-    for (variant, k1, b), fields, weight in itertools.product(variants, field_options, weights):
-        analyzer = Analyzer(expansion_weight=weight)
-        index = index_from_passages(passages, analyzer, BM25Params(variant, k1, b), fields)
-        answerer = Answerer(index, schools, analyzer=analyzer)
+    for combo in itertools.product(*grid.values()):
+        c = dict(zip(grid, combo, strict=True))
+        analyzer = Analyzer(expansion_weight=c["weight"], share_expansions=c["share"])
+        index = index_from_passages(passages, analyzer,
+                                    BM25Params(c["variant"], c["k1"], c["b"]), c["fields"])
+        answerer = Answerer(index, schools, analyzer=analyzer,
+                            tuning=Tuning(coverage_blend=c["blend"], rule_boost=c["rule"]))
         figures = evaluate.metrics(evaluate.run(answerer, cases))
-        rows.append({"variant": variant, "k1": k1, "b": b, "fields": fields.to_json(),
-                     "expansion_weight": weight, **figures})
+        rows.append({**c, "fields": c["fields"].to_json(), **figures})
     rows.sort(key=lambda r: (r["mrr@5"], r["recall@1"]), reverse=True)
     for row in rows[:15]:
         print(json.dumps(row))

@@ -10,6 +10,7 @@ Policy text is only ever quoted from the index, never generated.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,17 @@ from indexer.corpus import School
 from indexer.index import SearchIndex
 
 MAX_QUESTION_CHARS = 600
+# "can I ...?" asks what the rules allow: clauses that state a rule answer it best.
+_PERMISSION_QUESTION = re.compile(
+    r"^\s*(can|could|may|should|must|shall|do|does|am|are|is it|is there|will|would)\b|"
+    r"\b(allowed|permitted|ok|okay|alright|supposed to|have to|got to|need to)\b",
+    re.IGNORECASE,
+)
+_RULE_CLAUSE = re.compile(
+    r"\b(must|should|shall|will not|won't|never|may not|are not|is not|not permitted|"
+    r"permitted|prohibited|required|advised|expected to|encouraged|responsible for)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -37,12 +49,20 @@ class Tuning:
     min_score: float = 1.0
     also_relevant_ratio: float = 0.45
     duplicate_overlap: float = 0.8
+    coverage_blend: float = 0.0  # rerank: score x (1 - blend + blend x coverage)
+    rule_boost: float = 0.0  # rerank for "can I ...?": rule clauses x (1 + boost)
 
 
 class Answerer:
-    def __init__(self, index: SearchIndex, schools: dict[str, School],
-                 analyzer: Analyzer | None = None, classifier: Classifier | None = None,
-                 tuning: Tuning = Tuning(), default_school: str | None = None) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        schools: dict[str, School],
+        analyzer: Analyzer | None = None,
+        classifier: Classifier | None = None,
+        tuning: Tuning = Tuning(),
+        default_school: str | None = None,
+    ) -> None:
         self.index = index
         self.schools = schools
         self.analyzer = analyzer or default_analyzer()
@@ -89,6 +109,7 @@ class Answerer:
 
     def _hits(self, query: WeightedQuery, school: str | None, k: int) -> list[Hit]:
         ranked = self.index.search(query.weights, self.tuning.candidates, self._mask(school))
+        ranked = self._rerank(query, ranked, bool(_PERMISSION_QUESTION.search(query.text)))
         chosen: list[tuple[int, float]] = []
         for doc, score in ranked:
             if chosen and score < chosen[0][1] * self.tuning.also_relevant_ratio:
@@ -99,6 +120,21 @@ class Answerer:
                 break
         return [Hit(self.index.passages[doc], score) for doc, score in chosen]
 
+    def _rerank(
+        self, query: WeightedQuery, ranked: list[tuple[int, float]], permission: bool
+    ) -> list[tuple[int, float]]:
+        """Scale BM25 scores by question coverage and, for "can I" questions, rule clauses."""
+        blend = self.tuning.coverage_blend
+        boost = self.tuning.rule_boost if permission else 0.0
+        rescored = []
+        for doc, score in ranked:
+            if blend:
+                score *= 1 - blend + blend * self._coverage_of(query, doc)
+            if boost and _RULE_CLAUSE.search(self.index.passages[doc].text):
+                score *= 1 + boost
+            rescored.append((doc, score))
+        return sorted(rescored, key=lambda pair: (-pair[1], pair[0]))
+
     def _confident(self, query: WeightedQuery, best: Hit) -> bool:
         if best.score < self.tuning.min_score:
             return False
@@ -106,7 +142,9 @@ class Answerer:
 
     def coverage(self, query: WeightedQuery, hit: Hit) -> float:
         """Share of the question's words (weighted by rarity) that the passage holds."""
-        doc = self._doc_of(hit)
+        return self._coverage_of(query, self._doc_of(hit))
+
+    def _coverage_of(self, query: WeightedQuery, doc: int) -> float:
         terms = self.index.terms_of(doc)
         total = covered = 0.0
         for term in set(query.original):
@@ -130,7 +168,8 @@ class Answerer:
         if not ta or not tb:
             return False
         return len(ta & tb) / min(len(ta), len(tb)) >= self.tuning.duplicate_overlap and (
-            abs(len(ta) - len(tb)) <= max(len(ta), len(tb)) * 0.25)
+            abs(len(ta) - len(tb)) <= max(len(ta), len(tb)) * 0.25
+        )
 
     def _mask(self, school: str | None) -> np.ndarray | None:
         if not school:
@@ -140,11 +179,18 @@ class Answerer:
             self._masks[school] = np.array([p.school in allowed for p in self.index.passages])
         return self._masks[school]
 
-    def _no_search(self, question: str, concern: Concern, school: str | None,
-                   notice: str) -> Answer:
+    def _no_search(
+        self, question: str, concern: Concern, school: str | None, notice: str
+    ) -> Answer:
         route = build_route(self.schools.get(school or ""), concern)
-        return Answer(question=question or "", answered=False, hits=(), concern=concern,
-                      route=route, notice=notice)
+        return Answer(
+            question=question or "",
+            answered=False,
+            hits=(),
+            concern=concern,
+            route=route,
+            notice=notice,
+        )
 
 
 def load_schools(index_folder: Path) -> dict[str, School]:

@@ -39,6 +39,7 @@ _HYPHEN_IN_WORD = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
 _NEGATION = re.compile(r"n't\b")
 _POSSESSIVE = re.compile(r"'s\b")
 _TOKEN = re.compile(r"[a-z0-9]+")
+_HYPHENATED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def fold(text: str) -> str:
@@ -48,10 +49,21 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded words before stop-word removal and stemming."""
-    text = _HYPHEN_IN_WORD.sub("", fold(text))
-    text = _POSSESSIVE.sub("", _NEGATION.sub(" not", text.replace("can't", "can not")))
-    return _TOKEN.findall(text)
+    """Folded words before stop-word removal and stemming.
+
+    A hyphenated word gives its joined form and then its parts ("on-line" -> online, on,
+    line), so it matches both "online" and "line manager"-style uses of its parts.
+    """
+    text = _POSSESSIVE.sub("", _NEGATION.sub(" not", fold(text).replace("can't", "can not")))
+    out: list[str] = []
+    for match in _HYPHENATED.finditer(text):
+        word = match.group(0)
+        if "-" in word:
+            out.append(word.replace("-", ""))
+            out.extend(_TOKEN.findall(word))
+        else:
+            out.append(word)
+    return out
 
 
 @dataclass(frozen=True)
@@ -61,14 +73,17 @@ class WeightedQuery:
     weights: dict[str, float]
     original: tuple[str, ...]
     expansions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    text: str = ""
 
 
 class Analyzer:
     """Tokenizer + stemmer + glossary; ``settings()`` is saved with the index."""
 
-    def __init__(self, glossary_path: Path = GLOSSARY_PATH, expansion_weight: float = 0.4):
+    def __init__(self, glossary_path: Path = GLOSSARY_PATH, expansion_weight: float = 0.5,
+                 share_expansions: bool = True):
         self._stemmer = Stemmer.Stemmer("english")
         self.expansion_weight = expansion_weight
+        self.share_expansions = share_expansions
         self.glossary = Glossary.load(glossary_path, self)
 
     def settings(self) -> dict[str, object]:
@@ -76,7 +91,7 @@ class Analyzer:
             "version": ANALYZER_VERSION,
             "stemmer": "snowball-english",
             "stop_words": hashlib.sha256(" ".join(sorted(STOP_WORDS)).encode()).hexdigest()[:16],
-            "hyphens": "joined",
+            "hyphens": "joined+parts",
         }
 
     def tokens(self, text: str) -> list[str]:
@@ -93,10 +108,13 @@ class Analyzer:
             weights[term] = weights.get(term, 0.0) + 1.0
         expansions = self.glossary.expand(self.stems(all_words))
         for source, targets in expansions.items():
-            for term in targets:
-                if term not in weights:
-                    weights[term] = self.expansion_weight
-        return WeightedQuery(weights, tuple(original), expansions)
+            added = [term for term in targets if term not in original]
+            weight = self.expansion_weight
+            if self.share_expansions and added:
+                weight /= len(added) ** 0.5
+            for term in added:
+                weights[term] = max(weights.get(term, 0.0), weight)
+        return WeightedQuery(weights, tuple(original), expansions, text)
 
 
 @dataclass

@@ -30,7 +30,7 @@ from indexer.loaders import load_document
 from indexer.model import Passage
 
 log = logging.getLogger(__name__)
-DEFAULT_PARAMS = BM25Params(variant="plus", k1=0.9, b=0.9)
+DEFAULT_PARAMS = BM25Params(variant="plus", k1=1.2, b=0.9)
 
 
 @dataclass(frozen=True)
