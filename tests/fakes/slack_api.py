@@ -37,6 +37,7 @@ class Call:
     status: int = 200
     path_id: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when it arrived (for benchmarks)
 
     def text(self) -> str:
         """The whole body as one string (for 'is X anywhere in it?')."""
@@ -45,6 +46,10 @@ class Call:
     def shown(self) -> str:
         """Only what Slack would display: every string under a ``text`` key, joined."""
         return "\n".join(_shown(self.body))
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 drops connections under concurrent load
 
 
 @dataclass
@@ -63,7 +68,7 @@ class FakeSlackAPI:
         self._failures: dict[str, list[Failure]] = {}
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
