@@ -29,16 +29,18 @@ def main() -> None:
     passages, schools = SearchIndex.load(folder).passages, load_schools(folder)
     cases = evaluate.read_cases(args.questions)
     grid = {
-        "variant": ["plus"], "k1": [0.9, 1.2, 1.6], "b": [0.75, 0.9],
-        "fields": [FieldWeights(1, 1, 0), FieldWeights(2, 1, 0)],
-        "weight": [0.5], "share": [True], "blend": [0.0, 0.3], "rule": [0.0, 0.1, 0.2, 0.3],
+        "variant": ["plus"], "k1": [1.2, 1.6], "b": [0.75, 0.9],
+        "fields": [FieldWeights(1, 1, 0)],
+        "weight": [0.4, 0.5], "share": [True, False], "blend": [0.0, 0.3], "rule": [0.0],
+        "unknown": [0.5, 0.8, 1.0],
     }
     if args.quick:
         grid = {name: values[:1] for name, values in grid.items()}
     rows = []
     for combo in itertools.product(*grid.values()):
         c = dict(zip(grid, combo, strict=True))
-        analyzer = Analyzer(expansion_weight=c["weight"], share_expansions=c["share"])
+        analyzer = Analyzer(expansion_weight=c["weight"], share_expansions=c["share"],
+                            unknown_source_weight=c["unknown"])
         index = index_from_passages(passages, analyzer,
                                     BM25Params(c["variant"], c["k1"], c["b"]), c["fields"])
         answerer = Answerer(index, schools, analyzer=analyzer,

@@ -45,7 +45,7 @@ class Tuning:
     """Measured on the development questions; see docs/tuning.md."""
 
     candidates: int = 30
-    min_coverage: float = 0.5
+    min_coverage: float = 0.35
     min_score: float = 1.0
     also_relevant_ratio: float = 0.45
     duplicate_overlap: float = 0.8
@@ -92,7 +92,7 @@ class Answerer:
         if len(text) > MAX_QUESTION_CHARS:
             text = text[:MAX_QUESTION_CHARS]
             notice = messages.QUESTION_TRUNCATED.format(limit=MAX_QUESTION_CHARS)
-        query = self.analyzer.query(text)
+        query = self.analyzer.query(text, known=self.index.term_ids.__contains__)
         if not query.weights:
             return self._no_search(question, concern, school, messages.NO_WORDS_QUESTION)
         hits = self._hits(query, school, max(1, k))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -80,10 +80,11 @@ class Analyzer:
     """Tokenizer + stemmer + glossary; ``settings()`` is saved with the index."""
 
     def __init__(self, glossary_path: Path = GLOSSARY_PATH, expansion_weight: float = 0.5,
-                 share_expansions: bool = True):
+                 share_expansions: bool = True, unknown_source_weight: float = 0.5):
         self._stemmer = Stemmer.Stemmer("english")
         self.expansion_weight = expansion_weight
         self.share_expansions = share_expansions
+        self.unknown_source_weight = unknown_source_weight
         self.glossary = Glossary.load(glossary_path, self)
 
     def settings(self) -> dict[str, object]:
@@ -100,7 +101,10 @@ class Analyzer:
     def stems(self, terms: Iterable[str]) -> list[str]:
         return self._stemmer.stemWords(list(terms))
 
-    def query(self, text: str) -> WeightedQuery:
+    def query(self, text: str, known: Callable[[str], bool] | None = None) -> WeightedQuery:
+        """Weighted query terms. ``known(term)`` says whether the index has a term: a staff
+        phrase none of whose words the policies use is matched only through the glossary,
+        so its policy words get ``unknown_source_weight`` instead of a share."""
         all_words = words(text)
         original = self.stems(w for w in all_words if w not in STOP_WORDS)
         weights: dict[str, float] = {}
@@ -110,7 +114,9 @@ class Analyzer:
         for source, targets in expansions.items():
             added = [term for term in targets if term not in original]
             weight = self.expansion_weight
-            if self.share_expansions and added:
+            if known is not None and not any(known(t) for t in source.split()):
+                weight = self.unknown_source_weight
+            elif self.share_expansions and added:
                 weight /= len(added) ** 0.5
             for term in added:
                 weights[term] = max(weights.get(term, 0.0), weight)

@@ -187,13 +187,15 @@ def _title(found: str | None, path: Path) -> str:
 
 def _assemble(chunks: list[_Chunk], params: BM25Params,
               previous: _Previous | None) -> tuple[SearchIndex, dict[str, Any]]:
-    vocab_set: set[str] = set(previous.vocab) if previous else set()
+    vocab_set: set[str] = set()
     for chunk in chunks:
         for row in chunk.term_rows or ():
             vocab_set.update(row)
+        if chunk.old_rows is not None and previous is not None:
+            vocab_set.update(previous.vocab[int(i)] for i in np.unique(chunk.old_rows[1]))
     vocab = sorted(vocab_set)
     term_id = {term: i for i, term in enumerate(vocab)}
-    old_to_new = (np.array([term_id[t] for t in previous.vocab], dtype=np.int32)
+    old_to_new = (np.array([term_id.get(t, -1) for t in previous.vocab], dtype=np.int32)
                   if previous and previous.vocab else np.empty(0, dtype=np.int32))
     terms_parts, tfs_parts, lens_parts = [], [], []
     passages: list[Passage] = []
