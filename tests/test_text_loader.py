@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from bot import messages
+from bot.errors import DocumentError
 from indexer.clauses import DocumentInfo, segment
 from indexer.loaders.text import load, parse_document, parse_lines
 from indexer.model import Block
@@ -282,3 +284,24 @@ def test_non_utf8_file_is_read_with_a_warning(tmp_path: Path) -> None:
     assert loaded.blocks[-1].text == "Staff\u2019s phones must be locked \u2013 always."
     assert len(loaded.warnings) == 1
     assert "old-policy.txt" in loaded.warnings[0] and "UTF-8" in loaded.warnings[0]
+
+
+def test_utf16_file_from_notepad_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "policy.txt"
+    path.write_bytes("POLICY\r\n\r\nStaff must lock their phones.\r\n".encode("utf-16"))
+    assert texts(load(path).blocks) == ["POLICY", "Staff must lock their phones."]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(b"", messages.DOC_EMPTY), (b"PK\x03\x04\x00\x00binary", messages.TEXT_NOT_TEXT)],
+)
+def test_empty_or_binary_txt_is_one_clear_problem(
+    tmp_path: Path, content: bytes, problem: str
+) -> None:
+    path = tmp_path / "policy.txt"
+    path.write_bytes(content)
+    with pytest.raises(DocumentError) as raised:
+        load(path)
+    assert raised.value.path == "policy.txt"
+    assert raised.value.problem == problem

@@ -21,7 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot import messages
 from bot.errors import DocumentError
+from indexer.loaders.markdown import decode  # one decoder for every text format
 from indexer.loaders.metadata import TableMetadata
 from indexer.model import Block, LoadedDocument
 
@@ -48,23 +50,22 @@ _OPEN_WORDS = frozenset(
     "must will should may can their his her its our your this these those".split()
 )
 _METADATA_LINE = re.compile(
-    r"^\s*(?P<key>(?:next\s+)?review(?:\s+date)?|date(?: of \w+)?|written|version)\s*:\s*(?P<value>.+)$",
+    r"^\s*(?P<key>(?:next\s+)?review(?:\s+date)?|date(?: of \w+)?|written|version)"
+    r"\s*:\s*(?P<value>.+)$",
     re.IGNORECASE,
 )
 
 
 def load(path: Path) -> LoadedDocument:
-    """Load a .txt policy: UTF-8, or cp1252 with a warning when it is not UTF-8."""
+    """Load a .txt policy: UTF-8 (or UTF-16 with a BOM), else cp1252 with a warning.
+
+    An empty file or a binary file renamed to .txt is a DocumentError (one line each).
+    """
     try:
         raw = path.read_bytes()
-    except OSError as error:
-        raise DocumentError(path.name, f"cannot be read ({error.strerror}).") from None
-    warnings: list[str] = []
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-        warnings.append(f"{path.name}: not UTF-8 text; read as Windows-1252 (save as UTF-8).")
+    except OSError:
+        raise DocumentError(path.name, messages.DOC_UNREADABLE) from None
+    text, warnings = decode(raw, path.name)
     document = parse_document([(line, None) for line in text.splitlines()])
     document.warnings[:0] = warnings
     return document
