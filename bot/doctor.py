@@ -104,7 +104,7 @@ def route_checks(s: Settings) -> list[Check]:
 
 
 def _channel_check(client: WebClient, s: Settings) -> Check:
-    channel = s.dsl_channel_id
+    channel = s.dsl_channel_id or ""
     result = _slack(lambda: client.conversations_info(channel=channel), s,
                     messages.DOCTOR_CHANNEL_FAILED, channel=channel)  # fmt: skip
     if isinstance(result, Check):

@@ -72,7 +72,7 @@ async def start_site(app: web.Application, host: str, port: int) -> tuple[web.Ap
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    sockets = site._server.sockets if site._server else ()  # type: ignore[union-attr]
+    sockets = getattr(site._server, "sockets", None) or ()
     bound = sockets[0].getsockname()[1] if sockets else port
     log.info("serving on %s:%s", host, bound)
     return runner, bound

@@ -50,10 +50,9 @@ def raise_modal(
 def modal_meta(
     question: str, passage_id: str | None, school: str | None, dsl: str
 ) -> dict[str, Any]:
-    meta = {"q": question, "p": passage_id, "s": school, "d": dsl}
-    while len(json.dumps(meta, ensure_ascii=False)) > METADATA_LIMIT:
-        meta["q"] = meta["q"][: len(meta["q"]) // 2]
-    return meta
+    while len(json.dumps([question, passage_id, school, dsl], ensure_ascii=False)) > METADATA_LIMIT:
+        question = question[: len(question) // 2]
+    return {"q": question, "p": passage_id, "s": school, "d": dsl}
 
 
 def read_meta(view: dict[str, Any]) -> dict[str, Any]:

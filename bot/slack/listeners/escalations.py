@@ -29,7 +29,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def raise_dsl(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
         await ack()
         value = blocks.read_value(action.get("value"))
-        question = value.get("q") if isinstance(value.get("q"), str) else ""
+        question = str(value.get("q") or "")
         school = (
             value.get("s")
             if isinstance(value.get("s"), str)

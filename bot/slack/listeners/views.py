@@ -64,7 +64,7 @@ def concern_report(body: Body, view: Body) -> ConcernReport:
         reporter_id=str(body.get("user", {}).get("id", "")),
         team_id=(body.get("team") or {}).get("id"),
         school=meta.get("s") if isinstance(meta.get("s"), str) else None,
-        question=meta.get("q") if isinstance(meta.get("q"), str) else "",
+        question=str(meta.get("q") or ""),
         passage_id=meta.get("p") if isinstance(meta.get("p"), str) else None,
         details=values.get("details") or "",
         immediate_risk=risk,  # type: ignore[arg-type]
