@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from bot import messages
 from bot.errors import DocumentError, IndexingError, IndexLoadError
 from indexer.analysis import GLOSSARY_PATH, Analyzer, default_analyzer
 from indexer.clauses import DocumentInfo, segment
@@ -114,20 +115,23 @@ def _chunks(files: list[SourceFile], schools: dict[str, School], analyzer: Analy
     for source in files:
         if on_file:
             on_file(source.source)
-        digest = _file_hash(source.path)
+        try:
+            digest = _file_hash(source.path)
+        except OSError:
+            report.failed.append(f"{source.source}: {messages.DOC_UNREADABLE}")
+            continue
         if digest in seen:
             report.warnings.append(f"{source.source}: a copy of {seen[digest]}; indexed once.")
             continue
-        seen[digest] = source.source
         reused = previous.chunk(source, digest) if previous else None
         if reused is not None:
             report.reused += 1
+        else:
+            reused = _parse(source, digest, schools[source.school], analyzer, report)
+            report.parsed += reused is not None
+        if reused is not None:  # a copy of a file that failed gets its own line, not "a copy"
+            seen[digest] = source.source
             chunks.append(reused)
-            continue
-        chunk = _parse(source, digest, schools[source.school], analyzer, report)
-        if chunk is not None:
-            report.parsed += 1
-            chunks.append(chunk)
     return chunks
 
 
