@@ -134,8 +134,12 @@ def eval_command(settings: Settings, file: Path, index_path: Path | None, as_jso
 
     Example: policybot eval ../shared/eval/dev_questions.jsonl
     """
+    try:
+        cases = evaluate.read_cases(file)
+    except PolicybotError as error:
+        raise click.ClickException(str(error)) from None
     answerer = _answerer(settings, index_path)
-    results = evaluate.run(answerer, evaluate.read_cases(file))
+    results = evaluate.run(answerer, cases)
     figures, missed = evaluate.metrics(results), evaluate.misses(results)
     if as_json:
         click.echo(json.dumps({"metrics": figures, "misses": missed}, indent=1))

@@ -27,8 +27,8 @@ from indexer.analysis import GLOSSARY_PATH, Analyzer, default_analyzer
 from indexer.clauses import DocumentInfo, segment
 from indexer.corpus import School, SourceFile, discover
 from indexer.index import BM25Params, SearchIndex, read_params
-from indexer.loaders import load_document
 from indexer.model import Passage
+from indexer.worker import FILE_TIMEOUT_SECONDS, LoaderCrashed, LoaderWorker
 
 log = logging.getLogger(__name__)
 DEFAULT_PARAMS = BM25Params(variant="plus", k1=1.2, b=0.9)
@@ -85,14 +85,19 @@ def corpus_fingerprint(paths: list[Path]) -> str:
 
 def build_index(paths: list[Path], out: Path, params: BM25Params = DEFAULT_PARAMS,
                 analyzer: Analyzer | None = None,
-                on_file: Callable[[str], None] | None = None) -> BuildReport:
-    """Index the policy files under ``paths`` into the folder ``out``."""
+                on_file: Callable[[str], None] | None = None,
+                file_timeout: float = FILE_TIMEOUT_SECONDS) -> BuildReport:
+    """Index the policy files under ``paths`` into the folder ``out``.
+
+    Each file is read in a worker process and given at most ``file_timeout`` seconds.
+    """
     started = time.perf_counter()
     analyzer = analyzer or default_analyzer()
     report = BuildReport(out=out)
     schools, files = discover(paths)
     previous = _previous(out, analyzer, params)
-    chunks = _chunks(files, schools, analyzer, previous, report, on_file)
+    with LoaderWorker(file_timeout) as worker:
+        chunks = _chunks(files, schools, analyzer, previous, report, on_file, worker)
     if not any(chunk.passages for chunk in chunks):
         raise IndexingError(_nothing_indexed(paths, report))
     index, files_json = _assemble(chunks, params, previous)
@@ -109,7 +114,7 @@ def build_index(paths: list[Path], out: Path, params: BM25Params = DEFAULT_PARAM
 
 def _chunks(files: list[SourceFile], schools: dict[str, School], analyzer: Analyzer,
             previous: _Previous | None, report: BuildReport,
-            on_file: Callable[[str], None] | None) -> list[_Chunk]:
+            on_file: Callable[[str], None] | None, worker: LoaderWorker) -> list[_Chunk]:
     chunks: list[_Chunk] = []
     seen: dict[str, str] = {}
     for source in files:
@@ -127,7 +132,7 @@ def _chunks(files: list[SourceFile], schools: dict[str, School], analyzer: Analy
         if reused is not None:
             report.reused += 1
         else:
-            reused = _parse(source, digest, schools[source.school], analyzer, report)
+            reused = _parse(source, digest, schools[source.school], analyzer, report, worker)
             report.parsed += reused is not None
         if reused is not None:  # a copy of a file that failed gets its own line, not "a copy"
             seen[digest] = source.source
@@ -136,14 +141,14 @@ def _chunks(files: list[SourceFile], schools: dict[str, School], analyzer: Analy
 
 
 def _parse(source: SourceFile, digest: str, school: School, analyzer: Analyzer,
-           report: BuildReport) -> _Chunk | None:
+           report: BuildReport, worker: LoaderWorker) -> _Chunk | None:
     try:
-        loaded = load_document(source.path)
+        loaded = worker.load(source.path)
     except DocumentError as error:
         report.failed.append(f"{source.source}: {error.problem}")
         return None
-    except Exception:  # a loader bug must not stop the other files
-        log.exception("loader failed on a file (source id %s)", digest[:12])
+    except Exception as error:  # a loader bug must not stop the other files
+        log.error("loader failed on a file (source id %s): %s", digest[:12], error)
         report.failed.append(f"{source.source}: could not be read; check it opens, then re-save it.")
         return None
     report.warnings.extend(loaded.warnings)
@@ -305,8 +310,10 @@ def _save_atomically(index: SearchIndex, out: Path, extra: dict[str, Any]) -> No
 
 def _nothing_indexed(paths: list[Path], report: BuildReport) -> str:
     where = ", ".join(str(p) for p in paths)
-    if report.failed:
-        return f"No document under {where} could be indexed; see the lines above for each file."
+    problems = report.failed + report.warnings  # the caller gets no report: name them here
+    if problems:
+        lines = "".join(f"\n  {line}" for line in problems)
+        return f"No document under {where} could be indexed:{lines}"
     return f"No policy documents (PDF, Word, Markdown or text) were found under {where}."
 
 

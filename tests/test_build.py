@@ -11,6 +11,7 @@ from bot.errors import IndexingError
 from indexer.analysis import default_analyzer
 from indexer.build import build_index, ensure_index
 from indexer.index import SearchIndex
+from tests.builders import make_image_pdf
 
 pytestmark = pytest.mark.usefixtures("isolated_env")
 
@@ -183,7 +184,17 @@ def test_nothing_indexable_raises_indexing_error(tmp_path: Path, out: Path) -> N
     with pytest.raises(IndexingError) as error:
         build_index([tmp_path / "corpus"], out)
     assert "could be indexed" in str(error.value)
+    assert "oak/broken.pdf: " in str(error.value)  # the caller has no report to print
     assert not out.exists()
+
+
+def test_only_scanned_pdfs_says_run_ocr(tmp_path: Path, out: Path) -> None:
+    school = tmp_path / "corpus" / "oak"
+    school.mkdir(parents=True)
+    make_image_pdf(school / "scanned.pdf")
+    with pytest.raises(IndexingError) as error:
+        build_index([tmp_path / "corpus"], out)
+    assert "scanned.pdf" in str(error.value) and "OCR" in str(error.value)
 
 
 def test_no_documents_at_all_raises_indexing_error(tmp_path: Path, out: Path) -> None:
