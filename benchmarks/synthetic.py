@@ -101,8 +101,9 @@ def document_text(sampler: Sampler, number: int, clauses: int) -> str:
     return "\n".join(lines)
 
 
-def write_corpus(root: Path, passages: int, seed: int = 1,
-                 clauses_per_document: int = CLAUSES_PER_DOCUMENT) -> CorpusInfo:
+def write_corpus(
+    root: Path, passages: int, seed: int = 1, clauses_per_document: int = CLAUSES_PER_DOCUMENT
+) -> CorpusInfo:
     """Write ``passages`` clauses as policy files under ``root`` (reused when already there)."""
     marker = root / "_corpus.json"
     wanted = {"passages": passages, "seed": seed, "clauses": clauses_per_document}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ FORMAT = "policybot-index"
 FORMAT_VERSION = 1
 ARRAYS = ("doc_ptr", "doc_terms", "doc_tfs", "post_ptr", "post_docs", "post_tfs", "doc_len")
 _HASH_LIMIT = 64 * 1024 * 1024
+_SCRATCH = threading.local()  # per-thread score accumulator, reused across queries
 
 
 @dataclass(frozen=True)
@@ -69,42 +71,122 @@ class SearchIndex:
 
     def search(self, weights: dict[str, float], k: int = 10,
                allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Top ``k`` (passage index, score), best first; ``allowed`` is a boolean mask."""
-        docs, values = self.scores(weights)
-        if allowed is not None and len(docs):
-            keep = allowed[docs]
-            docs, values = docs[keep], values[keep]
+        """Top ``k`` (passage index, score), best first, ties by lower index; ``allowed`` is a
+        boolean mask.
+
+        Exact (MaxScore): terms are taken rarest first; once the k-th best complete score of
+        the passages holding them beats the most that the remaining, common terms could add,
+        passages holding only common terms cannot reach the top ``k`` and are never scored.
+        """
+        terms = self._weighted(weights)
+        if not terms or k <= 0:
+            return []
+        found = self._pruned(terms, k, allowed)
+        docs, values = found if found is not None else self._dense(terms, allowed)
+        values = values + sum(idf * self._term_gain(np.zeros(1), np.ones(1))[1] for _, idf in terms)
         if len(docs) > k:
-            part = np.argpartition(-values, k - 1)[:k]
-            docs, values = docs[part], values[part]
-        order = np.lexsort((docs, -values))
+            keep = np.flatnonzero(values >= np.partition(values, len(values) - k)[len(values) - k])
+            docs, values = docs[keep], values[keep]
+        order = np.lexsort((docs, -values))[:k]
         return [(int(docs[i]), float(values[i])) for i in order]
 
     def scores(self, weights: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
         """Exact BM25 scores of every passage that holds at least one query term."""
-        ptr, post_docs, post_tfs = (self.arrays[n] for n in ("post_ptr", "post_docs", "post_tfs"))
-        doc_parts: list[np.ndarray] = []
-        value_parts: list[np.ndarray] = []
-        constant = 0.0
+        terms = self._weighted(weights)
+        docs, values = self._dense(terms, None) if terms else (np.empty(0, np.int64), np.empty(0))
+        constant = sum(idf * self._term_gain(np.zeros(1), np.ones(1))[1] for _, idf in terms)
+        return docs.astype(np.int64), values + constant
+
+    def _weighted(self, weights: dict[str, float]) -> list[tuple[int, float]]:
+        """(term id, idf x weight) of the query terms the index knows, in query order."""
+        out = []
         for term, weight in weights.items():
             tid = self.term_ids.get(term)
-            if tid is None:
+            if tid is not None:
+                out.append((tid, float(self.idf[tid]) * weight))
+        return out
+
+    def _postings(self, tid: int) -> tuple[np.ndarray, int]:
+        start, end = int(self.arrays["post_ptr"][tid]), int(self.arrays["post_ptr"][tid + 1])
+        return np.asarray(self.arrays["post_docs"][start:end]), start
+
+    def _contribution(self, idf: float, tfs: np.ndarray, docs: np.ndarray) -> np.ndarray:
+        """idf x (term factor - its value at tf = 0), for postings with these tfs and docs."""
+        gain, zero = self._term_gain(np.asarray(tfs, dtype=np.float64), self.norm[docs])
+        return idf * (gain - zero)
+
+    def _all_contributions(self, tid: int, idf: float) -> tuple[np.ndarray, np.ndarray]:
+        docs, start = self._postings(tid)
+        tfs = self.arrays["post_tfs"][start : start + len(docs)]
+        return docs, self._contribution(idf, tfs, docs)
+
+    def _dense(self, terms: list[tuple[int, float]],
+               allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Every passage holding a query term, with its score (before the tf = 0 constant)."""
+        if not hasattr(_SCRATCH, "acc") or len(_SCRATCH.acc) != len(self.passages):
+            _SCRATCH.acc = np.zeros(len(self.passages))
+            _SCRATCH.hit = np.zeros(len(self.passages), dtype=bool)
+        acc, hit = _SCRATCH.acc, _SCRATCH.hit
+        positive = all(idf > 0 for _, idf in terms)  # then held <=> score > 0
+        for tid, idf in terms:
+            docs, values = self._all_contributions(tid, idf)
+            acc[docs] += values
+            if not positive:
+                hit[docs] = True
+        docs = np.flatnonzero(acc if positive else hit)
+        values = acc[docs]
+        acc.fill(0.0)
+        hit.fill(False)
+        if allowed is not None:
+            keep = allowed[docs]
+            docs, values = docs[keep], values[keep]
+        return docs, values
+
+    def _pruned(self, terms: list[tuple[int, float]], k: int,
+                allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+        """The top-k candidates and their scores, or None when pruning would not pay."""
+        bounds = [max(idf * self._max_gain(tid), 0.0) for tid, idf in terms]
+        order = sorted(range(len(terms)), key=lambda i: -bounds[i])
+        budget = max(len(self.passages) // 16, 64 * k)
+        cand = np.empty(0, dtype=self.arrays["post_docs"].dtype)
+        for n, i in enumerate(order, 1):
+            docs = self._postings(terms[i][0])[0]
+            if len(docs) > budget:
+                return None
+            cand = _merge(cand, docs)
+            if allowed is not None:
+                cand = cand[allowed[cand]]
+            if len(cand) > budget:
+                return None
+            rest = sum(bounds[j] for j in order[n:])
+            if len(cand) < k and n < len(order):
                 continue
-            start, end = int(ptr[tid]), int(ptr[tid + 1])
-            docs = np.asarray(post_docs[start:end])
-            gain, zero = self._term_gain(np.asarray(post_tfs[start:end], dtype=np.float64),
-                                         self.norm[docs])
-            idf = float(self.idf[tid]) * weight
-            constant += idf * zero
-            doc_parts.append(docs)
-            value_parts.append(idf * (gain - zero))
-        if not doc_parts:
-            return np.empty(0, dtype=np.int64), np.empty(0)
-        if len(doc_parts) == 1:
-            return doc_parts[0].astype(np.int64), value_parts[0] + constant
-        unique, inverse = np.unique(np.concatenate(doc_parts), return_inverse=True)
-        sums = np.bincount(inverse, weights=np.concatenate(value_parts), minlength=len(unique))
-        return unique.astype(np.int64), sums + constant
+            values = self._complete(cand, terms)
+            if n == len(order):
+                return cand, values
+            theta = float(np.partition(values, len(values) - k)[len(values) - k])
+            if rest < theta - 1e-9 * abs(theta) - 1e-12:
+                return cand, values
+        return None
+
+    def _complete(self, cand: np.ndarray, terms: list[tuple[int, float]]) -> np.ndarray:
+        """Full scores (before the constant) of the sorted passages ``cand``, summed in query
+        order as the dense path does."""
+        values = np.zeros(len(cand))
+        for tid, idf in terms:
+            docs, start = self._postings(tid)
+            pos = np.minimum(np.searchsorted(docs, cand), max(len(docs) - 1, 0))
+            found = np.flatnonzero(docs[pos] == cand) if len(docs) else pos[:0]
+            tfs = self.arrays["post_tfs"][start + pos[found]]
+            values[found] += self._contribution(idf, tfs, cand[found])
+        return values
+
+    def _max_gain(self, tid: int) -> float:
+        """The largest (term factor - its tf = 0 value) over the term's postings (cached)."""
+        cache = self.__dict__.setdefault("_max_gains", {})
+        if tid not in cache:
+            cache[tid] = float(self._all_contributions(tid, 1.0)[1].max(initial=0.0))
+        return cache[tid]
 
     def _term_gain(self, tf: np.ndarray, norm: np.ndarray) -> tuple[np.ndarray, float]:
         """Per-document term factor, and its value at tf = 0 (a constant for every doc)."""
@@ -165,6 +247,12 @@ class SearchIndex:
         index = cls(passages, vocab, arrays, bm25, meta=params)
         _check_shapes(index, folder)
         return index
+
+
+def _merge(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Union of two sorted arrays of passage ids (timsort merges the two sorted runs)."""
+    both = np.sort(np.concatenate((a, b)), kind="stable")
+    return both[np.concatenate(([True], both[1:] != both[:-1]))] if len(both) else both
 
 
 def bm25_idf(df: np.ndarray, n_docs: int, params: BM25Params) -> np.ndarray:

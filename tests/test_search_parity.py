@@ -54,9 +54,19 @@ def _passages(rng: np.random.Generator, words: list[str]) -> list[Passage]:
             text.append(HALF)
         if i % 5:
             text.append(MOST)
-        out.append(Passage(id=f"p{i}", text="The " + " ".join(text) + ".", context=None,
-                           document="Synthetic", school="s", section="", clause=None,
-                           page=None, source="s/synthetic.txt"))
+        out.append(
+            Passage(
+                id=f"p{i}",
+                text="The " + " ".join(text) + ".",
+                context=None,
+                document="Synthetic",
+                school="s",
+                section="",
+                clause=None,
+                page=None,
+                source="s/synthetic.txt",
+            )
+        )
     return out
 
 
@@ -67,8 +77,10 @@ def corpus() -> tuple[list[Passage], list[list[str]], list[list[str]]]:
     passages = _passages(rng, words)
     analyzer = default_analyzer()
     tokenized = [passage_terms(p, analyzer) for p in passages]
-    queries = [analyzer.tokens(" ".join(_zipf(rng, words, int(rng.integers(1, 6)))))
-               for _ in range(N_QUERIES)]
+    queries = [
+        analyzer.tokens(" ".join(_zipf(rng, words, int(rng.integers(1, 6)))))
+        for _ in range(N_QUERIES)
+    ]
     queries += [analyzer.tokens(q) for q in (HALF, MOST, f"{MOST} {HALF}", f"{HALF} {HALF} x")]
     queries += [q + q[:1] for q in queries[:20]]  # repeated words count twice
     return passages, tokenized, queries
@@ -82,8 +94,9 @@ def _reference(tokenized: list[list[str]], params: BM25Params):  # noqa: ANN202
     return BM25Okapi(tokenized, k1=params.k1, b=params.b, epsilon=params.epsilon)
 
 
-def _expected_top(reference: object, tokenized: list[list[str]], query: list[str],
-                  k: int) -> tuple[np.ndarray, np.ndarray]:
+def _expected_top(
+    reference: object, tokenized: list[list[str]], query: list[str], k: int
+) -> tuple[np.ndarray, np.ndarray]:
     """rank-bm25's scores, and its top ``k`` among passages holding a query term."""
     scores = reference.get_scores(query)  # type: ignore[attr-defined]
     wanted = set(query)
