@@ -40,6 +40,8 @@ class Settings:
     microsoft_app_password: str | None = None
     microsoft_app_tenant_id: str | None = None
     teams_dsl_aad_ids: tuple[str, ...] = ()
+    teams_headteacher_aad_ids: tuple[str, ...] = ()
+    teams_chair_aad_ids: tuple[str, ...] = ()
     log_level: str = "INFO"
 
 
@@ -75,6 +77,8 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> 
         microsoft_app_password=_get(env, "MICROSOFT_APP_PASSWORD"),
         microsoft_app_tenant_id=_get(env, "MICROSOFT_APP_TENANT_ID"),
         teams_dsl_aad_ids=_ids(env, "TEAMS_DSL_AAD_IDS"),
+        teams_headteacher_aad_ids=_ids(env, "TEAMS_HEADTEACHER_AAD_IDS"),
+        teams_chair_aad_ids=_ids(env, "TEAMS_CHAIR_AAD_IDS"),
         log_level=(_get(env, "LOG_LEVEL") or "INFO").upper(),
     )
 

@@ -294,3 +294,49 @@ MARKDOWN_BAD_FRONT_MATTER = (
     "{name}: the front matter between the --- lines is not valid YAML and was ignored "
     "\u2014 fix it to keep the title and review date"
 )
+
+# --- Microsoft Teams (bot/teams) ---------------------------------------------------------
+# Teams cards show these as plain text (never Markdown), so they carry no * or _ marks.
+
+TEAMS_HELP = (
+    "Ask me about the school's policies: send me a message here, or mention me in a channel "
+    "with your question. For example: \u201ccan I follow an ex-pupil on Instagram?\u201d"
+)
+TEAMS_PRIVATE_REPLY_SENT = (
+    "I've sent you a private reply. If this is about a child's safety, please talk to the DSL."
+)
+TEAMS_RAISE_QUESTION = "Your question"
+TEAMS_RAISE_CLAUSE = "The clause you were shown"
+TEAMS_RISK_WARNING = (
+    "If a child is in immediate danger, call 999 and find the DSL now \u2014 {dsl}. You can "
+    "still send this form afterwards."
+)
+TEAMS_ANSWER_REQUIRED = "Please answer this question."
+TEAMS_RAISE_SENT = (
+    "Your concern has been saved with the reference {ref} and is being sent privately to "
+    "{route_name}. You'll get a receipt in this chat."
+)
+TEAMS_RAISE_ALREADY_SENT = "This form has already been sent (reference {ref})."
+TEAMS_DSL_URGENT = "Immediate risk: {risk}"
+TEAMS_FACT_RAISED_BY = "Raised by"
+TEAMS_FACT_SCHOOL = "School"
+TEAMS_FACT_RISK = "Immediate risk"
+TEAMS_FACT_ABOUT = "About staff"
+TEAMS_FACT_TOLD = "Told DSL in person"
+TEAMS_DSL_QUESTION = "Question asked"
+TEAMS_DSL_CLAUSE = "Clause shown: {passage}"
+TEAMS_DSL_DETAILS = "What happened"
+TEAMS_STATUS_NEW = "Status: new \u2014 not yet claimed"
+TEAMS_STATUS_CLAIMED = "Status: claimed by {actor}"
+TEAMS_STATUS_RESOLVED = "Status: resolved by {actor}"
+TEAMS_RECORDED = "Recorded as: {record}"
+TEAMS_PURGED = "Details removed under the retention policy."
+TEAMS_SETUP_DONE = (
+    "Done: concerns raised on Teams will be posted in this conversation. Only the DSLs "
+    "listed in TEAMS_DSL_AAD_IDS can claim or resolve them."
+)
+TEAMS_SETUP_REFUSED = (
+    "Only a Designated Safeguarding Lead listed in TEAMS_DSL_AAD_IDS can choose where "
+    "concerns are posted. Nothing has been changed."
+)
+TEAMS_ACTION_DONE = "Done: {ref} is now {status}."

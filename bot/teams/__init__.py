@@ -1,0 +1,14 @@
+"""The Microsoft Teams skin: a thin layer over the answer and escalation core, built on the
+Microsoft 365 Agents SDK (``microsoft_agents``), served at ``POST /api/messages`` by the same
+``policybot serve`` process as Slack (see :func:`bot.teams.app.teams_mount`).
+
+    app.py          the AgentApplication, the CloudAdapter, the aiohttp route and its auth
+    auth.py         MICROSOFT_APP_ID / _PASSWORD / _TENANT_ID -> SDK auth; the bearer check
+    handlers/       questions (answers, "setup dsl", help), actions (Action.Submit: raise,
+                    feedback), lifecycle (Action.Execute: Claim / Resolve / Record), install
+    cards.py        Adaptive Cards drawn from bot.presenter's AnswerView
+    escalation_cards.py  the "Raise with DSL" form, the DSL's card, receipts
+    directory.py    what the bot remembers in the store's conversation_refs table
+    connector.py    sending, updating and opening 1:1 chats outside a turn (proactive)
+    notifier.py     the outbox Notifier for escalations raised on Teams
+"""

@@ -1,0 +1,71 @@
+"""What the Teams handlers need, in one object: settings, the answer core, the escalation
+service (with the Teams people: ``TEAMS_*_AAD_IDS``), the directory and the connector."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from microsoft_agents.activity import Activity
+from microsoft_agents.hosting.core import TurnContext
+
+from bot.config import Settings
+from bot.model import Answer
+from bot.teams.connector import TeamsConnector
+from bot.teams.directory import Directory, is_personal, person_id, tenant_of
+
+
+class Answers(Protocol):
+    def answer(self, question: str, school: str | None = None, k: int = 3) -> Answer: ...
+
+
+class Records(Protocol):
+    """The store's small records (``bot.store.Store``): event ids and feedback."""
+
+    def mark_event_seen(self, event_id: str) -> bool: ...
+
+    def record_feedback(
+        self, passage_id: str, helpful: bool, platform: str | None = None, school: str | None = None
+    ) -> None: ...
+
+
+@dataclass
+class TeamsDeps:
+    settings: Settings
+    answerer: Answers
+    directory: Directory
+    connector: TeamsConnector
+    escalations: Any = None  # bot.escalation.EscalationService over the Teams people
+    records: Records | None = None
+    kick: Callable[[], None] = field(default=lambda: None)  # deliver the outbox now
+
+    def school_for(self, activity: Activity) -> str | None:
+        """The school for a conversation, team or tenant (POLICYBOT_SCHOOL_MAP), or the default."""
+        data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+        conversation = activity.conversation.id.split(";")[0] if activity.conversation else None
+        for key in (conversation, (data.get("team") or {}).get("id"), tenant_of(activity)):
+            if key and key in self.settings.school_map:
+                return self.settings.school_map[key]
+        return self.settings.default_school
+
+    async def answer(self, question: str, school: str | None) -> Answer:
+        """Answer off the event loop so other requests are not held up by a search."""
+        return await asyncio.to_thread(self.answerer.answer, question, school)
+
+    def is_dsl(self, activity: Activity) -> bool:
+        return person_id(activity) in self.settings.teams_dsl_aad_ids
+
+    def first_time(self, activity: Activity) -> bool:
+        """False for a redelivery of an activity already handled (by any worker)."""
+        if self.records is None or not activity.id:
+            return True
+        return self.records.mark_event_seen(f"teams:{activity.id}")
+
+    async def send_private(self, context: TurnContext, message: Activity) -> None:
+        """Send to the person who spoke, in their 1:1 chat with the bot (here, when it is one)."""
+        if is_personal(context.activity):
+            await context.send_activity(message)
+            return
+        await self.connector.post_to_person(self.directory, person_id(context.activity), message)

@@ -1,0 +1,106 @@
+"""Action.Submit from cards: "Raise with DSL" (the form, sent privately), the form's
+submission (store first, then tell the reporter), and "Helpful" / "Not helpful".
+
+The form always opens in the person's 1:1 chat with the bot, so nobody else sees what they
+type or that they raised anything. On submit the escalation is written by the same
+:class:`~bot.escalation.EscalationService` as Slack's, in one transaction, before the reporter
+is told it was received; if the store fails they are told to go to the DSL in person.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from microsoft_agents.activity import Activity
+from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
+
+from bot import messages
+from bot.errors import StoreError
+from bot.escalation_form import form_for, report_from_form, text_field
+from bot.store.records import ConcernReport, Escalation
+from bot.teams.cards import VERB_FEEDBACK, VERB_RAISE, card_message, text_message
+from bot.teams.deps import TeamsDeps
+from bot.teams.directory import is_personal, person_id, tenant_of
+from bot.teams.escalation_cards import VERB_SUBMIT, raise_form, sent_card
+
+log = logging.getLogger(__name__)
+
+
+def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
+    async def open_form(context: TurnContext, state: TurnState, data: Any) -> None:
+        data = data if isinstance(data, dict) else {}
+        deps.directory.remember(context.activity)
+        question = text_field(data, "q") or ""
+        school = text_field(data, "s") or deps.school_for(context.activity)
+        answer = await deps.answer(question, school)
+        meta, clause = form_for(answer, question, text_field(data, "p"), school)
+        form = card_message(raise_form(meta, clause), messages.RAISE_TITLE)
+        await deps.send_private(context, form)
+
+    async def submit_form(context: TurnContext, state: TurnState, data: Any) -> None:
+        data = data if isinstance(data, dict) else {}
+        deps.directory.remember(context.activity)
+        await submit(context, deps, data)
+
+    async def feedback(context: TurnContext, state: TurnState, data: Any) -> None:
+        data = data if isinstance(data, dict) else {}
+        passage_id = text_field(data, "p")
+        if passage_id and deps.records is not None:
+            helpful, school = data.get("h") is True, text_field(data, "s")
+            await asyncio.to_thread(
+                deps.records.record_feedback, passage_id, helpful, "teams", school
+            )
+            if is_personal(context.activity):
+                await context.send_activity(text_message(messages.FEEDBACK_THANKS))
+
+    app.adaptive_card.action_submit(VERB_RAISE)(open_form)
+    app.adaptive_card.action_submit(VERB_SUBMIT)(submit_form)
+    app.adaptive_card.action_submit(VERB_FEEDBACK)(feedback)
+
+
+async def submit(context: TurnContext, deps: TeamsDeps, data: dict[str, Any]) -> None:
+    """Store the concern, and only then tell the reporter (privately) that it is on its way."""
+    activity = context.activity
+    form_id = activity.reply_to_id
+    earlier = deps.directory.form_ref(form_id) if form_id else None
+    if earlier:
+        await context.send_activity(
+            text_message(messages.TEAMS_RAISE_ALREADY_SENT.format(ref=earlier))
+        )
+        return
+    report = report_from_form("teams", person_id(activity), tenant_of(activity), data, data)
+    esc = await _store(deps, report)
+    if esc is None:
+        await context.send_activity(text_message(messages.STORE_UNAVAILABLE))
+        return
+    if form_id:
+        deps.directory.record_form(form_id, esc.ref)
+    await _replace_form(context, form_id, card_message(sent_card(esc.ref, esc.route), esc.ref))
+    deps.kick()
+
+
+async def _store(deps: TeamsDeps, report: ConcernReport) -> Escalation | None:
+    """The stored escalation, or None when it could not be stored (nothing was sent)."""
+    if deps.escalations is None:
+        log.error("Teams escalation could not be stored: no database")
+        return None
+    try:
+        return await asyncio.to_thread(deps.escalations.submit, report)
+    except (StoreError, ValueError) as error:
+        log.error("Teams escalation could not be stored: %s", type(error).__name__)
+        return None
+
+
+async def _replace_form(context: TurnContext, form_id: str | None, sent: Activity) -> None:
+    """Put the "sent" card where the form was (so it is not sent twice); else post it."""
+    if form_id:
+        try:
+            sent.id = form_id
+            await context.update_activity(sent)
+            return
+        except Exception as error:  # the form may be gone; the reporter must still be told
+            log.warning("Teams form %s could not be replaced: %s", form_id, type(error).__name__)
+            sent.id = None
+    await context.send_activity(sent)

@@ -1,0 +1,251 @@
+"""Delivers escalation outbox items to Teams (the :class:`bot.outbox.Notifier` for Teams).
+
+Where things go (Keeping Children Safe in Education):
+
+* a concern (route ``dsl``) -> the DSL destination set with "setup dsl" (a channel or chat),
+  or, when none is set, a 1:1 chat with each of ``TEAMS_DSL_AAD_IDS``;
+* about a member of staff (``headteacher``) -> 1:1 chats with ``TEAMS_HEADTEACHER_AAD_IDS``;
+  about the headteacher (``chair``) -> ``TEAMS_CHAIR_AAD_IDS``; never the DSL destination;
+* receipts and updates -> a 1:1 chat with the reporter.
+
+A person is reached through the record the bot keeps when they message it or install it
+(:class:`~bot.teams.directory.Directory`); someone the bot has never seen cannot be messaged
+yet, and the item waits (DeliveryError, retried) until they have.
+
+Exactly once: Teams has no way to search what a bot posted, so each post's conversation and
+message id are recorded per target under the item's idempotency key right after Teams
+accepts it; a retry (or :meth:`find_existing` after a crash) skips the targets recorded.
+Connector failures (5xx, 429 with Retry-After, timeouts, network) become DeliveryError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import aiohttp
+from microsoft_agents.activity import Activity
+
+from bot import messages
+from bot.config import Settings
+from bot.errors import DeliveryError
+from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
+from bot.teams.cards import card_message, text_message
+from bot.teams.connector import TeamsConnector
+from bot.teams.directory import Directory, Record, Refs
+from bot.teams.escalation_cards import dsl_card
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MISCONFIGURED_RETRY = 300.0
+CALL_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one copy of a message goes: ``ref`` (a conversation) or ``person`` (an AAD id)."""
+
+    key: str
+    person: str | None = None
+    ref: Record | None = None
+
+
+class TeamsNotifier:
+    def __init__(self, connector: TeamsConnector, directory: Directory, settings: Settings) -> None:
+        self.connector = connector
+        self.directory = directory
+        self.settings = settings
+
+    @classmethod
+    def from_settings(cls, settings: Settings, refs: Refs | None = None) -> TeamsNotifier:
+        from bot.teams.auth import build_adapter
+
+        connector = TeamsConnector(build_adapter(settings), settings.microsoft_app_id)
+        return cls(connector, Directory(refs), settings)
+
+    # --- the Notifier protocol ------------------------------------------------------------
+
+    def deliver(self, item: OutboxItem, escalation: Escalation) -> DeliveryReceipt | None:
+        return _guard(self._deliver(item, escalation), item)
+
+    def find_existing(self, item: OutboxItem, escalation: Escalation) -> DeliveryReceipt | None:
+        found = [
+            self.directory.sent(item.idempotency_key, t.key)
+            for t in self._targets(item, escalation)
+        ]
+        if not found or not all(found):
+            return None
+        return DeliveryReceipt(str(found[0]["conversation"]), str(found[0]["activity"]))  # type: ignore[index]
+
+    # --- where ----------------------------------------------------------------------------
+
+    def destinations(self, escalation: Escalation) -> list[Target]:
+        """Where the escalation's own card goes, by its route."""
+        return self._route_targets(escalation.route)
+
+    def _route_targets(self, route: str) -> list[Target]:
+        s = self.settings
+        if route == "dsl":
+            destination = self.directory.dsl_destination()
+            if destination:
+                return [Target("dsl", ref=destination)]
+        ids = {"dsl": s.teams_dsl_aad_ids, "headteacher": s.teams_headteacher_aad_ids}.get(
+            route, s.teams_chair_aad_ids
+        )
+        return [Target(aad, person=aad) for aad in ids]
+
+    def _targets(self, item: OutboxItem, escalation: Escalation) -> list[Target]:
+        if item.kind in ("reporter_receipt", "reporter_update"):
+            return [Target(escalation.reporter_id, person=escalation.reporter_id)]
+        if item.kind == "reminder":
+            return self._reminder_targets(item) or self.destinations(escalation)
+        targets = self.destinations(escalation)
+        if not targets:
+            raise DeliveryError(f"no Teams destination for route {escalation.route}", 300)
+        return targets
+
+    def _reminder_targets(self, item: OutboxItem) -> list[Target]:
+        """Reminders name people by role (the reminder schedule's ids); reach each role's
+        Teams destination."""
+        s, wanted = self.settings, {str(u) for u in item.payload.get("user_ids") or []}
+        roles = (
+            ("dsl", (*s.dsl_user_ids, *s.teams_dsl_aad_ids)),
+            ("headteacher", (*s.headteacher_user_ids, *s.teams_headteacher_aad_ids)),
+            ("chair", (*s.chair_user_ids, *s.teams_chair_aad_ids)),
+        )
+        targets: dict[str, Target] = {}
+        for role, ids in roles:
+            if wanted & set(ids):
+                targets.update((t.key, t) for t in self._route_targets(role))
+        return list(targets.values())
+
+    # --- what -----------------------------------------------------------------------------
+
+    async def _deliver(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt | None:
+        if item.kind == "destination_update":
+            await self._update_posts(esc)
+            return None
+        if item.kind == "destination_post":
+            activity = card_message(dsl_card(esc, self.directory.name), esc.ref)
+        elif item.kind == "reminder":
+            minutes = item.payload.get("minutes", "")
+            activity = text_message(
+                messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=minutes)
+            )
+        else:
+            activity = text_message(reporter_text(item, esc, self.directory))
+        return await self._post_each(item, self._targets(item, esc), activity)
+
+    async def _post_each(self, item: OutboxItem, targets: list[Target],
+                         activity: Activity) -> DeliveryReceipt:  # fmt: skip
+        receipts = []
+        for target in targets:
+            done = self.directory.sent(item.idempotency_key, target.key)
+            if done is None:
+                conversation, message_id = await self._post(target, activity)
+                self.directory.record_sent(
+                    item.idempotency_key, target.key, conversation, message_id
+                )
+                done = {"conversation": conversation, "activity": message_id}
+            receipts.append(DeliveryReceipt(str(done["conversation"]), str(done["activity"])))
+        return receipts[0]
+
+    async def _post(self, target: Target, activity: Activity) -> tuple[str, str]:
+        if target.ref is not None:
+            ref = target.ref
+            message_id = await self.connector.post(
+                ref["service_url"], ref["conversation"], activity, ref.get("bot_id")
+            )
+            return ref["conversation"], message_id
+        return await self.connector.post_to_person(self.directory, str(target.person), activity)
+
+    async def _update_posts(self, esc: Escalation) -> None:
+        """Replace the card wherever the escalation was posted."""
+        activity = card_message(dsl_card(esc, self.directory.name), esc.ref)
+        candidates = {t.key: t for t in self.destinations(esc)}
+        candidates.setdefault("dsl", Target("dsl"))
+        updated = 0
+        for target in candidates.values():
+            done = self.directory.sent(f"{esc.ref}/post", target.key)
+            service_url = self._service_url(target)
+            if done is None or service_url is None:
+                continue
+            await self.connector.update(
+                service_url, str(done["conversation"]), str(done["activity"]), activity
+            )
+            updated += 1
+        if not updated:
+            raise DeliveryError(f"{esc.ref}: destination message not found yet", 30)
+
+    def _service_url(self, target: Target) -> str | None:
+        if target.key == "dsl":
+            ref = target.ref or self.directory.dsl_destination() or {}
+            return ref.get("service_url")
+        return (self.directory.user(str(target.person)) or {}).get("service_url")
+
+
+def reporter_text(item: OutboxItem, esc: Escalation, directory: Directory) -> str:
+    event = item.payload.get("event", "submitted")
+    actor = directory.name(item.payload.get("actor_id"))
+    if event == "claimed":
+        return messages.ESCALATION_CLAIMED.format(ref=esc.ref, actor=actor)
+    if event == "resolved":
+        return messages.ESCALATION_RESOLVED.format(ref=esc.ref, actor=actor)
+    if event == "recorded":
+        return messages.ESCALATION_RECORDED.format(ref=esc.ref)
+    return messages.ESCALATION_RECEIPT.format(
+        ref=esc.ref, route_name=messages.ROUTE_NAMES[esc.route]
+    )
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` to the end from synchronous code (the outbox's thread); from inside a
+    running event loop, in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as exc:  # handed back to the caller below
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="teams-notifier")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _guard(coro: Coroutine[Any, Any, T], item: OutboxItem) -> T:
+    """Run a delivery; turn every connector or network failure into DeliveryError."""
+    try:
+        return run_sync(asyncio.wait_for(coro, CALL_TIMEOUT))
+    except DeliveryError:
+        raise
+    except aiohttp.ClientResponseError as exc:
+        log.warning("Teams refused outbox item %s (%s): HTTP %s", item.id, item.ref, exc.status)
+        raise DeliveryError(f"Teams connector HTTP {exc.status}", _delay(exc)) from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        log.warning(
+            "Teams unreachable for outbox item %s (%s): %s", item.id, item.ref, type(exc).__name__
+        )
+        raise DeliveryError(f"Teams unreachable: {type(exc).__name__}") from None
+
+
+def _delay(exc: aiohttp.ClientResponseError) -> float | None:
+    """Retry-After for 429; the outbox's backoff for 5xx; a long wait for other refusals."""
+    if exc.status == 429:
+        try:
+            return float((exc.headers or {}).get("Retry-After", ""))
+        except ValueError:
+            return None
+    return None if exc.status >= 500 else MISCONFIGURED_RETRY
