@@ -263,6 +263,11 @@ CLI_BAD_DURATION = "Give the age as a number and a unit, for example 90d, 12w, 4
 
 DOC_EMPTY = "the file is empty (0 bytes): copy it again from the original."
 DOC_UNREADABLE = "the file could not be opened: check that it exists and can be read."
+DOC_TOO_SLOW = "took too long to read (over {seconds} s); check the file or split it."
+DOC_TOO_LARGE = (
+    "the file is too large for a policy document ({size} MB; the limit is {limit} MB): "
+    "split it into one file per policy."
+)
 PDF_NOT_PDF = "this is not a PDF (it may have been renamed): open it and save it as PDF again."
 PDF_TRUNCATED = (
     "the PDF is incomplete (cut off by an interrupted download or copy): copy it again "
