@@ -148,7 +148,8 @@ def _parse(source: SourceFile, digest: str, school: School, analyzer: Analyzer,
         report.failed.append(f"{source.source}: {error.problem}")
         return None
     except Exception as error:  # a loader bug must not stop the other files
-        log.error("loader failed on a file (source id %s): %s", digest[:12], error)
+        why = str(error) if isinstance(error, LoaderCrashed) else type(error).__name__
+        log.error("loader failed on a file (source id %s): %s", digest[:12], why)
         report.failed.append(f"{source.source}: could not be read; check it opens, then re-save it.")
         return None
     report.warnings.extend(loaded.warnings)
