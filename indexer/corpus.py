@@ -140,14 +140,26 @@ def read_school(folder: Path) -> School:
         data = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{config_path}: not valid TOML ({error}).") from None
+    try:
+        return _school(slug, data)
+    except (AttributeError, TypeError):  # e.g. dsl = "Mrs Smith" instead of a table
+        raise ConfigError(
+            f"{config_path}: each contact must look like "
+            'dsl = { name = "...", phone = "..." }, deputies = [{ name = "...", phone = "..." }] '
+            'and each document like [documents."file.pdf"] with title and review_date.'
+        ) from None
+
+
+def _school(slug: str, data: dict[str, Any]) -> School:
     contacts = data.get("contacts", {})
+    documents = data.get("documents", {})
     return School(
         slug=slug,
         name=str(data.get("name") or slug.replace("-", " ").title()),
         trust_wide=bool(data.get("trust_wide", False)),
         contacts={key: _person(key, value) for key, value in contacts.items() if key != "deputies"},
         deputies=tuple(_person("deputies", value) for value in contacts.get("deputies", [])),
-        documents={name: {k: str(v) for k, v in meta.items()} for name, meta in data.get("documents", {}).items()},
+        documents={name: {k: str(v) for k, v in meta.items()} for name, meta in documents.items()},
     )
 
 

@@ -84,6 +84,16 @@ def test_index_of_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     assert "does not exist" in result.output
 
 
+@pytest.mark.parametrize("toml", ['name = "Oak\n', '[contacts]\ndsl = "Mrs Smith"\n'])
+def test_index_with_a_broken_school_toml_names_it(tmp_path: Path, toml: str) -> None:
+    corpus = school(
+        tmp_path / "corpus", {"policy.txt": POLICY.encode(), "school.toml": toml.encode()}
+    )
+    result = run("index", str(corpus), "--out", str(tmp_path / "index"))
+    assert result.exit_code != 0
+    assert "oak/school.toml" in result.output
+
+
 def test_index_in_a_real_process_has_no_traceback(tmp_path: Path) -> None:
     corpus = school(tmp_path / "corpus", {"broken.pdf": b"garbage"})
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYBOT_", "SLACK_"))}
