@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from indexer.corpus import Person
 from indexer.model import Passage
 
 ConcernLevel = Literal["none", "report", "urgent"]
@@ -43,14 +44,8 @@ class Concern:
         return self.level != "none"
 
 
-@dataclass(frozen=True)
-class Contact:
-    role: str
-    name: str | None = None
-    phone: str | None = None
-
-    def to_json(self) -> dict[str, str | None]:
-        return {"role": self.role, "name": self.name, "phone": self.phone}
+# A person to tell (role, name, phone), as the school's school.toml gives them.
+Contact = Person
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,14 @@ NSPCC whistleblowing line; a child in immediate danger means 999 first.
 from __future__ import annotations
 
 from bot.model import NSPCC_WHISTLEBLOWING, Concern, Contact, Route
-from indexer.corpus import Person, School
+from indexer.corpus import School
 
 _DSL = "Designated Safeguarding Lead"
 
 
 def build_route(school: School | None, concern: Concern) -> Route:
     dsl = _contact(school, "dsl", _DSL)
-    others = tuple(_from_person(p) for p in school.deputies) if school else ()
+    others = school.deputies if school else ()
     lead = dsl
     whistleblowing = None
     if concern.about_staff:
@@ -24,7 +24,7 @@ def build_route(school: School | None, concern: Concern) -> Route:
         lead = _contact(school, key, role)
         whistleblowing = NSPCC_WHISTLEBLOWING
         if school and "allegations" in school.contacts:
-            others += (_from_person(school.contacts["allegations"]),)
+            others += (school.contacts["allegations"],)
     return Route(
         school=school.slug if school else None,
         school_name=school.name if school else None,
@@ -38,8 +38,4 @@ def build_route(school: School | None, concern: Concern) -> Route:
 
 def _contact(school: School | None, key: str, role: str) -> Contact:
     person = school.contacts.get(key) if school else None
-    return _from_person(person) if person else Contact(role=role)
-
-
-def _from_person(person: Person) -> Contact:
-    return Contact(role=person.role, name=person.name, phone=person.phone)
+    return person or Contact(role=role)
