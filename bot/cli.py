@@ -7,7 +7,6 @@ error (exit status 1). Nothing here shows a traceback or question text in logs.
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from bot import evaluate
 from bot.answer import Answerer
 from bot.config import Settings, load_settings
 from bot.errors import PolicybotError
+from bot.logs import configure as configure_logging
 from bot.render_terminal import render
 from indexer.build import build_index, ensure_index
 
@@ -40,8 +40,7 @@ def cli(ctx: click.Context) -> None:
     Example: policybot ask "can I follow an ex-pupil on Instagram?"
     """
     ctx.obj = _settings()
-    logging.basicConfig(level=getattr(logging, ctx.obj.log_level, logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(ctx.obj.log_level)
 
 
 @cli.command()
