@@ -31,8 +31,7 @@ def main() -> None:
     grid = {
         "variant": ["plus"], "k1": [1.2, 1.6], "b": [0.75, 0.9],
         "fields": [FieldWeights(1, 1, 0)],
-        "weight": [0.4, 0.5], "share": [True, False], "blend": [0.0, 0.3], "rule": [0.0],
-        "unknown": [0.5, 0.8, 1.0],
+        "weight": [0.4, 0.5], "share": [True, False], "unknown": [0.5, 0.8, 1.0],
     }
     if args.quick:
         grid = {name: values[:1] for name, values in grid.items()}
@@ -44,7 +43,7 @@ def main() -> None:
         index = index_from_passages(passages, analyzer,
                                     BM25Params(c["variant"], c["k1"], c["b"]), c["fields"])
         answerer = Answerer(index, schools, analyzer=analyzer,
-                            tuning=Tuning(coverage_blend=c["blend"], rule_boost=c["rule"]))
+                            tuning=Tuning())
         figures = evaluate.metrics(evaluate.run(answerer, cases))
         rows.append({**c, "fields": c["fields"].to_json(), **figures})
     rows.sort(key=lambda r: (r["mrr@5"], r["recall@1"]), reverse=True)

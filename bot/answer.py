@@ -10,7 +10,6 @@ Policy text is only ever quoted from the index, never generated.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,19 +26,6 @@ from indexer.corpus import School
 from indexer.index import SearchIndex
 
 MAX_QUESTION_CHARS = 600
-# "can I ...?" asks what the rules allow: clauses that state a rule answer it best.
-_PERMISSION_QUESTION = re.compile(
-    r"^\s*(can|could|may|should|must|shall|do|does|am|are|is it|is there|will|would)\b|"
-    r"\b(allowed|permitted|ok|okay|alright|supposed to|have to|got to|need to)\b",
-    re.IGNORECASE,
-)
-_RULE_CLAUSE = re.compile(
-    r"\b(must|should|shall|will not|won't|never|may not|are not|is not|not permitted|"
-    r"permitted|prohibited|required|advised|expected to|encouraged|responsible for)\b",
-    re.IGNORECASE,
-)
-
-
 @dataclass(frozen=True)
 class Tuning:
     """Measured on the development questions; see docs/tuning.md."""
@@ -49,8 +35,6 @@ class Tuning:
     min_score: float = 1.0
     also_relevant_ratio: float = 0.45
     duplicate_overlap: float = 0.8
-    coverage_blend: float = 0.0  # rerank: score x (1 - blend + blend x coverage)
-    rule_boost: float = 0.0  # rerank for "can I ...?": rule clauses x (1 + boost)
 
 
 class Answerer:
@@ -109,7 +93,6 @@ class Answerer:
 
     def _hits(self, query: WeightedQuery, school: str | None, k: int) -> list[Hit]:
         ranked = self.index.search(query.weights, self.tuning.candidates, self._mask(school))
-        ranked = self._rerank(query, ranked, bool(_PERMISSION_QUESTION.search(query.text)))
         chosen: list[tuple[int, float]] = []
         for doc, score in ranked:
             if chosen and score < chosen[0][1] * self.tuning.also_relevant_ratio:
@@ -119,21 +102,6 @@ class Answerer:
             if len(chosen) == k:
                 break
         return [Hit(self.index.passages[doc], score) for doc, score in chosen]
-
-    def _rerank(
-        self, query: WeightedQuery, ranked: list[tuple[int, float]], permission: bool
-    ) -> list[tuple[int, float]]:
-        """Scale BM25 scores by question coverage and, for "can I" questions, rule clauses."""
-        blend = self.tuning.coverage_blend
-        boost = self.tuning.rule_boost if permission else 0.0
-        rescored = []
-        for doc, score in ranked:
-            if blend:
-                score *= 1 - blend + blend * self._coverage_of(query, doc)
-            if boost and _RULE_CLAUSE.search(self.index.passages[doc].text):
-                score *= 1 + boost
-            rescored.append((doc, score))
-        return sorted(rescored, key=lambda pair: (-pair[1], pair[0]))
 
     def _confident(self, query: WeightedQuery, best: Hit) -> bool:
         if best.score < self.tuning.min_score:
