@@ -6,9 +6,11 @@ error (exit status 1). Nothing here shows a traceback or question text in logs.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -149,21 +151,34 @@ def eval_command(settings: Settings, file: Path, index_path: Path | None, as_jso
         click.echo(f"{name:>17}: {value}")
 
 
+class _LazyCommands(dict):  # type: ignore[type-arg]
+    """The group's commands; a "module:name" value is imported on first use, so `policybot
+    ask` does not pay for aiohttp, Slack Bolt and SQLAlchemy (serve, escalations)."""
+
+    def __getitem__(self, name: str) -> click.Command:
+        value = super().__getitem__(name)
+        if isinstance(value, str):
+            module, _, attr = value.partition(":")
+            value = getattr(importlib.import_module(module), attr)
+            super().__setitem__(name, value)
+        return value
+
+    def get(self, name: str, default: object = None) -> Any:  # type: ignore[override]
+        return self[name] if name in self else default
+
+    def items(self) -> list[tuple[str, click.Command]]:  # type: ignore[override]
+        return [(name, self[name]) for name in self]
+
+    def values(self) -> list[click.Command]:  # type: ignore[override]
+        return [self[name] for name in self]
+
+
 def _register_optional_commands() -> None:
-    """Commands that live beside their features (escalations, serve, doctor)."""
-    try:
-        from bot.cli_escalations import escalations
-    except ImportError:
-        pass
-    else:
-        cli.add_command(escalations)
-    try:
-        from bot.cli_serve import doctor, serve
-    except ImportError:
-        pass
-    else:
-        cli.add_command(serve)
-        cli.add_command(doctor)
+    """Commands that live beside their features (escalations, serve, doctor), loaded lazily."""
+    cli.commands = _LazyCommands(cli.commands)
+    cli.commands["escalations"] = "bot.cli_escalations:escalations"
+    cli.commands["serve"] = "bot.cli_serve:serve"
+    cli.commands["doctor"] = "bot.cli_serve:doctor"
 
 
 def _settings() -> Settings:
