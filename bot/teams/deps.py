@@ -12,6 +12,7 @@ from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.config import Settings
+from bot.errors import StoreError
 from bot.model import Answer
 from bot.teams.connector import TeamsConnector
 from bot.teams.directory import Directory, is_personal, person_id, tenant_of
@@ -61,7 +62,10 @@ class TeamsDeps:
         """False for a redelivery of an activity already handled (by any worker)."""
         if self.records is None or not activity.id:
             return True
-        return self.records.mark_event_seen(f"teams:{activity.id}")
+        try:
+            return self.records.mark_event_seen(f"teams:{activity.id}")
+        except StoreError:  # answering twice is better than not answering
+            return True
 
     async def send_private(self, context: TurnContext, message: Activity) -> None:
         """Send to the person who spoke, in their 1:1 chat with the bot (here, when it is one)."""

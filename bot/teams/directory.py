@@ -16,13 +16,16 @@ Keys (values are small JSON objects; no question or detail text):
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any, Protocol
 
 from microsoft_agents.activity import Activity
 
 from bot import messages
+from bot.errors import StoreError
 
+log = logging.getLogger(__name__)
 Record = dict[str, Any]
 DSL_KEY = "teams:dsl"
 
@@ -81,7 +84,14 @@ class Directory:
     # --- people ---------------------------------------------------------------------------
 
     def remember(self, activity: Activity) -> None:
-        """Keep how to reach the sender privately (written only when something changed)."""
+        """Keep how to reach the sender privately (written only when something changed;
+        best effort: a database failure here must not stop a question or a concern)."""
+        try:
+            self._remember(activity)
+        except StoreError:
+            log.warning("could not remember Teams user %s", person_id(activity))
+
+    def _remember(self, activity: Activity) -> None:
         key = person_id(activity)
         sender, bot = activity.from_property, activity.recipient
         if not key or sender is None or not sender.id or not activity.service_url:

@@ -32,6 +32,7 @@ class Call:
     body: dict[str, Any]
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    response_id: str | None = None  # the id the fake gave a sent message
 
     def cards(self) -> list[dict[str, Any]]:
         return [a.get("content") or {} for a in self.body.get("attachments") or []]
@@ -55,7 +56,9 @@ class FakeTeamsConnector:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self) -> FakeTeamsConnector:
         self._thread.start()
@@ -102,13 +105,15 @@ class FakeTeamsConnector:
             if kind == "create" and not failure:
                 member = ((body.get("members") or [{}])[0]).get("id", "")
                 conversation = self._chats.setdefault(member, f"a:chat-{next(self._ids)}")
-            self.calls.append(Call(kind, conversation, activity_id, body, status, headers))
+            call = Call(kind, conversation, activity_id, body, status, headers)
+            self.calls.append(call)
             if failure:
                 extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
                 return status, {"error": {"code": "Fake", "message": "failing"}, **extra}
             if kind == "create":
                 return 201, {"id": conversation}
-            return status, {"id": activity_id if kind == "update" else f"m-{next(self._ids)}"}
+            call.response_id = activity_id if kind == "update" else f"m-{next(self._ids)}"
+            return status, {"id": call.response_id}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self

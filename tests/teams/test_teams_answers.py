@@ -36,9 +36,7 @@ def test_mention_in_a_channel_is_stripped_and_answered_in_the_thread(
     assert CLAUSE in reply.shown()
 
 
-def test_sensitive_question_in_a_channel_is_answered_only_in_a_private_chat(
-    server, teams
-) -> None:
+def test_sensitive_question_in_a_channel_is_answered_only_in_a_private_chat(server, teams) -> None:
     question = "a pupil told me something worrying at home"
     server.post(message(teams.url, question, conversation=channel()))
 

@@ -1,0 +1,196 @@
+"""Raising a concern on Teams over real HTTP: "Raise with DSL" -> the form -> Action.Submit ->
+the escalation core (real SQLite) -> the outbox -> the Teams notifier -> the fake connector;
+then Claim / Resolve with Action.Execute, allowed only for TEAMS_DSL_AAD_IDS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import messages
+from bot.escalation import EscalationService
+from tests.teams.activities import (
+    DSL,
+    DSL_CHANNEL,
+    HEAD,
+    STAFF,
+    action_data,
+    channel,
+    execute,
+    message,
+    personal,
+    submit,
+)
+
+DETAILS = "Pupil X said at 10:15 that her stepfather hit her last night."
+
+
+def setup_dsl_channel(server, teams) -> str:
+    """A DSL sends "setup dsl" in the private DSL channel; returns the channel's id."""
+    server.post(message(teams.url, "setup dsl", user=DSL, conversation=channel(DSL_CHANNEL)))
+    [done] = teams.calls_to(channel(DSL_CHANNEL)["id"])
+    assert done.body["text"] == messages.TEAMS_SETUP_DONE
+    return DSL_CHANNEL
+
+
+def raise_concern(server, teams, about: str = "no", risk: str = "yes") -> dict[str, Any]:
+    """Ask, click "Raise with DSL", fill in the form and send it; returns the form call."""
+    server.post(message(teams.url, "can I follow an ex-pupil on Instagram?"))
+    answer = teams.calls_to(personal(STAFF)["id"])[-1].cards()[0]
+    server.post(submit(teams.url, action_data(answer, messages.BUTTON_RAISE)))
+    form_call = teams.calls_to(personal(STAFF)["id"])[-1]
+    form = form_call.cards()[0]
+    values = {"details": DETAILS, "risk": risk, "about": about, "told": "no"}
+    form_id = "m-form-1"
+    server.post(
+        submit(teams.url, {**action_data(form, messages.RAISE_SUBMIT), **values}, replyToId=form_id)
+    )
+    return {"form": form, "form_id": form_id}
+
+
+def escalations(teams_store) -> EscalationService:
+    return EscalationService(teams_store, ("aad-dsl",))
+
+
+def test_raise_stores_then_delivers_to_the_dsl_channel_exactly_once(
+    server, teams, teams_store, outbox
+) -> None:
+    setup_dsl_channel(server, teams)
+    raised = raise_concern(server, teams)
+
+    shown = "\n".join(str(v) for v in raised["form"]["body"])
+    for label in (messages.RAISE_DETAILS_LABEL, messages.RAISE_RISK_LABEL,
+                  messages.RAISE_STAFF_LABEL, messages.RAISE_TOLD_LABEL):  # fmt: skip
+        assert label in shown
+    assert "call 999" in shown and "01234 567890" in shown  # the DSL's phone, before sending
+    assert messages.RAISE_DETAILS_HINT in shown
+    [esc] = escalations(teams_store).list_all()
+    assert (esc.platform, esc.reporter_id, esc.details) == ("teams", "aad-staff", DETAILS)
+    assert (esc.route, esc.urgent, esc.passage_id) == ("dsl", True, "p0")
+    [replaced] = teams.of_kind("update")
+    assert replaced.activity_id == raised["form_id"] and esc.ref in replaced.shown()
+
+    assert outbox.deliver_due() == 2
+    assert outbox.deliver_due() == 0
+    [post] = teams.calls_to(DSL_CHANNEL, "send")
+    assert esc.ref in post.shown() and DETAILS in post.shown() and "Sam Staff" in post.shown()
+    verbs = [a.get("verb") for a in post.cards()[0]["actions"] if a["type"] == "Action.Execute"]
+    assert verbs == ["escalation_claim", "escalation_resolve"]
+    receipt = teams.calls_to(personal(STAFF)["id"], "send")[-1]
+    assert esc.ref in receipt.body["text"] and DETAILS not in receipt.shown()
+    assert escalations(teams_store).get(esc.ref).destination_message_id == post.response_id
+
+
+def test_claim_by_someone_not_a_dsl_is_refused_and_nothing_changes(
+    server, teams, teams_store, outbox
+) -> None:
+    setup_dsl_channel(server, teams)
+    raise_concern(server, teams)
+    outbox.deliver_due()
+    [esc] = escalations(teams_store).list_all()
+    calls_before = len(teams.calls)
+
+    response = server.post(execute(teams.url, "escalation_claim", {"ref": esc.ref}, user=STAFF))
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["type"] == "application/vnd.microsoft.activity.message"
+    assert body["value"] == messages.ESCALATION_NOT_ALLOWED
+    after = escalations(teams_store).get(esc.ref)
+    assert (after.status, after.claimed_by) == ("new", None)
+    assert escalations(teams_store).audit(esc.ref)[-1].action == "submitted"
+    assert outbox.pending() == 0 and outbox.deliver_due() == 0
+    assert len(teams.calls) == calls_before
+
+
+def test_claim_and_resolve_by_a_dsl_update_the_card_and_tell_the_reporter(
+    server, teams, teams_store, outbox
+) -> None:
+    setup_dsl_channel(server, teams)
+    raise_concern(server, teams)
+    outbox.deliver_due()
+    [esc] = escalations(teams_store).list_all()
+
+    claimed = server.post(execute(teams.url, "escalation_claim", {"ref": esc.ref}))
+
+    body = claimed.json()
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    assert "claimed by Dana DSL" in str(body["value"])
+    assert escalations(teams_store).get(esc.ref).claimed_by == "aad-dsl"
+    assert outbox.deliver_due() == 2
+    [update] = teams.calls_to(DSL_CHANNEL, "update")
+    assert "claimed by Dana DSL" in update.shown()
+    told = teams.calls_to(personal(STAFF)["id"], "send")[-1].body["text"]
+    assert told == messages.ESCALATION_CLAIMED.format(ref=esc.ref, actor="Dana DSL")
+
+    server.post(execute(teams.url, "escalation_resolve", {"ref": esc.ref}))
+    outbox.deliver_due()
+    assert escalations(teams_store).get(esc.ref).status == "resolved"
+    assert "resolved by Dana DSL" in teams.calls_to(DSL_CHANNEL, "update")[-1].shown()
+
+
+def test_setup_dsl_by_someone_not_a_dsl_is_refused(server, teams, teams_store) -> None:
+    server.post(message(teams.url, "setup dsl", conversation=channel()))
+
+    [reply] = teams.calls_to(channel()["id"])
+    assert reply.body["text"] == messages.TEAMS_SETUP_REFUSED
+    assert teams_store.get_conversation_ref("teams:dsl") is None
+
+
+def test_allegation_about_staff_goes_to_the_headteacher_not_the_dsl_channel(
+    server, teams, teams_store, outbox
+) -> None:
+    setup_dsl_channel(server, teams)
+    server.post(message(teams.url, "hello", user=HEAD))  # the head has talked to the bot
+    raise_concern(server, teams, about="staff", risk="no")
+
+    outbox.deliver_due()
+
+    [esc] = escalations(teams_store).list_all()
+    assert esc.route == "headteacher"
+    assert teams.calls_to(DSL_CHANNEL, "send") == []
+    [to_head] = teams.calls_to(personal(HEAD)["id"], "send")[-1:]
+    assert esc.ref in to_head.shown() and DETAILS in to_head.shown()
+
+
+def test_delivery_failing_at_teams_is_retried_and_posted_once(
+    server, teams, teams_store, outbox, clock
+) -> None:
+    setup_dsl_channel(server, teams)
+    raise_concern(server, teams)
+    teams.fail_next(times=2, status=503)
+
+    assert outbox.deliver_due() == 0
+    clock.advance(minutes=10)
+    assert outbox.deliver_due() >= 1
+    clock.advance(minutes=10)
+    outbox.deliver_due()
+
+    assert outbox.pending() == 0
+    assert len(teams.calls_to(DSL_CHANNEL, "send")) == 1
+
+
+def test_the_store_failing_tells_the_reporter_to_go_in_person(server, teams, teams_store) -> None:
+    with teams_store.engine.begin() as conn:  # the outbox rows cannot be written any more
+        conn.exec_driver_sql("DROP TABLE outbox")
+    form = {"verb": "raise_submit", "q": "q", "details": DETAILS, "risk": "no", "about": "no"}
+
+    server.post(submit(teams.url, form, replyToId="m-form-9"))
+
+    [reply] = teams.calls_to(personal(STAFF)["id"])
+    assert reply.body["text"] == messages.STORE_UNAVAILABLE
+    assert escalations(teams_store).list_all() == []  # one transaction: nothing half-stored
+
+
+def test_no_question_or_detail_text_reaches_the_logs(
+    server, teams, teams_store, outbox, caplog
+) -> None:
+    caplog.set_level("DEBUG")
+    setup_dsl_channel(server, teams)
+    raise_concern(server, teams)
+    outbox.deliver_due()
+    server.post(message(teams.url, "a pupil told me a secret", conversation=channel()))
+
+    assert "stored" in caplog.text and "Sending to conversation" in caplog.text  # it logs
+    assert DETAILS not in caplog.text
+    assert "ex-pupil" not in caplog.text
+    assert "told me a secret" not in caplog.text
