@@ -27,8 +27,10 @@ import asyncio
 import json
 import multiprocessing as mp
 import os
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -111,8 +113,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(fake: FakeSlackProcess, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    """``policybot serve`` as the Procfile runs it (plus --host 127.0.0.1: loopback only)."""
+def start_server(fake: FakeSlackProcess, data_dir: Path, port: int,
+                 profile: Path | None = None) -> subprocess.Popen[bytes]:  # fmt: skip
+    """``policybot serve`` as the Procfile runs it (plus --host 127.0.0.1: loopback only);
+    with ``profile``, under cProfile (event-loop thread), stats written when it stops."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -123,6 +127,10 @@ def start_server(fake: FakeSlackProcess, data_dir: Path, port: int) -> subproces
                SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN="xoxb-bench")  # fmt: skip
     cmd = [str(ROOT / ".venv" / "bin" / "policybot"), "serve", "--port", str(port),
            "--host", "127.0.0.1"]  # fmt: skip
+    if profile:
+        code = (f"import cProfile, sys; sys.argv = {cmd!r}; from bot.cli import main; "
+                f"cProfile.run('main()', {str(profile)!r})")  # fmt: skip
+        cmd = [sys.executable, "-c", code]
     server = subprocess.Popen(cmd, env=env, cwd=data_dir, stdout=subprocess.DEVNULL,
                               stderr=open(data_dir / "serve.log", "wb"))  # fmt: skip
     deadline = time.monotonic() + 120
@@ -211,20 +219,21 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,5,20")
     parser.add_argument("--requests", type=int, default=200, help="Requests per level (max).")
     parser.add_argument("--seconds", type=float, default=30.0, help="Time per level (max).")
+    parser.add_argument("--profile", type=Path, help="Run the server under cProfile, stats here.")
     parser.add_argument("--json", type=Path, help="Also write the summary here.")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",") if c]
     fake = FakeSlackProcess()
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
-        server = start_server(fake, Path(tmp), port)
+        server = start_server(fake, Path(tmp), port, args.profile)
         try:
             url = f"http://127.0.0.1:{port}/slack/events"
             levels_out = asyncio.run(run_all(url, fake, levels, args.requests, args.seconds))
             server_rss = rss_mb(server.pid)
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            server.send_signal(signal.SIGINT if args.profile else signal.SIGTERM)
+            server.wait(timeout=30)
             fake.stop()
     results = {"machine": machine(), "server_rss_mb": server_rss, "levels": levels_out}
     text = json.dumps(results, indent=1)
