@@ -20,7 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,7 +54,7 @@ class BM25Params:
 
 @dataclass
 class SearchIndex:
-    passages: list[Passage]
+    passages: Sequence[Passage]  # a list, or LazyPassages when loaded from disk
     vocab: list[str]
     arrays: dict[str, np.ndarray]
     params: BM25Params = field(default_factory=BM25Params)
@@ -239,14 +241,59 @@ class SearchIndex:
             arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
                       for name in ARRAYS}
             vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
-            passages = [Passage(**json.loads(line)) for line in
-                        (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
+            passages = LazyPassages(folder / "passages.jsonl")
             bm25 = BM25Params(**params["bm25"])
         except (OSError, ValueError, TypeError, KeyError) as error:
             raise IndexLoadError(_corrupt(folder, type(error).__name__)) from None
         index = cls(passages, vocab, arrays, bm25, meta=params)
         _check_shapes(index, folder)
         return index
+
+
+class LazyPassages(Sequence[Passage]):
+    """The passages of a saved index, read from passages.jsonl when asked for.
+
+    Loading keeps only the byte offset of each line (8 bytes a passage, not a Python object),
+    so a million-passage index loads in a second or two and its text stays on disk until a
+    passage is quoted. Indexing, slicing, iteration and ``==`` behave as on a list.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._file = open(path, "rb")  # noqa: SIM115 - kept open for the index's lifetime
+        ends = [np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10) + base
+                for base, block in _blocks(self._file)]  # fmt: skip
+        self._ends = np.concatenate(ends) if ends else np.empty(0, dtype=np.int64)
+        self._starts = np.concatenate(([0], self._ends[:-1] + 1)).astype(np.int64)
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, slice):
+            return [self[i] for i in range(*key.indices(len(self)))]
+        i = int(key) + (len(self) if int(key) < 0 else 0)
+        start, end = int(self._starts[i]), int(self._ends[i])
+        return Passage(**json.loads(os.pread(self._file.fileno(), end - start, start)))
+
+    def __iter__(self) -> Iterator[Passage]:
+        with open(self._path, "rb") as lines:  # its own handle: safe across threads
+            for line in lines:
+                if line.strip():
+                    yield Passage(**json.loads(line))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _blocks(handle: Any, size: int = 1 << 24) -> Iterator[tuple[int, bytes]]:
+    handle.seek(0)
+    base = 0
+    while block := handle.read(size):
+        yield base, block
+        base += len(block)
 
 
 def _merge(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -293,8 +340,13 @@ def _verify_files(folder: Path, files: dict[str, dict[str, Any]]) -> None:
         if not path.exists() or path.stat().st_size != expected["size"]:
             raise IndexLoadError(_corrupt(folder, f"{name} is missing or changed"))
         digest = expected.get("sha256")
-        if digest and hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+        if digest and _sha256(path) != digest:
             raise IndexLoadError(_corrupt(folder, f"{name} was modified"))
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as handle:  # streamed: a large file is not read into memory whole
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _check_shapes(index: SearchIndex, folder: Path) -> None:
