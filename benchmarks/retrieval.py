@@ -38,6 +38,7 @@ SYSTEMS = ("policybot", "rank_bm25", "bm25s")
 WARMUP = 10
 K = 10
 TOL = 1e-7
+ANALYZE_UP_TO = 100_000  # above this, (b) and (c) get their tokens from the index's arrays
 
 
 # --- the three engines, each in its own process ------------------------------------------
@@ -176,7 +177,10 @@ def prepare(
     if reuse and record.exists() and tokens_path.exists():
         return json.loads(record.read_text())
     build = build_in_child([root], index_dir, params)
-    write_tokens(index_dir, tokens_path)
+    if build["passages"] <= ANALYZE_UP_TO:
+        write_tokens(index_dir, tokens_path)
+    else:
+        tokens_from_index(index_dir, tokens_path)
     record.write_text(json.dumps(build))
     return build
 
@@ -191,6 +195,19 @@ def write_tokens(index_dir: Path, path: Path) -> None:
             offsets.append(len(ids))
     np.savez(path, ids=np.array(ids, dtype=np.int32), offsets=np.array(offsets, dtype=np.int64))
     path.with_suffix(".vocab.json").write_text(json.dumps(list(vocab)))
+
+
+def tokens_from_index(index_dir: Path, path: Path) -> None:
+    """The same tokens, from the index's forward arrays (each term repeated tf times): used
+    above ANALYZE_UP_TO passages, where re-analysing every passage takes many minutes. The
+    full-analysis path at 10k/100k shows these are the analyzer's tokens (top-10 parity)."""
+    arrays = {n: np.load(index_dir / f"{n}.npy") for n in ("doc_ptr", "doc_terms", "doc_tfs")}
+    tfs = arrays["doc_tfs"].astype(np.int64)
+    ids = np.repeat(arrays["doc_terms"], tfs).astype(np.int32)
+    offsets = np.concatenate(([0], np.cumsum(tfs)))[arrays["doc_ptr"]]
+    np.savez(path, ids=ids, offsets=offsets.astype(np.int64))
+    vocab = json.loads((index_dir / "vocab.json").read_text(encoding="utf-8"))
+    path.with_suffix(".vocab.json").write_text(json.dumps(vocab))
 
 
 def read_tokens(path: Path) -> list[list[str]]:
