@@ -70,7 +70,8 @@ def baseline(runs: int) -> dict[str, float]:
     cli = [run_measured([sys.executable, "-c", "import bot.cli"]) for _ in range(runs)]
     return {"python_seconds": round(statistics.median(bare), 3),
             "import_bot_cli_seconds": round(statistics.median(c["seconds"] for c in cli), 3),
-            "import_bot_cli_peak_rss_mb": statistics.median(c["peak_rss_mb"] for c in cli)}  # fmt: skip
+            "import_bot_cli_peak_rss_mb": statistics.median(c["peak_rss_mb"] for c in cli),
+            }  # fmt: skip
 
 
 def slowest_imports(module: str = "bot.cli", top: int = 12) -> list[dict[str, Any]]:

@@ -204,7 +204,8 @@ def summarise(concurrency: int, sent: dict[str, dict[str, Any]],
     return {"concurrency": concurrency, "requests": len(sent),
             "ack_ms": ms_summary(acks), "answer_ms": ms_summary(answers),
             "acks_over_3s": sum(a > 3.0 for a in acks),
-            "errors": {"ack_not_200": failed, "no_answer": missing, "went_wrong": wrong}}  # fmt: skip
+            "errors": {"ack_not_200": failed, "no_answer": missing, "went_wrong": wrong},
+            }  # fmt: skip
 
 
 async def run_all(url: str, fake: FakeSlackProcess, levels: list[int], total: int,
