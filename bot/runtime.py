@@ -26,6 +26,7 @@ from bot.reminders import Reminders
 from bot.slack.app import build_app
 from bot.slack.notifier import SlackNotifier
 from bot.store import Store
+from bot.teams import teams_enabled
 from bot.web import Mount, build_web_app, start_site
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,16 @@ class Runtime:
     stops: list[threading.Event] = field(default_factory=list)
 
     def web_app(self, mounts: Iterable[Mount] = ()) -> web.Application:
+        mounts = [*self.teams_mounts(), *mounts]
         return build_web_app(self.settings, self.answerer, slack_app=self.slack_app, mounts=mounts)
+
+    def teams_mounts(self) -> list[Mount]:
+        """POST /api/messages when Teams is configured (bot.teams.teams_enabled)."""
+        if not teams_enabled(self.settings):
+            return []
+        from bot.teams.app import teams_mount
+
+        return [teams_mount(self.settings, self.store, kick=self.kick)]
 
     def kick(self) -> None:
         """Wake the outbox worker now (after a submit or a claim), not after its interval."""
@@ -76,7 +86,12 @@ def build_runtime(
         answerer = Answerer.from_settings(settings)
     store = Store.open(settings.database_url)
     service = EscalationService.from_settings(store, settings)
+    slack = slack and (bool(settings.slack_bot_token) or not teams_enabled(settings))
     notifiers = {"slack": SlackNotifier.from_settings(settings)} if slack else {}
+    if teams_enabled(settings):
+        from bot.teams.notifier import TeamsNotifier
+
+        notifiers["teams"] = TeamsNotifier.from_settings(settings, store)
     outbox = Outbox(store, PlatformNotifier(notifiers), backoff_base=outbox_backoff)
     runtime = Runtime(settings, answerer, store, service, outbox,
                       Reminders.from_settings(store, settings), None)  # fmt: skip

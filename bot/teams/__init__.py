@@ -12,3 +12,17 @@ Microsoft 365 Agents SDK (``microsoft_agents``), served at ``POST /api/messages`
     connector.py    sending, updating and opening 1:1 chats outside a turn (proactive)
     notifier.py     the outbox Notifier for escalations raised on Teams
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+
+def teams_enabled(settings: Settings) -> bool:
+    """Teams is served when it is configured: MICROSOFT_APP_ID (authenticated), or for local
+    development TEAMS_DSL_AAD_IDS without an app id (anonymous, with a loud warning). A
+    Slack-only deployment has neither and exposes no /api/messages."""
+    return bool(settings.microsoft_app_id or settings.teams_dsl_aad_ids)
