@@ -21,6 +21,7 @@ SECTION_LIMIT = 3000
 MESSAGE_BLOCK_LIMIT = 50
 MODAL_BLOCK_LIMIT = 100
 VALUE_LIMIT = 2000
+LEAD_LIMIT = 1000  # a clause's lead-in shown above it (the full text is behind the button)
 ACTION_RAISE = "raise_dsl"
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_NOT_HELPFUL = "feedback_not_helpful"
@@ -35,10 +36,11 @@ def escape(text: str) -> str:
 
 def fit(text: str, limit: int = SECTION_LIMIT) -> tuple[str, bool]:
     """``(escaped text, was_cut)``: cut at a word boundary so the escaped text fits."""
+    limit = max(0, limit)
     if len(escape(text)) <= limit:
         return escape(text), False
     cut = text[:limit]
-    while len(escape(cut)) > limit:  # an escaped character takes at most 5 characters
+    while cut and len(escape(cut)) > limit:  # an escaped character takes at most 5 characters
         cut = cut[: len(cut) - max(1, (len(escape(cut)) - limit + 4) // 5)]
     head, space, _ = cut.rpartition(" ")
     return escape(head if space and head else cut).rstrip(), True
@@ -71,6 +73,8 @@ def answer_value(question: str, school: str | None, passage_id: str | None) -> s
         value = json.dumps({"q": q, "s": school, "p": passage_id}, ensure_ascii=False)
         if len(value) <= VALUE_LIMIT:
             return value
+        if not q:  # school and passage id alone too long (never for a real index)
+            return json.dumps({"q": "", "s": None, "p": None})
         q = q[: len(q) - (len(value) - VALUE_LIMIT) - 1]
 
 
@@ -108,8 +112,10 @@ def fallback_text(view: AnswerView) -> str:
 
 def clause_blocks(clause: ClauseView, value: str = "") -> list[Block]:
     """The clause as a quote under its lead-in, then its citation line."""
-    lead = f"{escape(clause.context)}\n" if clause.context else ""
+    lead = f"{fit(clause.context, LEAD_LIMIT)[0]}\n" if clause.context else ""
     body, cut = fit(clause.text, SECTION_LIMIT - len(lead) - 200)
+    if len(body.splitlines()) > 50:  # each quoted line costs a ">": keep within the 200 spare
+        body, cut = fit(" ".join(clause.text.split()), SECTION_LIMIT - len(lead) - 200)
     quote = "\n".join(f">{line}" for line in body.splitlines() or [""])
     if cut:
         quote += f"\n>{escape(messages.CLAUSE_CUT)}"
@@ -137,7 +143,7 @@ def chunks(text: str, limit: int = SECTION_LIMIT, most: int = MODAL_BLOCK_LIMIT)
 
 def full_clause_modal(text: str, context_text: str | None = None) -> Block:
     """A modal with the whole clause, in as many sections as it needs."""
-    pieces = [escape(context_text)] if context_text else []
+    pieces = chunks(context_text, SECTION_LIMIT, 10) if context_text else []
     pieces += chunks(text, SECTION_LIMIT, MODAL_BLOCK_LIMIT - len(pieces))
     return {
         "type": "modal",
