@@ -21,6 +21,8 @@ from pathlib import Path
 
 import Stemmer
 
+from bot.errors import ConfigError
+
 ANALYZER_VERSION = 1
 GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.txt"
 STOP_WORDS = frozenset(
@@ -35,7 +37,7 @@ STOP_WORDS = frozenset(
 )
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
                          "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
-_HYPHEN_IN_WORD = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
+_ASCII_CONTROLS = {code: None for code in [*range(0, 9), *range(11, 32), 127]}
 _NEGATION = re.compile(r"n't\b")
 _POSSESSIVE = re.compile(r"'s\b")
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -44,6 +46,8 @@ _HYPHENATED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 def fold(text: str) -> str:
     """Unicode-normalise, fold quotes and dashes, lower-case."""
+    if text.isascii():  # the common case: no normalisation or category look-ups needed
+        return text.translate(_ASCII_CONTROLS).lower()
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\t\n ")
 
@@ -144,7 +148,7 @@ class Glossary:
         both = "<=>" in line
         left, sep, right = line.partition("<=>" if both else "=>")
         if not sep:
-            raise ValueError(f"{where}: expected 'staff words => policy words'")
+            raise ConfigError(f"{where}: expected 'staff words => policy words'.")
         lefts = [p for p in left.split(",") if p.strip()]
         rights = [p for p in right.split(",") if p.strip()]
         for source in lefts:

@@ -6,7 +6,7 @@ A loader turns one file into a :class:`LoadedDocument`: document metadata plus a
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "item"]
@@ -59,4 +59,7 @@ class Passage:
     review_date: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _PASSAGE_FIELDS}
+
+
+_PASSAGE_FIELDS = tuple(f.name for f in fields(Passage))

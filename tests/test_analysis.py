@@ -155,11 +155,6 @@ def test_glossary_line_without_arrow_is_reported_with_file_and_line(tmp_path: Pa
     assert "=>" in str(raised.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: Glossary.load raises ValueError, outside bot/errors' tree, so the CLI "
-    "would show a traceback for a mistyped glossary line (should be ConfigError)",
-)
 def test_glossary_format_error_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         Analyzer(glossary_path=glossary_file(tmp_path, "follow friend\n"))
