@@ -99,7 +99,10 @@ def size(whole: Card) -> int:
 def card_message(whole: Card, summary: str | None = None) -> Activity:
     """A message activity carrying one Adaptive Card."""
     attachment = Attachment(content_type=CONTENT_TYPE, content=whole)
-    return Activity(type=ActivityTypes.message, attachments=[attachment], summary=summary)
+    message = Activity(type=ActivityTypes.message, attachments=[attachment])
+    if summary:
+        message.summary = summary
+    return message
 
 
 def text_message(text: str) -> Activity:

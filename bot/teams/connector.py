@@ -60,13 +60,13 @@ class TeamsConnector:
     async def open_personal(self, user: dict[str, Any]) -> str:
         """The id of the 1:1 chat between the bot and ``user`` (a directory record);
         Teams returns the existing chat when there is one."""
-        parameters = ConversationParameters(
-            is_group=False,
-            members=[ChannelAccount(id=user["id"])],
-            agent=ChannelAccount(id=user["bot_id"]) if user.get("bot_id") else None,
-            tenant_id=user.get("tenant_id") or None,
-            channel_data={"tenant": {"id": user["tenant_id"]}} if user.get("tenant_id") else None,
-        )
+        tenant = user.get("tenant_id")
+        parameters = ConversationParameters.model_validate({
+            "isGroup": False,
+            "members": [{"id": user["id"]}],
+            **({"bot": {"id": user["bot_id"]}} if user.get("bot_id") else {}),
+            **({"tenantId": tenant, "channelData": {"tenant": {"id": tenant}}} if tenant else {}),
+        })  # fmt: skip
 
         async def create(client: ConnectorClientBase) -> str:
             return str((await client.conversations.create_conversation(parameters)).id)
@@ -98,7 +98,10 @@ class TeamsConnector:
 
         async def callback(context: TurnContext) -> None:
             try:
-                results.append(await work(context.services.get(ConnectorClientBase)))
+                client = context.services.get(ConnectorClientBase)  # type: ignore[type-abstract]
+                if client is None:
+                    raise DeliveryError("no Teams connector client for this turn")
+                results.append(await work(client))
             except Exception as exc:  # re-raised below, outside the SDK's pipeline
                 errors.append(exc)
 

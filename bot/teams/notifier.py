@@ -245,7 +245,7 @@ def _delay(exc: aiohttp.ClientResponseError) -> float | None:
     """Retry-After for 429; the outbox's backoff for 5xx; a long wait for other refusals."""
     if exc.status == 429:
         try:
-            return float((exc.headers or {}).get("Retry-After", ""))
+            return float(exc.headers.get("Retry-After", "") if exc.headers else "")
         except ValueError:
             return None
     return None if exc.status >= 500 else MISCONFIGURED_RETRY

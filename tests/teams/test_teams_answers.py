@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot import messages
 from bot.teams.cards import passage_ids
 from tests.slack.answers import CLAUSE
-from tests.teams.activities import CHANNEL, STAFF, channel, message, personal
+from tests.teams.activities import BOT, CHANNEL, STAFF, TENANT, channel, message, personal
 
 
 def test_question_in_a_personal_chat_gets_a_card_with_the_clause(server, teams) -> None:
@@ -46,6 +46,7 @@ def test_sensitive_question_in_a_channel_is_answered_only_in_a_private_chat(serv
     assert question not in in_channel.shown()
     [created] = teams.of_kind("create")
     assert created.body["members"] == [{"id": STAFF["id"]}]
+    assert created.body["tenantId"] == TENANT and created.body["bot"]["id"] == BOT["id"]
     [private] = teams.calls_to(teams.chat_with(STAFF["id"]), "send")
     assert question in private.shown()
     assert "safeguarding concern" in private.shown()  # the concern banner
@@ -98,3 +99,18 @@ def test_a_body_that_is_not_an_activity_is_refused_with_400(server, teams) -> No
 
 def test_channel_constant_is_the_thread_root() -> None:
     assert channel()["id"].startswith(CHANNEL)
+
+
+def test_feedback_is_counted_against_the_clause_without_the_question(
+    server, teams, teams_store
+) -> None:
+    from tests.teams.activities import action_data, submit
+
+    server.post(message(teams.url, "can I follow an ex-pupil on Instagram?"))
+    card = teams.calls_to(personal(STAFF)["id"])[-1].cards()[0]
+
+    server.post(submit(teams.url, action_data(card, messages.BUTTON_HELPFUL)))
+    server.post(submit(teams.url, action_data(card, messages.BUTTON_NOT_HELPFUL)))
+
+    assert teams_store.feedback_counts() == {"p0": (1, 1)}
+    assert teams.calls_to(personal(STAFF)["id"])[-1].body["text"] == messages.FEEDBACK_THANKS

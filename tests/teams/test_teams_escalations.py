@@ -194,3 +194,37 @@ def test_no_question_or_detail_text_reaches_the_logs(
     assert DETAILS not in caplog.text
     assert "ex-pupil" not in caplog.text
     assert "told me a secret" not in caplog.text
+
+
+def test_record_as_logged_by_a_dsl_is_saved_and_shown(server, teams, teams_store, outbox) -> None:
+    setup_dsl_channel(server, teams)
+    raise_concern(server, teams)
+    outbox.deliver_due()
+    [esc] = escalations(teams_store).list_all()
+
+    data = {"ref": esc.ref, "record": "CPOMS 12345"}
+    refused = server.post(execute(teams.url, "escalation_record", data, user=STAFF)).json()
+    saved = server.post(execute(teams.url, "escalation_record", data)).json()
+
+    assert refused["value"] == messages.ESCALATION_NOT_ALLOWED
+    assert "Recorded as: CPOMS 12345" in str(saved["value"])
+    assert escalations(teams_store).get(esc.ref).record_ref == "CPOMS 12345"
+
+
+def test_a_reminder_for_an_unclaimed_concern_reaches_the_dsl_channel(
+    server, teams, teams_store, outbox, settings, clock
+) -> None:
+    from bot.reminders import Reminders
+
+    setup_dsl_channel(server, teams)
+    raise_concern(server, teams, risk="yes")
+    outbox.deliver_due()
+    reminders = Reminders.from_settings(teams_store, settings, clock)
+
+    clock.advance(minutes=6)
+    reminders.enqueue_due()
+    outbox.deliver_due()
+
+    [esc] = escalations(teams_store).list_all()
+    reminder = teams.calls_to(DSL_CHANNEL, "send")[-1]
+    assert reminder.body["text"] == messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=5)
