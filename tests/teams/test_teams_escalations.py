@@ -228,3 +228,19 @@ def test_a_reminder_for_an_unclaimed_concern_reaches_the_dsl_channel(
     [esc] = escalations(teams_store).list_all()
     reminder = teams.calls_to(DSL_CHANNEL, "send")[-1]
     assert reminder.body["text"] == messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=5)
+
+
+def test_raise_clicked_in_a_channel_opens_the_form_only_in_the_private_chat(server, teams) -> None:
+    server.post(message(teams.url, "can I post photos of the trip?", conversation=channel()))
+    answer = teams.calls_to(channel()["id"])[-1].cards()[0]
+    before = len(teams.calls_to(channel()["id"]))
+
+    server.post(submit(teams.url, action_data(answer, messages.BUTTON_RAISE),
+                       conversation=channel()))  # fmt: skip
+
+    assert len(teams.calls_to(channel()["id"])) == before  # nothing more in the channel
+    [form] = teams.calls_to(teams.chat_with(STAFF["id"]), "send")
+    assert messages.RAISE_DETAILS_LABEL in form.shown()
+    assert action_data(form.cards()[0], messages.RAISE_SUBMIT)["q"] == (
+        "can I post photos of the trip?"
+    )
