@@ -37,6 +37,7 @@ STOP_WORDS = frozenset(
 )
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
                          "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_STEM_CACHE_SIZE = 200_000
 _ASCII_CONTROLS = {code: None for code in [*range(0, 9), *range(11, 32), 127]}
 _NEGATION = re.compile(r"n't\b")
 _POSSESSIVE = re.compile(r"'s\b")
@@ -59,9 +60,11 @@ def words(text: str) -> list[str]:
     line), so it matches both "online" and "line manager"-style uses of its parts.
     """
     text = _POSSESSIVE.sub("", _NEGATION.sub(" not", fold(text).replace("can't", "can not")))
+    found = _HYPHENATED.findall(text)
+    if not any("-" in word for word in found):
+        return found
     out: list[str] = []
-    for match in _HYPHENATED.finditer(text):
-        word = match.group(0)
+    for word in found:
         if "-" in word:
             out.append(word.replace("-", ""))
             out.extend(_TOKEN.findall(word))
@@ -86,6 +89,7 @@ class Analyzer:
     def __init__(self, glossary_path: Path = GLOSSARY_PATH, expansion_weight: float = 0.5,
                  share_expansions: bool = True, unknown_source_weight: float = 0.5):
         self._stemmer = Stemmer.Stemmer("english")
+        self._stem_cache: dict[str, str] = {}
         self.expansion_weight = expansion_weight
         self.share_expansions = share_expansions
         self.unknown_source_weight = unknown_source_weight
@@ -103,7 +107,16 @@ class Analyzer:
         return self.stems(w for w in words(text) if w not in STOP_WORDS)
 
     def stems(self, terms: Iterable[str]) -> list[str]:
-        return self._stemmer.stemWords(list(terms))
+        cache = self._stem_cache
+        out = []
+        for term in terms:
+            stem = cache.get(term)
+            if stem is None:
+                stem = cache[term] = self._stemmer.stemWord(term)
+                if len(cache) > _STEM_CACHE_SIZE:
+                    cache.clear()
+            out.append(stem)
+        return out
 
     def query(self, text: str, known: Callable[[str], bool] | None = None) -> WeightedQuery:
         """Weighted query terms. ``known(term)`` says whether the index has a term: a staff
