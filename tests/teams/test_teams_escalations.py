@@ -47,6 +47,15 @@ def raise_concern(server, teams, about: str = "no", risk: str = "yes") -> dict[s
     return {"form": form, "form_id": form_id}
 
 
+def delivered_concern(server, teams, teams_store, outbox):
+    """A concern raised by Sam Staff and already posted in the DSL channel."""
+    setup_dsl_channel(server, teams)
+    raise_concern(server, teams)
+    outbox.deliver_due()
+    [esc] = escalations(teams_store).list_all()
+    return esc
+
+
 def escalations(teams_store) -> EscalationService:
     return EscalationService(teams_store, ("aad-dsl",))
 
@@ -83,10 +92,7 @@ def test_raise_stores_then_delivers_to_the_dsl_channel_exactly_once(
 def test_claim_by_someone_not_a_dsl_is_refused_and_nothing_changes(
     server, teams, teams_store, outbox
 ) -> None:
-    setup_dsl_channel(server, teams)
-    raise_concern(server, teams)
-    outbox.deliver_due()
-    [esc] = escalations(teams_store).list_all()
+    esc = delivered_concern(server, teams, teams_store, outbox)
     calls_before = len(teams.calls)
 
     response = server.post(execute(teams.url, "escalation_claim", {"ref": esc.ref}, user=STAFF))
@@ -105,10 +111,7 @@ def test_claim_by_someone_not_a_dsl_is_refused_and_nothing_changes(
 def test_claim_and_resolve_by_a_dsl_update_the_card_and_tell_the_reporter(
     server, teams, teams_store, outbox
 ) -> None:
-    setup_dsl_channel(server, teams)
-    raise_concern(server, teams)
-    outbox.deliver_due()
-    [esc] = escalations(teams_store).list_all()
+    esc = delivered_concern(server, teams, teams_store, outbox)
 
     claimed = server.post(execute(teams.url, "escalation_claim", {"ref": esc.ref}))
 
@@ -197,10 +200,7 @@ def test_no_question_or_detail_text_reaches_the_logs(
 
 
 def test_record_as_logged_by_a_dsl_is_saved_and_shown(server, teams, teams_store, outbox) -> None:
-    setup_dsl_channel(server, teams)
-    raise_concern(server, teams)
-    outbox.deliver_due()
-    [esc] = escalations(teams_store).list_all()
+    esc = delivered_concern(server, teams, teams_store, outbox)
 
     data = {"ref": esc.ref, "record": "CPOMS 12345"}
     refused = server.post(execute(teams.url, "escalation_record", data, user=STAFF)).json()
