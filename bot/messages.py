@@ -263,6 +263,9 @@ CLI_BAD_DURATION = "Give the age as a number and a unit, for example 90d, 12w, 4
 
 DOC_EMPTY = "the file is empty (0 bytes): copy it again from the original."
 DOC_UNREADABLE = "the file could not be opened: check that it exists and can be read."
+DOC_CRASHED = "could not be read; check it opens, then re-save it."
+DOC_OLD_WORD = "old Word .doc format: open it in Word and save it as .docx."
+DOC_UNSUPPORTED = "unsupported file type {suffix}: use PDF, Word (.docx), Markdown or text."
 DOC_TOO_SLOW = "took too long to read (over {seconds} s); check the file or split it."
 DOC_TOO_LARGE = (
     "the file is too large for a policy document ({size} MB; the limit is {limit} MB): "

@@ -14,7 +14,7 @@ import logging
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,13 +22,14 @@ from typing import Any
 import numpy as np
 
 from bot import messages
-from bot.errors import DocumentError, IndexingError, IndexLoadError
+from bot.errors import IndexingError, IndexLoadError
 from indexer.analysis import GLOSSARY_PATH, Analyzer, default_analyzer
 from indexer.clauses import DocumentInfo, segment
 from indexer.corpus import School, SourceFile, discover
 from indexer.index import BM25Params, SearchIndex, read_params
+from indexer.loaders import load_document
 from indexer.model import Passage
-from indexer.worker import FILE_TIMEOUT_SECONDS, LoaderCrashed, LoaderWorker
+from indexer.worker import FILE_TIMEOUT_SECONDS, Outcome, ParsePool, check_size
 
 log = logging.getLogger(__name__)
 DEFAULT_PARAMS = BM25Params(variant="plus", k1=1.2, b=0.9)
@@ -67,7 +68,7 @@ class _Chunk:
 
     source: SourceFile
     digest: str
-    passages: list[Passage]
+    passages: Sequence[Passage]
     term_rows: list[Counter[str]] | None = None  # None when reused from the old index
     old_rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     title: str = ""
@@ -75,11 +76,15 @@ class _Chunk:
 
 def corpus_fingerprint(paths: list[Path]) -> str:
     """Hash of every policy file, school.toml and the glossary: changes when any does."""
-    digest = hashlib.sha256(_file_hash(GLOSSARY_PATH).encode())
     schools, files = discover(paths)
+    return _fingerprint(schools, [(source.source, _file_hash(source.path)) for source in files])
+
+
+def _fingerprint(schools: dict[str, School], digests: list[tuple[str, str]]) -> str:
+    digest = hashlib.sha256(_file_hash(GLOSSARY_PATH).encode())
     digest.update(json.dumps({k: s.to_json() for k, s in sorted(schools.items())}).encode())
-    for source in files:
-        digest.update(f"{source.source}\0{_file_hash(source.path)}\0".encode())
+    for source, file_digest in digests:
+        digest.update(f"{source}\0{file_digest}\0".encode())
     return digest.hexdigest()
 
 
@@ -89,20 +94,22 @@ def build_index(paths: list[Path], out: Path, params: BM25Params = DEFAULT_PARAM
                 file_timeout: float = FILE_TIMEOUT_SECONDS) -> BuildReport:
     """Index the policy files under ``paths`` into the folder ``out``.
 
-    Each file is read in a worker process and given at most ``file_timeout`` seconds.
+    Files are parsed in parallel worker processes, each given at most ``file_timeout``
+    seconds.
     """
     started = time.perf_counter()
     analyzer = analyzer or default_analyzer()
     report = BuildReport(out=out)
     schools, files = discover(paths)
     previous = _previous(out, analyzer, params)
-    with LoaderWorker(file_timeout) as worker:
-        chunks = _chunks(files, schools, analyzer, previous, report, on_file, worker)
+    slots, digests = _plan(files, previous, report, on_file)
+    with ParsePool(_ParseJob(analyzer, schools), timeout=file_timeout) as pool:
+        chunks = _parse_all(slots, pool, report)
     if not any(chunk.passages for chunk in chunks):
         raise IndexingError(_nothing_indexed(paths, report))
     index, files_json = _assemble(chunks, params, previous)
     index.meta = {"analyzer": analyzer.settings(), "glossary_sha256": _file_hash(GLOSSARY_PATH),
-                  "corpus_hash": corpus_fingerprint(paths), "built_at": _now(),
+                  "corpus_hash": _fingerprint(schools, digests), "built_at": _now(),
                   "corpus": [str(p) for p in paths]}
     _save_atomically(index, out, {"files.json": files_json,
                                   "schools.json": {k: s.to_json() for k, s in schools.items()}})
@@ -112,10 +119,14 @@ def build_index(paths: list[Path], out: Path, params: BM25Params = DEFAULT_PARAM
     return report
 
 
-def _chunks(files: list[SourceFile], schools: dict[str, School], analyzer: Analyzer,
-            previous: _Previous | None, report: BuildReport,
-            on_file: Callable[[str], None] | None, worker: LoaderWorker) -> list[_Chunk]:
-    chunks: list[_Chunk] = []
+_Slot = tuple[SourceFile, str, "_Chunk | None"]  # a file, its hash, its reused chunk (if any)
+
+
+def _plan(files: list[SourceFile], previous: _Previous | None, report: BuildReport,
+          on_file: Callable[[str], None] | None) -> tuple[list[_Slot], list[tuple[str, str]]]:
+    """Hash every file; drop copies; take unchanged files from the previous index."""
+    slots: list[_Slot] = []
+    digests: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
     for source in files:
         if on_file:
@@ -125,43 +136,75 @@ def _chunks(files: list[SourceFile], schools: dict[str, School], analyzer: Analy
         except OSError:
             report.failed.append(f"{source.source}: {messages.DOC_UNREADABLE}")
             continue
+        digests.append((source.source, digest))
         if digest in seen:
             report.warnings.append(f"{source.source}: a copy of {seen[digest]}; indexed once.")
             continue
         reused = previous.chunk(source, digest) if previous else None
         if reused is not None:
-            report.reused += 1
-        else:
-            reused = _parse(source, digest, schools[source.school], analyzer, report, worker)
-            report.parsed += reused is not None
-        if reused is not None:  # a copy of a file that failed gets its own line, not "a copy"
             seen[digest] = source.source
+        slots.append((source, digest, reused))
+    return slots, digests
+
+
+def _parse_all(slots: list[_Slot], pool: ParsePool, report: BuildReport) -> list[_Chunk]:
+    to_parse = list({digest: (source, digest) for source, digest, reused in reversed(slots)
+                     if reused is None}.values())[::-1]
+    outcomes = pool.map([(str(s.path), s.source, s.school) for s, _ in to_parse])
+    parsed = dict(zip((digest for _, digest in to_parse), outcomes, strict=True))
+    chunks: list[_Chunk] = []
+    seen: dict[str, str] = {}
+    for source, digest, reused in slots:
+        if reused is not None:
+            report.reused += 1
             chunks.append(reused)
+            continue
+        if digest in seen:  # a copy of a file parsed in this build
+            report.warnings.append(f"{source.source}: a copy of {seen[digest]}; indexed once.")
+            continue
+        chunk = _chunk_from(parsed[digest], source, digest, report)
+        if chunk is not None:  # a copy of a file that failed gets its own line, not "a copy"
+            report.parsed += 1
+            seen[digest] = source.source
+            chunks.append(chunk)
     return chunks
 
 
-def _parse(source: SourceFile, digest: str, school: School, analyzer: Analyzer,
-           report: BuildReport, worker: LoaderWorker) -> _Chunk | None:
-    try:
-        loaded = worker.load(source.path)
-    except DocumentError as error:
-        report.failed.append(f"{source.source}: {error.problem}")
+def _chunk_from(outcome: Outcome, source: SourceFile, digest: str,
+                report: BuildReport) -> _Chunk | None:
+    if outcome.problem is not None:
+        report.failed.append(f"{source.source}: {outcome.problem}")
         return None
-    except Exception as error:  # a loader bug must not stop the other files
-        why = str(error) if isinstance(error, LoaderCrashed) else type(error).__name__
-        log.error("loader failed on a file (source id %s): %s", digest[:12], why)
-        report.failed.append(f"{source.source}: could not be read; check it opens, then re-save it.")
+    if outcome.crashed is not None:  # a loader bug must not stop the other files
+        log.error("loader failed on a file (source id %s): %s", digest[:12], outcome.crashed)
+        report.failed.append(f"{source.source}: {messages.DOC_CRASHED}")
         return None
-    report.warnings.extend(loaded.warnings)
-    meta = school.documents.get(source.path.name, {})
-    title = meta.get("title") or _title(loaded.title, source.path)
-    info = DocumentInfo(school=school.slug, title=title, source=source.source,
-                        review_date=meta.get("review_date") or loaded.review_date)
-    passages = segment(loaded.blocks, info)
-    if not passages and not loaded.warnings:
+    passages, rows, warnings, title = outcome.value
+    report.warnings.extend(warnings)
+    if not passages and not warnings:
         report.warnings.append(f"{source.source}: no clauses found; is it a policy document?")
-    rows = [Counter(passage_terms(p, analyzer)) for p in passages]
     return _Chunk(source, digest, passages, term_rows=rows, title=title)
+
+
+@dataclass
+class _ParseJob:
+    """Runs in a worker process: load one file, cut it into passages, analyse them."""
+
+    analyzer: Analyzer
+    schools: dict[str, School]
+
+    def __call__(self, task: tuple[str, str, str]) -> tuple[Any, ...]:
+        path_text, source, slug = task
+        path = Path(path_text)
+        check_size(path)
+        loaded = load_document(path)
+        meta = self.schools[slug].documents.get(path.name, {})
+        title = meta.get("title") or _title(loaded.title, path)
+        info = DocumentInfo(school=slug, title=title, source=source,
+                            review_date=meta.get("review_date") or loaded.review_date)
+        passages = segment(loaded.blocks, info)
+        rows = [Counter(passage_terms(p, self.analyzer)) for p in passages]
+        return passages, rows, loaded.warnings, title
 
 
 def passage_terms(passage: Passage, analyzer: Analyzer,
@@ -219,12 +262,16 @@ def _assemble(chunks: list[_Chunk], params: BM25Params,
             tfs_parts.append(tfs)
             lens_parts.append(counts)
         else:
+            ids: list[int] = []
+            tfs_list: list[int] = []
+            sizes: list[int] = []
             for row in chunk.term_rows or ():
-                ids = np.array([term_id[t] for t in row], dtype=np.int32)
-                order = np.argsort(ids)
-                terms_parts.append(ids[order])
-                tfs_parts.append(np.array(list(row.values()), dtype=np.float32)[order])
-                lens_parts.append(np.array([len(row)], dtype=np.int64))
+                ids.extend(map(term_id.__getitem__, row))
+                tfs_list.extend(row.values())
+                sizes.append(len(row))
+            terms_parts.append(np.array(ids, dtype=np.int32))
+            tfs_parts.append(np.array(tfs_list, dtype=np.float32))
+            lens_parts.append(np.array(sizes, dtype=np.int64))
         files_json[chunk.source.source] = {
             "sha256": chunk.digest, "school": chunk.source.school, "title": chunk.title,
             "start": start, "end": len(passages),
@@ -258,7 +305,7 @@ def _arrays(terms_parts: list[np.ndarray], tfs_parts: list[np.ndarray],
 class _Previous:
     vocab: list[str]
     files: dict[str, Any]
-    passages: list[Passage]
+    passages: Sequence[Passage]
     arrays: dict[str, np.ndarray]
 
     def chunk(self, source: SourceFile, digest: str) -> _Chunk | None:

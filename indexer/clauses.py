@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from indexer.model import Block, Passage
@@ -35,6 +34,7 @@ class DocumentInfo:
 def segment(blocks: list[Block], info: DocumentInfo) -> list[Passage]:
     """Passages in reading order, with stable ids."""
     passages: list[Passage] = []
+    ids = _IdMaker(info)
     sections: list[tuple[int, str]] = []
     lead_ins: dict[int, str | None] = {}
     previous: Block | None = None
@@ -53,12 +53,14 @@ def segment(blocks: list[Block], info: DocumentInfo) -> list[Passage]:
         context = _context_for(block, previous, lead_ins)
         if _is_passage(block.text):
             section = SECTION_SEPARATOR.join(text for _, text in sections)
-            passages.append(_passage(block, info, section, context))
+            passages.append(_passage(block, info, section, context, ids))
         previous = block
-    return _with_unique_ids(passages)
+    return passages
 
 
-def _context_for(block: Block, previous: Block | None, lead_ins: dict[int, str | None]) -> str | None:
+def _context_for(
+    block: Block, previous: Block | None, lead_ins: dict[int, str | None]
+) -> str | None:
     """Track lead-ins by list level; an item inherits the one for its level."""
     if block.kind != "item":
         lead_ins.clear()
@@ -90,9 +92,10 @@ def _is_passage(text: str) -> bool:
     return not _METADATA_ONLY.match(text)
 
 
-def _passage(block: Block, info: DocumentInfo, section: str, context: str | None) -> Passage:
+def _passage(block: Block, info: DocumentInfo, section: str, context: str | None,
+             ids: _IdMaker) -> Passage:
     return Passage(
-        id="",
+        id=ids.make(section, block.label, block.text),
         text=block.text,
         context=context,
         document=info.title,
@@ -105,25 +108,21 @@ def _passage(block: Block, info: DocumentInfo, section: str, context: str | None
     )
 
 
-def _with_unique_ids(passages: Iterable[Passage]) -> list[Passage]:
+class _IdMaker:
     """Ids from content, so an unchanged clause keeps its id when others are edited."""
-    seen: dict[str, int] = {}
-    out: list[Passage] = []
-    for passage in passages:
-        key = f"{passage.source}\n{passage.section}\n{passage.clause}\n{passage.text}"
+
+    def __init__(self, info: DocumentInfo) -> None:
+        self.info = info
+        stem = info.source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        self.prefix = f"{info.school}/{stem}/"
+        self.seen: dict[str, int] = {}
+
+    def make(self, section: str, clause: str | None, text: str) -> str:
+        key = f"{self.info.source}\n{section}\n{clause}\n{text}"
         digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
-        count = seen.get(digest, 0)
-        seen[digest] = count + 1
-        stem = passage.source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        suffix = f"-{count}" if count else ""
-        out.append(_replace_id(passage, f"{passage.school}/{stem}/{digest}{suffix}"))
-    return out
-
-
-def _replace_id(passage: Passage, new_id: str) -> Passage:
-    from dataclasses import replace
-
-    return replace(passage, id=new_id)
+        count = self.seen.get(digest, 0)
+        self.seen[digest] = count + 1
+        return f"{self.prefix}{digest}-{count}" if count else f"{self.prefix}{digest}"
 
 
 def _same_text(a: str, b: str) -> bool:

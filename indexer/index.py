@@ -67,7 +67,8 @@ class SearchIndex:
         df = np.diff(self.arrays["post_ptr"]).astype(np.float64)
         self.idf = bm25_idf(df, len(self.passages), self.params)
         self.coverage_idf = np.log1p((len(self.passages) - df + 0.5) / (df + 0.5))
-        self.norm = self.params.k1 * (1 - self.params.b + self.params.b * doc_len / max(self.avgdl, 1e-9))
+        relative_length = doc_len / max(self.avgdl, 1e-9)
+        self.norm = self.params.k1 * (1 - self.params.b + self.params.b * relative_length)
 
     # --- search ---------------------------------------------------------------------
 
@@ -227,7 +228,8 @@ class SearchIndex:
         _write_json(folder / "vocab.json", self.vocab)
         for name, data in extra_files.items():
             _write_json(folder / name, data)
-        files = {p.name: _fingerprint(p) for p in sorted(folder.iterdir()) if p.name != "params.json"}
+        files = {p.name: _fingerprint(p) for p in sorted(folder.iterdir())
+                 if p.name != "params.json"}
         params = dict(self.meta, format=FORMAT, format_version=FORMAT_VERSION,
                       bm25=self.params.to_json(), passages=len(self.passages),
                       terms=len(self.vocab), files=files)

@@ -1,31 +1,33 @@
-"""Load policy files in a worker process with a time limit per file.
+"""Parse policy files in worker processes, in parallel, with a time limit per file.
 
-A damaged or hostile file can make a parser loop for ever or eat memory. ``LoaderWorker``
-runs ``load_document`` in one long-lived child process (forked once per build, on first
-use, so an incremental build that parses nothing never forks) and waits at most
-``timeout`` seconds for each file. A file that takes longer is reported as
-``messages.DOC_TOO_SLOW`` (the child is killed and a fresh one is forked for the next
-file); a text or Markdown file over ``MAX_TEXT_MB`` is refused unread.
-A child that dies (a crash in a C extension, the kernel's out-of-memory killer) costs only
-that file. Where ``fork`` is not available the files are loaded in this process, without a
-limit.
+A damaged or hostile file can make a parser loop for ever or eat memory. ``ParsePool`` runs
+a job (load, segment and analyse one file) in up to ``workers`` long-lived child processes
+(forked on first use, so an incremental build that parses nothing never forks; a child
+inherits the parent's analyzer) and gives each file at most ``timeout`` seconds. A file that
+takes longer is reported as ``messages.DOC_TOO_SLOW`` (its child is killed and replaced); a
+text or Markdown file over ``MAX_TEXT_MB`` is refused unread. A child that dies (a crash in a
+C extension, the kernel's out-of-memory killer) costs only that file. Where ``fork`` is not
+available the jobs run in this process, one after another, without a limit.
 
-    with LoaderWorker(timeout=120) as worker:
-        loaded = worker.load(path)      # LoadedDocument, or DocumentError / LoaderCrashed
+    with ParsePool(job, timeout=120) as pool:
+        outcomes = pool.map(tasks)   # one Outcome per task, in order
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-from multiprocessing.connection import Connection
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 from bot import messages
 from bot.errors import DocumentError
-from indexer.loaders import load_document
-from indexer.model import LoadedDocument
 
 log = logging.getLogger(__name__)
 FILE_TIMEOUT_SECONDS = 120.0
@@ -33,76 +35,17 @@ MAX_TEXT_MB = 10  # plain text / Markdown: ~5,000 pages; the bundled policies ar
 _TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 
 
-class LoaderCrashed(Exception):
-    """The loader raised something that is not a DocumentError (a bug), or its process died."""
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one task: ``value`` when ok, else ``problem`` (a sentence for the
+    report) and ``crashed`` (a bug or a dead child, logged by type only)."""
+
+    value: Any = None
+    problem: str | None = None
+    crashed: str | None = None
 
 
-class LoaderWorker:
-    def __init__(self, timeout: float = FILE_TIMEOUT_SECONDS) -> None:
-        self.timeout = timeout
-        self._process: Any = None
-        self._conn: Connection | None = None
-        self._forkable = "fork" in multiprocessing.get_all_start_methods()
-
-    def __enter__(self) -> LoaderWorker:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def load(self, path: Path) -> LoadedDocument:
-        _check_size(path)
-        if not self._forkable:
-            return load_document(path)
-        conn = self._connection()
-        conn.send(str(path))
-        if not conn.poll(self.timeout):
-            self._kill()
-            too_slow = messages.DOC_TOO_SLOW.format(seconds=f"{self.timeout:g}")
-            raise DocumentError(path.name, too_slow)
-        try:
-            status, value = conn.recv()
-        except (EOFError, OSError):
-            self._kill()
-            raise LoaderCrashed("the loader process died") from None
-        if status == "document_error":
-            raise DocumentError(path.name, value)
-        if status == "crashed":
-            raise LoaderCrashed(value)
-        return value  # type: ignore[no-any-return]
-
-    def close(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.send(None)
-            except OSError:
-                pass
-        self._kill(grace=1.0)
-
-    def _connection(self) -> Connection:
-        if self._conn is None or self._process is None or not self._process.is_alive():
-            self._kill()
-            parent, child = multiprocessing.get_context("fork").Pipe()
-            self._process = multiprocessing.get_context("fork").Process(
-                target=_serve, args=(child,), daemon=True, name="policybot-loader"
-            )
-            self._process.start()
-            child.close()
-            self._conn = parent
-        return self._conn
-
-    def _kill(self, grace: float = 0.0) -> None:
-        if self._process is not None:
-            self._process.join(grace)
-            if self._process.is_alive():
-                self._process.kill()
-                self._process.join()
-        if self._conn is not None:
-            self._conn.close()
-        self._process, self._conn = None, None
-
-
-def _check_size(path: Path) -> None:
+def check_size(path: Path) -> None:
     """Refuse a text file too large to be one policy before reading a byte of it."""
     if path.suffix.lower() not in _TEXT_SUFFIXES:
         return
@@ -112,22 +55,115 @@ def _check_size(path: Path) -> None:
         raise DocumentError(path.name, problem)
 
 
-def _serve(conn: Connection) -> None:
-    """The child: load each path sent until None, answering (status, value)."""
+class ParsePool:
+    def __init__(self, job: Callable[[Any], Any], timeout: float = FILE_TIMEOUT_SECONDS,
+                 workers: int | None = None) -> None:
+        self.job = job
+        self.timeout = timeout
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self._forkable = "fork" in multiprocessing.get_all_start_methods()
+        self._slots: list[_Child] = []
+
+    def __enter__(self) -> ParsePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for child in self._slots:
+            child.stop()
+        self._slots = []
+
+    def map(self, tasks: Sequence[Any]) -> list[Outcome]:
+        if not self._forkable:
+            return [_run(self.job, task) for task in tasks]
+        results: list[Outcome | None] = [None] * len(tasks)
+        queue = deque(range(len(tasks)))
+        busy: dict[Connection, tuple[_Child, int, float]] = {}
+        while queue or busy:
+            self._dispatch(tasks, queue, busy)
+            deadline = min(limit for _, _, limit in busy.values())
+            for conn in wait(list(busy), timeout=max(0.0, deadline - time.monotonic())):
+                child, index, _ = busy.pop(conn)  # type: ignore[call-overload]
+                results[index] = child.receive()
+            for conn, (child, index, limit) in list(busy.items()):
+                if time.monotonic() >= limit:
+                    del busy[conn]
+                    child.kill()
+                    too_slow = messages.DOC_TOO_SLOW.format(seconds=f"{self.timeout:g}")
+                    results[index] = Outcome(problem=too_slow)
+        return [r if r is not None else Outcome(crashed="lost") for r in results]
+
+    def _dispatch(self, tasks: Sequence[Any], queue: deque[int],
+                  busy: dict[Connection, tuple[_Child, int, float]]) -> None:
+        working = {child for child, _, _ in busy.values()}
+        for child in self._idle_children(working, len(queue)):
+            index = queue.popleft()
+            conn = child.send(tasks[index])
+            busy[conn] = (child, index, time.monotonic() + self.timeout)
+
+    def _idle_children(self, working: set[_Child], wanted: int) -> list[_Child]:
+        self._slots = [child for child in self._slots if child.alive()]
+        while len(self._slots) < min(self.workers, len(working) + wanted):
+            self._slots.append(_Child(self.job))
+        return [child for child in self._slots if child not in working][:wanted]
+
+
+class _Child:
+    """One forked worker process and its pipe."""
+
+    def __init__(self, job: Callable[[Any], Any]) -> None:
+        context = multiprocessing.get_context("fork")
+        self.conn, child_end = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child_end, job), daemon=True,
+                                       name="policybot-parser")
+        self.process.start()
+        child_end.close()
+
+    def send(self, task: Any) -> Connection:
+        self.conn.send(task)
+        return self.conn
+
+    def receive(self) -> Outcome:
+        try:
+            outcome = self.conn.recv()
+        except (EOFError, OSError):
+            self.kill()
+            return Outcome(crashed="the parser process died")
+        return outcome  # type: ignore[no-any-return]
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.is_alive()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.kill(grace=1.0)
+
+    def kill(self, grace: float = 0.0) -> None:
+        self.process.join(grace)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def _serve(conn: Connection, job: Callable[[Any], Any]) -> None:
+    """The child: run the job for each task sent until None, answering with an Outcome."""
     while True:
         try:
-            wanted = conn.recv()
+            task = conn.recv()
         except EOFError:
             return
-        if wanted is None:
+        if task is None:
             return
-        conn.send(_load(Path(wanted)))
+        conn.send(_run(job, task))
 
 
-def _load(path: Path) -> tuple[str, Any]:
+def _run(job: Callable[[Any], Any], task: Any) -> Outcome:
     try:
-        return "ok", load_document(path)
+        return Outcome(value=job(task))
     except DocumentError as error:
-        return "document_error", error.problem
-    except Exception as error:  # a loader bug: the parent logs it and reports the file
-        return "crashed", type(error).__name__
+        return Outcome(problem=error.problem)
+    except Exception as error:  # a parser bug: the parent logs its type and reports the file
+        return Outcome(crashed=type(error).__name__)

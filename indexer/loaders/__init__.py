@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from bot import messages
 from bot.errors import DocumentError
 from indexer.model import LoadedDocument
 
@@ -39,7 +40,5 @@ def _loader_for(path: Path) -> Callable[[Path], LoadedDocument]:
 
         return text.load
     if suffix == ".doc":
-        raise DocumentError(path.name, "old Word .doc format: open it in Word and save as .docx.")
-    raise DocumentError(
-        path.name, f"unsupported file type {suffix or '(none)'}: use PDF, Word (.docx), Markdown or text."
-    )
+        raise DocumentError(path.name, messages.DOC_OLD_WORD)
+    raise DocumentError(path.name, messages.DOC_UNSUPPORTED.format(suffix=suffix or "(none)"))

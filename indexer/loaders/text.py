@@ -17,7 +17,7 @@ loader (which hands it the cleaned lines of every page):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,9 +103,9 @@ def _clean(text: str) -> str:
     return _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
 
 
-def _vocabulary(texts: Sequence[str] | object) -> set[str]:
+def _vocabulary(texts: Iterable[str]) -> set[str]:
     words: set[str] = set()
-    for text in texts:  # type: ignore[attr-defined]
+    for text in texts:
         for word in _WORD.findall(text):
             words.add(word.lower())
     return words
