@@ -26,7 +26,14 @@ from bot.errors import IndexingError, IndexLoadError
 from indexer.analysis import GLOSSARY_PATH, Analyzer, default_analyzer
 from indexer.clauses import DocumentInfo, segment
 from indexer.corpus import School, SourceFile, discover
-from indexer.index import BM25Params, SearchIndex, read_params
+from indexer.index import (
+    BM25Params,
+    ChainedPassages,
+    LazyPassages,
+    PassageSlice,
+    SearchIndex,
+    read_params,
+)
 from indexer.loaders import load_document
 from indexer.model import Passage
 from indexer.worker import FILE_TIMEOUT_SECONDS, Outcome, ParsePool, check_size
@@ -72,6 +79,7 @@ class _Chunk:
     term_rows: list[Counter[str]] | None = None  # None when reused from the old index
     old_rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     title: str = ""
+    raw: bytes | None = None  # reused passages as their saved passages.jsonl lines
 
 
 def corpus_fingerprint(paths: list[Path]) -> str:
@@ -244,18 +252,22 @@ def _assemble(chunks: list[_Chunk], params: BM25Params,
     for chunk in chunks:
         for row in chunk.term_rows or ():
             vocab_set.update(row)
-        if chunk.old_rows is not None and previous is not None:
-            vocab_set.update(previous.vocab[int(i)] for i in np.unique(chunk.old_rows[1]))
+    if previous is not None:
+        used = np.zeros(len(previous.vocab), dtype=bool)
+        for chunk in chunks:
+            if chunk.old_rows is not None:
+                used[chunk.old_rows[1]] = True
+        vocab_set.update(previous.vocab[i] for i in np.flatnonzero(used).tolist())
     vocab = sorted(vocab_set)
     term_id = {term: i for i, term in enumerate(vocab)}
     old_to_new = (np.array([term_id.get(t, -1) for t in previous.vocab], dtype=np.int32)
                   if previous and previous.vocab else np.empty(0, dtype=np.int32))
     terms_parts, tfs_parts, lens_parts = [], [], []
-    passages: list[Passage] = []
+    passages = ChainedPassages([chunk.passages for chunk in chunks])
     files_json: dict[str, Any] = {}
+    end = 0
     for chunk in chunks:
-        start = len(passages)
-        passages.extend(chunk.passages)
+        start, end = end, end + len(chunk.passages)
         if chunk.old_rows is not None:
             counts, terms, tfs = chunk.old_rows
             terms_parts.append(old_to_new[terms])
@@ -274,7 +286,7 @@ def _assemble(chunks: list[_Chunk], params: BM25Params,
             lens_parts.append(np.array(sizes, dtype=np.int64))
         files_json[chunk.source.source] = {
             "sha256": chunk.digest, "school": chunk.source.school, "title": chunk.title,
-            "start": start, "end": len(passages),
+            "start": start, "end": end,
         }
     arrays = _arrays(terms_parts, tfs_parts, lens_parts, len(vocab))
     return SearchIndex(passages, vocab, arrays, params), files_json
@@ -318,8 +330,11 @@ class _Previous:
         counts = np.diff(np.asarray(ptr[start : end + 1]))
         rows = (counts, np.asarray(self.arrays["doc_terms"][lo:hi]),
                 np.asarray(self.arrays["doc_tfs"][lo:hi]))
-        return _Chunk(source, digest, self.passages[start:end], old_rows=rows,
-                      title=entry.get("title", ""))
+        lazy = self.passages
+        if isinstance(lazy, LazyPassages):
+            return _Chunk(source, digest, PassageSlice(lazy, start, end), old_rows=rows,
+                          title=entry.get("title", ""), raw=lazy.raw(start, end))
+        return _Chunk(source, digest, lazy[start:end], old_rows=rows, title=entry.get("title", ""))
 
 
 def _previous(out: Path, analyzer: Analyzer, params: BM25Params) -> _Previous | None:

@@ -222,9 +222,9 @@ class SearchIndex:
         folder.mkdir(parents=True, exist_ok=True)
         for name in ARRAYS:
             np.save(folder / f"{name}.npy", self.arrays[name], allow_pickle=False)
-        with open(folder / "passages.jsonl", "w", encoding="utf-8") as out:
-            for passage in self.passages:
-                out.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
+        with open(folder / "passages.jsonl", "wb") as out:
+            for block in _jsonl_blocks(self.passages):
+                out.write(block)
         _write_json(folder / "vocab.json", self.vocab)
         for name, data in extra_files.items():
             _write_json(folder / name, data)
@@ -278,6 +278,13 @@ class LazyPassages(Sequence[Passage]):
         start, end = int(self._starts[i]), int(self._ends[i])
         return Passage(**json.loads(os.pread(self._file.fileno(), end - start, start)))
 
+    def raw(self, start: int, end: int) -> bytes:
+        """The saved lines of passages ``start:end``, byte for byte."""
+        if start >= end:
+            return b""
+        first, last = int(self._starts[start]), int(self._ends[end - 1])
+        return os.pread(self._file.fileno(), last + 1 - first, first)
+
     def __iter__(self) -> Iterator[Passage]:
         with open(self._path, "rb") as lines:  # its own handle: safe across threads
             for line in lines:
@@ -288,6 +295,58 @@ class LazyPassages(Sequence[Passage]):
         return isinstance(other, Sequence) and list(self) == list(other)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class PassageSlice(Sequence[Passage]):
+    """Passages ``start:end`` of a saved index, still on disk."""
+
+    def __init__(self, passages: LazyPassages, start: int, end: int) -> None:
+        self.passages, self.start, self.end = passages, start, end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, slice):
+            return [self[i] for i in range(*key.indices(len(self)))]
+        i = int(key) + (len(self) if int(key) < 0 else 0)
+        if not 0 <= i < len(self):
+            raise IndexError(key)
+        return self.passages[self.start + i]
+
+    def jsonl(self) -> bytes:
+        return self.passages.raw(self.start, self.end)
+
+
+class ChainedPassages(Sequence[Passage]):
+    """Several runs of passages, one after another, without copying them into one list."""
+
+    def __init__(self, runs: list[Sequence[Passage]]) -> None:
+        self.runs = runs
+        self._ends = np.cumsum([len(run) for run in runs]) if runs else np.empty(0, np.int64)
+
+    def __len__(self) -> int:
+        return int(self._ends[-1]) if len(self._ends) else 0
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, slice):
+            return [self[i] for i in range(*key.indices(len(self)))]
+        i = int(key) + (len(self) if int(key) < 0 else 0)
+        run = int(np.searchsorted(self._ends, i, side="right"))
+        if not 0 <= i < len(self):
+            raise IndexError(key)
+        return self.runs[run][i - (int(self._ends[run - 1]) if run else 0)]
+
+
+def _jsonl_blocks(passages: Sequence[Passage]) -> Iterator[bytes]:
+    """passages.jsonl, a block at a time; runs still on disk are copied byte for byte."""
+    runs = passages.runs if isinstance(passages, ChainedPassages) else [passages]
+    for run in runs:
+        if isinstance(run, PassageSlice):
+            yield run.jsonl()
+        else:
+            yield "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n"
+                          for p in run).encode("utf-8")
 
 
 def _blocks(handle: Any, size: int = 1 << 24) -> Iterator[tuple[int, bytes]]:
