@@ -61,6 +61,8 @@ async def _healthz(request: web.Request) -> web.Response:
 
 
 async def _slack_events(request: web.Request) -> web.Response:
+    if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+        return web.json_response({"error": "invalid request"}, status=401)  # as Bolt says it
     slack_app = request.app[SLACK_APP_KEY]
     bolt_response = await slack_app.async_dispatch(await to_bolt_request(request))
     return await to_aiohttp_response(bolt_response)
