@@ -235,6 +235,11 @@ STORE_UNAVAILABLE = (
     "I couldn't save your concern because the database is not working. Nothing was sent. "
     "Please go to the DSL in person now, or phone them."
 )
+STORE_SLOW = (
+    "Saving your concern is taking too long, so I can't promise it was sent. Please go to "
+    "the DSL in person now, or phone them. If it does save, the DSL will also get it with a "
+    "reference."
+)
 ESCALATION_NOT_FOUND = "There is no escalation with the reference {ref}."
 ESCALATION_NOT_ALLOWED = (
     "Only the school's Designated Safeguarding Lead and deputies can claim, resolve or record "

@@ -295,7 +295,8 @@ def _handler_for(fake: FakeSlackAPI) -> type[BaseHTTPRequestHandler]:
 
         def _fail(self, failure: Failure) -> None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
-            error = b'{"ok": false, "error": "ratelimited"}' if failure.status == 429 else b"oops"
+            code = "ratelimited" if failure.status == 429 else "internal_error"
+            error = b'{"ok": false, "error": "%s"}' % code.encode()  # JSON, as Slack answers
             self._send(failure.status, error, "application/json", headers)
 
         def _send(

@@ -16,6 +16,7 @@ from bot.store.records import ConcernReport
 
 log = logging.getLogger(__name__)
 Body = dict[str, Any]
+SUBMIT_DEADLINE = 2.5  # seconds: Slack shows its own error if a modal is not answered in 3
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
@@ -25,7 +26,13 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         try:
             if deps.escalations is None:
                 raise StoreError(messages.STORE_UNAVAILABLE)
-            esc = await asyncio.to_thread(deps.escalations.submit, report)
+            saving = asyncio.to_thread(deps.escalations.submit, report)
+            esc = await asyncio.wait_for(asyncio.shield(saving), SUBMIT_DEADLINE)
+        except TimeoutError:  # the database is locked or slow: Slack won't wait past 3 s
+            log.error("escalation not stored within %ss; reporter told to go in person",
+                      SUBMIT_DEADLINE)  # fmt: skip
+            await ack(response_action="update", view=eb.failed_view(messages.STORE_SLOW))
+            return
         except (StoreError, ValueError) as error:
             log.error("escalation could not be stored: %s", type(error).__name__)
             await ack(response_action="update", view=eb.failed_view(messages.STORE_UNAVAILABLE))
