@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -51,11 +52,17 @@ class Call:
 class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # the default 5 drops connections under concurrent load
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (timed out) before the answer is not an error of the fake."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
 
 @dataclass
 class Failure:
     status: int
     retry_after: int | None
+    delay: float = 0.0
 
 
 class FakeSlackAPI:
@@ -97,12 +104,20 @@ class FakeSlackAPI:
     # -- control and inspection ------------------------------------------------------------
 
     def fail_next(
-        self, method: str, times: int = 1, status: int = 500, retry_after: int | None = None
+        self,
+        method: str,
+        times: int = 1,
+        status: int = 500,
+        retry_after: int | None = None,
+        delay: float = 0.0,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail with ``status`` (429 + Retry-After)."""
+        """Make the next ``times`` calls of ``method`` fail with ``status`` (429 + Retry-After).
+
+        ``delay`` seconds pass before the answer; with ``status=200`` the call then succeeds
+        (a timeout for a client that gave up first, after the message went out)."""
         with self._cond:
             self._failures.setdefault(method, []).extend(
-                Failure(status, retry_after) for _ in range(times)
+                Failure(status, retry_after, delay) for _ in range(times)
             )
 
     def calls_to(self, method: str, include_failed: bool = False) -> list[Call]:
@@ -281,7 +296,9 @@ def _handler_for(fake: FakeSlackAPI) -> type[BaseHTTPRequestHandler]:
                 return
             method = path.removeprefix("/api/")
             failure = fake.take_failure(method)
-            if failure is not None:
+            if failure is not None and failure.delay:
+                time.sleep(failure.delay)
+            if failure is not None and failure.status != 200:
                 fake.record(Call(method, body, status=failure.status))
                 self._fail(failure)
                 return
