@@ -25,6 +25,7 @@ from bot.store.records import ABOUT_STAFF, RISKS, ConcernReport, Platform
 
 DETAILS_MAX = 2900
 META_LIMIT = 3000
+RISK_FIELD = "risk"
 RISK_WARNING_ANSWERS = ("yes", "unsure")
 
 
@@ -43,10 +44,20 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "details", messages.RAISE_DETAILS_LABEL, None, messages.RAISE_DETAILS_HINT, DETAILS_MAX
     ),
-    Question("risk", messages.RAISE_RISK_LABEL, messages.RAISE_RISK_OPTIONS),
+    Question(RISK_FIELD, messages.RAISE_RISK_LABEL, messages.RAISE_RISK_OPTIONS),
     Question("about", messages.RAISE_STAFF_LABEL, messages.RAISE_STAFF_OPTIONS),
     Question("told", messages.RAISE_TOLD_LABEL, messages.RAISE_TOLD_OPTIONS),
 )
+
+
+def shows_risk_warning(risk: str | None) -> bool:
+    """Whether the immediate-risk answer ``risk`` shows "call 999 and find the DSL now"."""
+    return risk in RISK_WARNING_ANSWERS
+
+
+def risk_warning(dsl: str | None) -> str:
+    """The "call 999 and find the DSL now" warning, naming the school's DSL contact."""
+    return messages.RAISE_RISK_WARNING.format(dsl=dsl or messages.DSL_UNKNOWN)
 
 
 def form_meta(

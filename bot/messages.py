@@ -119,8 +119,8 @@ AGE_DAYS = "{n} days"
 RAISE_TITLE = "Raise with DSL"
 RAISE_SUBMIT = "Send privately"
 RAISE_CANCEL = "Cancel"
-RAISE_QUESTION = "*Your question*\n{question}"
-RAISE_CLAUSE = "*The clause you were shown*\n{clause}"
+RAISE_QUESTION = "Your question"
+RAISE_CLAUSE = "The clause you were shown"
 RAISE_DETAILS_LABEL = "What happened?"
 RAISE_DETAILS_HINT = (
     "Facts only: what you saw or were told, when, and who. Please don't include more about "
@@ -129,8 +129,8 @@ RAISE_DETAILS_HINT = (
 RAISE_RISK_LABEL = "Is a child at immediate risk?"
 RAISE_RISK_OPTIONS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
 RAISE_RISK_WARNING = (
-    ":rotating_light: *If a child is in immediate danger, call 999 and find the DSL now* "
-    "\u2014 {dsl}. You can still send this form afterwards."
+    "If a child is in immediate danger, call 999 and find the DSL now \u2014 {dsl}. You can "
+    "still send this form afterwards."
 )
 RAISE_STAFF_LABEL = "Is this about a member of staff?"
 RAISE_STAFF_OPTIONS = {
@@ -146,21 +146,6 @@ RAISE_SENT = (
     "{route_name}. You'll get a receipt in a direct message."
 )
 RAISE_FAILED_TITLE = "Not sent"
-DSL_POST_TITLE = "Concern {ref}"
-DSL_POST_URGENT = ":rotating_light: *Immediate risk: {risk}*"
-DSL_POST_FIELDS = (
-    "*Raised by* {reporter} \u00b7 *School* {school} \u00b7 *Immediate risk* {risk} \u00b7 "
-    "*About staff* {about} \u00b7 *Told DSL in person* {told}"
-)
-DSL_POST_QUESTION = "*Question asked*\n{question}"
-DSL_POST_CLAUSE = "*Clause shown*: {passage}"
-DSL_POST_DETAILS = "*What happened*\n{details}"
-DSL_POST_STATUS_NEW = "*Status*: new \u2014 not yet claimed"
-DSL_POST_STATUS_CLAIMED = "*Status*: claimed by {actor}"
-DSL_POST_STATUS_RESOLVED = "*Status*: resolved by {actor}"
-DSL_POST_RECORDED = "*Recorded as*: {record}"
-DSL_POST_PURGED = "_Details removed under the retention policy._"
-DSL_REMINDER = "Reminder: concern *{ref}* has not been claimed for {minutes} minutes."
 BUTTON_CLAIM = "Claim"
 BUTTON_RESOLVE = "Resolve"
 BUTTON_RECORD = "Record as logged"
@@ -170,13 +155,37 @@ RECORD_SUBMIT = "Save"
 YES = "yes"
 NO = "no"
 UNKNOWN = "\u2014"
+SLACK_ALERT = ":rotating_light:"
+SLACK_WARNING = ":warning:"
+
+# --- The DSL's message (bot/escalation_view.py: shared by the Slack and Teams skins) ------
+# Plain words: each skin adds its own emphasis (Slack *bold*, Teams bold TextRuns).
+
+DSL_POST_TITLE = "Concern {ref}"
+DSL_URGENT = "Immediate risk: {risk}"
+DSL_FACT_RAISED_BY = "Raised by"
+DSL_FACT_SCHOOL = "School"
+DSL_FACT_RISK = "Immediate risk"
+DSL_FACT_ABOUT = "About staff"
+DSL_FACT_TOLD = "Told DSL in person"
+DSL_QUESTION = "Question asked"
+DSL_CLAUSE = "Clause shown"
+DSL_DETAILS = "What happened"
+DSL_STATUS = "Status"
+DSL_STATUS_NEW = "new \u2014 not yet claimed"
+DSL_STATUS_CLAIMED = "claimed by {actor}"
+DSL_STATUS_RESOLVED = "resolved by {actor}"
+DSL_RECORDED = "Recorded as"
+DSL_PURGED = "Details removed under the retention policy."
 
 # --- policybot serve / doctor (bot/cli_serve.py, bot/doctor.py) -------------------------
 
 SERVE_LISTENING = "policybot is listening on http://{host}:{port} (Slack: {path})"
 SERVE_SOCKET = "policybot is connecting to Slack in Socket Mode"
 DOCTOR_OK = "All checks passed."
-DOCTOR_FAILED = "{count} problem(s) found: fix the lines marked \u2717 and run policybot doctor again."
+DOCTOR_FAILED = (
+    "{count} problem(s) found: fix the lines marked \u2717 and run policybot doctor again."
+)
 DOCTOR_TOKEN_OK = "SLACK_BOT_TOKEN is set."
 DOCTOR_TOKEN_MISSING = (
     "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-\u2026) from your Slack "
@@ -318,32 +327,14 @@ TEAMS_HELP = (
 TEAMS_PRIVATE_REPLY_SENT = (
     "I've sent you a private reply. If this is about a child's safety, please talk to the DSL."
 )
-TEAMS_RAISE_QUESTION = "Your question"
-TEAMS_RAISE_CLAUSE = "The clause you were shown"
-TEAMS_RISK_WARNING = (
-    "If a child is in immediate danger, call 999 and find the DSL now \u2014 {dsl}. You can "
-    "still send this form afterwards."
-)
 TEAMS_ANSWER_REQUIRED = "Please answer this question."
 TEAMS_RAISE_SENT = (
     "Your concern has been saved with the reference {ref} and is being sent privately to "
     "{route_name}. You'll get a receipt in this chat."
 )
 TEAMS_RAISE_ALREADY_SENT = "This form has already been sent (reference {ref})."
-TEAMS_DSL_URGENT = "Immediate risk: {risk}"
-TEAMS_FACT_RAISED_BY = "Raised by"
-TEAMS_FACT_SCHOOL = "School"
-TEAMS_FACT_RISK = "Immediate risk"
-TEAMS_FACT_ABOUT = "About staff"
-TEAMS_FACT_TOLD = "Told DSL in person"
-TEAMS_DSL_QUESTION = "Question asked"
-TEAMS_DSL_CLAUSE = "Clause shown: {passage}"
-TEAMS_DSL_DETAILS = "What happened"
-TEAMS_STATUS_NEW = "Status: new \u2014 not yet claimed"
-TEAMS_STATUS_CLAIMED = "Status: claimed by {actor}"
-TEAMS_STATUS_RESOLVED = "Status: resolved by {actor}"
-TEAMS_RECORDED = "Recorded as: {record}"
-TEAMS_PURGED = "Details removed under the retention policy."
+TEAMS_ALERT = "\U0001f6a8"
+TEAMS_WARNING = "\u26a0"
 TEAMS_SETUP_DONE = (
     "Done: concerns raised on Teams will be posted in this conversation. Only the DSLs "
     "listed in TEAMS_DSL_AAD_IDS can claim or resolve them."
@@ -352,4 +343,3 @@ TEAMS_SETUP_REFUSED = (
     "Only a Designated Safeguarding Lead listed in TEAMS_DSL_AAD_IDS can choose where "
     "concerns are posted. Nothing has been changed."
 )
-TEAMS_ACTION_DONE = "Done: {ref} is now {status}."

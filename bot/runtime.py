@@ -21,7 +21,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.config import Settings
 from bot.escalation import EscalationService
-from bot.outbox import Outbox, PlatformNotifier
+from bot.outbox import Notifier, Outbox, PlatformNotifier
 from bot.reminders import Reminders
 from bot.slack.app import build_app
 from bot.slack.notifier import SlackNotifier
@@ -87,7 +87,9 @@ def build_runtime(
     store = Store.open(settings.database_url)
     service = EscalationService.from_settings(store, settings)
     slack = slack and (bool(settings.slack_bot_token) or not teams_enabled(settings))
-    notifiers = {"slack": SlackNotifier.from_settings(settings)} if slack else {}
+    notifiers: dict[str, Notifier] = {}
+    if slack:
+        notifiers["slack"] = SlackNotifier.from_settings(settings)
     if teams_enabled(settings):
         from bot.teams.notifier import TeamsNotifier
 

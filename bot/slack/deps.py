@@ -7,18 +7,15 @@ by the escalation database (``bot.store``) or, when none is given, by memory.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.config import Settings
-from bot.model import Answer, Route
+from bot.model import Route
+from bot.skin import Answers, SkinDeps
 
-
-class AnswerCore(Protocol):
-    def answer(self, question: str, school: str | None = None, k: int = 3) -> Answer: ...
+AnswerCore = Answers
 
 
 class EventLog(Protocol):
@@ -59,9 +56,7 @@ class MemoryFeedbackLog:
 
 
 @dataclass
-class SlackDeps:
-    settings: Settings
-    answerer: AnswerCore
+class SlackDeps(SkinDeps):
     events: EventLog = field(default_factory=MemoryEventLog)
     feedback: FeedbackLog = field(default_factory=MemoryFeedbackLog)
     escalations: Any = None  # bot.escalation.EscalationService, when a store is configured
@@ -69,14 +64,7 @@ class SlackDeps:
 
     def school_for(self, channel_id: str | None = None, team_id: str | None = None) -> str | None:
         """The school for a channel or workspace (POLICYBOT_SCHOOL_MAP), else the default."""
-        for key in (channel_id, team_id):
-            if key and key in self.settings.school_map:
-                return self.settings.school_map[key]
-        return self.settings.default_school
-
-    async def answer(self, question: str, school: str | None) -> Answer:
-        """Answer off the event loop so acks are never held up by a search."""
-        return await asyncio.to_thread(self.answerer.answer, question, school)
+        return self.school_of(channel_id, team_id)
 
     async def route(self, school: str | None) -> Route:
         """The school's route to the DSL (an empty question is answered with just the route)."""

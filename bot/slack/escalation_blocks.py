@@ -7,52 +7,51 @@ Everything a person typed (question, details, record reference) is escaped here.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from bot import messages
+from bot.escalation_form import (
+    QUESTIONS,
+    RISK_FIELD,
+    Question,
+    form_meta,
+    risk_warning,
+    shows_risk_warning,
+)
+from bot.escalation_view import ACTION_LABELS, DslView, Fact, dsl_view
 from bot.slack.blocks import Block, button, chunks, context, escape, fit, section
 from bot.store.records import Escalation
 
 RAISE_CALLBACK = "raise_dsl_modal"
 RECORD_CALLBACK = "record_logged_modal"
-ACTION_RISK = "risk"
+ACTION_RISK = RISK_FIELD
 ACTION_CLAIM = "escalation_claim"
 ACTION_RESOLVE = "escalation_resolve"
 ACTION_RECORD = "escalation_record"
-METADATA_LIMIT = 3000
-DETAILS_MAX = 2900
+DETAILS_CHUNK = 2900  # characters of details per section
 WARN_BLOCK = "risk_warning"
+BUTTONS = {"claim": (ACTION_CLAIM, "primary"), "resolve": (ACTION_RESOLVE, None),
+           "record": (ACTION_RECORD, None)}  # fmt: skip
+modal_meta = form_meta  # the form's hidden context is the core's (bot.escalation_form)
 
 
 def raise_modal(
     meta: dict[str, Any], clause: str | None, dsl: str, risk: str | None = None
 ) -> Block:
-    """The form; ``meta`` (question, passage id, school, DSL contact) rides in private_metadata."""
+    """The form (the questions of :mod:`bot.escalation_form`); ``meta`` (question, passage
+    id, school, DSL contact) rides in private_metadata."""
     blocks: list[Block] = []
     if meta.get("q"):
-        blocks.append(section(messages.RAISE_QUESTION.format(question=fit(meta["q"], 2900)[0])))
+        blocks.append(section(_labelled(messages.RAISE_QUESTION, fit(meta["q"], 2900)[0])))
     if clause:
-        blocks.append(section(messages.RAISE_CLAUSE.format(clause=fit(clause, 2800)[0])))
-    blocks.append(_input("details", messages.RAISE_DETAILS_LABEL, _details_element()))
-    blocks.append(context(messages.RAISE_DETAILS_HINT))
-    risk_input = _radio_input("risk", messages.RAISE_RISK_LABEL, messages.RAISE_RISK_OPTIONS)
-    risk_input["dispatch_action"] = True
-    blocks.append(risk_input)
-    if risk in ("yes", "unsure"):
-        warning = section(messages.RAISE_RISK_WARNING.format(dsl=escape(dsl)))
-        blocks.append({**warning, "block_id": WARN_BLOCK})
-    blocks.append(_radio_input("about", messages.RAISE_STAFF_LABEL, messages.RAISE_STAFF_OPTIONS))
-    blocks.append(_radio_input("told", messages.RAISE_TOLD_LABEL, messages.RAISE_TOLD_OPTIONS))
+        blocks.append(section(_labelled(messages.RAISE_CLAUSE, fit(clause, 2800)[0])))
+    for question in QUESTIONS:
+        blocks.extend(_ask(question))
+        if question.field == RISK_FIELD and shows_risk_warning(risk):
+            blocks.append(_warning(dsl))
     return _modal(RAISE_CALLBACK, messages.RAISE_TITLE, blocks, meta, messages.RAISE_SUBMIT)
-
-
-def modal_meta(
-    question: str, passage_id: str | None, school: str | None, dsl: str
-) -> dict[str, Any]:
-    while len(json.dumps([question, passage_id, school, dsl], ensure_ascii=False)) > METADATA_LIMIT:
-        question = question[: len(question) // 2]
-    return {"q": question, "p": passage_id, "s": school, "d": dsl}
 
 
 def read_meta(view: dict[str, Any]) -> dict[str, Any]:
@@ -67,10 +66,11 @@ def form_values(view: dict[str, Any]) -> dict[str, str | None]:
     """{"details", "risk", "about", "told"} from a submitted (or updated) view's state."""
     state = view.get("state", {}).get("values", {})
     out: dict[str, str | None] = {}
-    for block_id in ("details", "risk", "about", "told"):
-        element = state.get(block_id, {}).get(block_id, {})
+    for question in QUESTIONS:
+        element = state.get(question.field, {}).get(question.field, {})
         selected = element.get("selected_option") or {}
-        out[block_id] = element.get("value") if block_id == "details" else selected.get("value")
+        free_text = question.options is None
+        out[question.field] = element.get("value") if free_text else selected.get("value")
     return out
 
 
@@ -93,31 +93,22 @@ def record_modal(ref: str) -> Block:
 
 def dsl_post(esc: Escalation) -> tuple[list[Block], str]:
     """The DSL destination's message for ``esc`` (also its update after Claim/Resolve)."""
-    title = messages.DSL_POST_TITLE.format(ref=esc.ref)
-    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": title}}]
-    if esc.urgent:
-        risk = messages.RAISE_RISK_OPTIONS[esc.immediate_risk]
-        blocks.append(section(messages.DSL_POST_URGENT.format(risk=risk)))
-    blocks.append(section(_fields(esc)))
-    if esc.details_purged:
-        blocks.append(context(messages.DSL_POST_PURGED))
-    else:
-        blocks.extend(_content(esc))
-    blocks.append(section(status_line(esc)))
-    blocks.append(_lifecycle_buttons(esc))
-    return blocks, title
+    view = dsl_view(esc, name=mention, text=escape)
+    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": view.title}}]
+    if view.urgent:
+        blocks.append(section(f"{messages.SLACK_ALERT} *{escape(view.urgent)}*"))
+    blocks.append(section(" \u00b7 ".join(f"*{f.label}* {f.value}" for f in view.facts)))
+    if view.purged:
+        blocks.append(context(f"_{view.purged}_"))
+    blocks.extend(_content(view))
+    blocks.append(section(status_line(view)))
+    blocks.append(_lifecycle_buttons(view))
+    return blocks, view.title
 
 
-def status_line(esc: Escalation) -> str:
-    if esc.status == "resolved":
-        line = messages.DSL_POST_STATUS_RESOLVED.format(actor=mention(esc.resolved_by))
-    elif esc.status == "claimed":
-        line = messages.DSL_POST_STATUS_CLAIMED.format(actor=mention(esc.claimed_by))
-    else:
-        line = messages.DSL_POST_STATUS_NEW
-    if esc.record_ref:
-        line += "\n" + messages.DSL_POST_RECORDED.format(record=escape(esc.record_ref))
-    return line
+def status_line(view: DslView) -> str:
+    lines = [view.status, view.recorded] if view.recorded else [view.status]
+    return "\n".join(_fact(line) for line in lines)
 
 
 def home_lines(escalations: list[Escalation], now: datetime) -> list[Block]:
@@ -151,45 +142,54 @@ def mention(user_id: str | None) -> str:
     return escape(user_id or messages.UNKNOWN)
 
 
-def _fields(esc: Escalation) -> str:
-    about = messages.RAISE_STAFF_OPTIONS[esc.about_staff]
-    return messages.DSL_POST_FIELDS.format(
-        reporter=mention(esc.reporter_id), school=escape(esc.school or messages.UNKNOWN),
-        risk=messages.RAISE_RISK_OPTIONS[esc.immediate_risk], about=about,
-        told=messages.YES if esc.told_dsl_in_person else messages.NO,
-    )  # fmt: skip
-
-
-def _content(esc: Escalation) -> list[Block]:
+def _content(view: DslView) -> list[Block]:
     blocks = []
-    if esc.question:
-        question = fit(esc.question, 2800)[0]
-        blocks.append(section(messages.DSL_POST_QUESTION.format(question=question)))
-    if esc.passage_id:
-        blocks.append(context(messages.DSL_POST_CLAUSE.format(passage=escape(esc.passage_id))))
-    pieces = chunks(esc.details or messages.UNKNOWN, DETAILS_MAX, 30)
-    blocks.append(section(messages.DSL_POST_DETAILS.format(details=pieces[0])))
-    blocks.extend(section(piece) for piece in pieces[1:])
+    if view.question:
+        blocks.append(section(_labelled(messages.DSL_QUESTION, fit(view.question, 2800)[0])))
+    if view.clause:
+        blocks.append(context(_fact(view.clause)))
+    if view.details is not None:
+        pieces = chunks(view.details, DETAILS_CHUNK, 30)
+        blocks.append(section(_labelled(messages.DSL_DETAILS, pieces[0])))
+        blocks.extend(section(piece) for piece in pieces[1:])
     return blocks
 
 
-def _lifecycle_buttons(esc: Escalation) -> Block:
+def _lifecycle_buttons(view: DslView) -> Block:
     elements = []
-    if esc.status == "new":
-        elements.append(button(messages.BUTTON_CLAIM, ACTION_CLAIM, esc.ref, "primary"))
-    if esc.status != "resolved":
-        elements.append(button(messages.BUTTON_RESOLVE, ACTION_RESOLVE, esc.ref))
-    elements.append(button(messages.BUTTON_RECORD, ACTION_RECORD, esc.ref))
+    for action in view.actions:
+        action_id, style = BUTTONS[action]
+        elements.append(button(ACTION_LABELS[action], action_id, view.ref, style))
     return {"type": "actions", "block_id": "escalation_actions", "elements": elements}
 
 
-def _details_element() -> Block:
-    return {
-        "type": "plain_text_input",
-        "action_id": "details",
-        "multiline": True,
-        "max_length": 2900,
-    }
+def _labelled(label: str, mrkdwn: str) -> str:
+    """``*label*`` over its (already escaped) text."""
+    return f"*{label}*\n{mrkdwn}"
+
+
+def _fact(fact: Fact) -> str:
+    return f"*{fact.label}*: {fact.value}"
+
+
+def _ask(question: Question) -> list[Block]:
+    """One question as an input (free text or radio buttons), with its hint."""
+    if question.options is None:
+        element = {"type": "plain_text_input", "action_id": question.field, "multiline": True,
+                   "max_length": question.max_length}  # fmt: skip
+        blocks = [_input(question.field, question.label, element)]
+    else:
+        blocks = [_radio_input(question.field, question.label, question.options)]
+    if question.field == RISK_FIELD:
+        blocks[0]["dispatch_action"] = True  # the "call 999" warning follows the answer
+    if question.hint:
+        blocks.append(context(question.hint))
+    return blocks
+
+
+def _warning(dsl: str | None) -> Block:
+    text = f"{messages.SLACK_ALERT} *{escape(risk_warning(dsl))}*"
+    return {**section(text), "block_id": WARN_BLOCK}
 
 
 def _input(block_id: str, label: str, element: Block) -> Block:
@@ -201,7 +201,7 @@ def _input(block_id: str, label: str, element: Block) -> Block:
     }
 
 
-def _radio_input(block_id: str, label: str, options: dict[str, str]) -> Block:
+def _radio_input(block_id: str, label: str, options: Mapping[str, str]) -> Block:
     element = {
         "type": "radio_buttons",
         "action_id": block_id,
@@ -237,13 +237,9 @@ def _modal(
 def with_risk_warning(view: dict[str, Any], risk: str | None) -> Block:
     """``view`` (as Slack sent it) with the "call 999" warning shown for yes/unsure."""
     kept = [b for b in view.get("blocks", []) if b.get("block_id") != WARN_BLOCK]
-    if risk in ("yes", "unsure"):
-        dsl = read_meta(view).get("d") or messages.DSL_UNKNOWN
-        warning = {
-            **section(messages.RAISE_RISK_WARNING.format(dsl=escape(dsl))),
-            "block_id": WARN_BLOCK,
-        }
-        at = next((i + 1 for i, b in enumerate(kept) if b.get("block_id") == "risk"), len(kept))
+    if shows_risk_warning(risk):
+        warning = _warning(read_meta(view).get("d"))
+        at = next((i + 1 for i, b in enumerate(kept) if b.get("block_id") == RISK_FIELD), len(kept))
         kept.insert(at, warning)
     keys = ("type", "callback_id", "title", "submit", "close", "private_metadata")
     return {**{k: view[k] for k in keys if k in view}, "blocks": kept}

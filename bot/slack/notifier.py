@@ -24,16 +24,16 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot import messages
 from bot.config import Settings
+from bot.delivery import retry_delay, targets_for
 from bot.errors import DeliveryError
+from bot.escalation_view import reminder_text, reporter_text
 from bot.slack import escalation_blocks as eb
 from bot.slack.blocks import escape
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "policybot_escalation"
-MISCONFIGURED_RETRY = 300.0
 HISTORY_LIMIT = 200
 
 
@@ -82,16 +82,7 @@ class SlackNotifier:
         return list(self.settings.dsl_user_ids)
 
     def _targets(self, item: OutboxItem, escalation: Escalation) -> list[str]:
-        if item.kind in ("reporter_receipt", "reporter_update"):
-            return [escalation.reporter_id]
-        if item.kind == "reminder":
-            return [str(u) for u in item.payload.get("user_ids") or []] or self.destinations(
-                escalation
-            )
-        targets = self.destinations(escalation)
-        if not targets:
-            raise DeliveryError(f"no Slack destination for route {escalation.route}", 300)
-        return targets
+        return targets_for(item, escalation, self.destinations, str, _reminder_ids)
 
     # --- what -------------------------------------------------------------------------
 
@@ -118,11 +109,11 @@ class SlackNotifier:
                        blocks=blocks, text=text)  # fmt: skip
 
     def _reporter_message(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt:
-        return self._post_once(esc.reporter_id, item, text=reporter_text(item, esc))
+        text = reporter_text(item, esc, name=eb.mention, text=escape)
+        return self._post_once(esc.reporter_id, item, text=text)
 
     def _reminder(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt | None:
-        minutes = item.payload.get("minutes", "")
-        text = messages.DSL_REMINDER.format(ref=escape(esc.ref), minutes=minutes)
+        text = reminder_text(item, esc, text=escape)
         receipts = [self._post_once(t, item, text=text) for t in self._targets(item, esc)]
         return receipts[0] if receipts else None
 
@@ -162,17 +153,9 @@ class SlackNotifier:
         return getattr(self.client, method)(**kwargs)
 
 
-def reporter_text(item: OutboxItem, esc: Escalation) -> str:
-    event = item.payload.get("event", "submitted")
-    actor = eb.mention(item.payload.get("actor_id"))
-    ref = escape(esc.ref)
-    if event == "claimed":
-        return messages.ESCALATION_CLAIMED.format(ref=ref, actor=actor)
-    if event == "resolved":
-        return messages.ESCALATION_RESOLVED.format(ref=ref, actor=actor)
-    if event == "recorded":
-        return messages.ESCALATION_RECORDED.format(ref=ref)
-    return messages.ESCALATION_RECEIPT.format(ref=ref, route_name=messages.ROUTE_NAMES[esc.route])
+def _reminder_ids(item: OutboxItem) -> list[str]:
+    """The Slack user ids a reminder names (the reminder schedule's DSLs, deputies, ...)."""
+    return [str(u) for u in item.payload.get("user_ids") or []]
 
 
 def _guard(call: Callable[[], Any], item: OutboxItem) -> Any:
@@ -181,16 +164,14 @@ def _guard(call: Callable[[], Any], item: OutboxItem) -> Any:
         return call()
     except SlackApiError as exc:
         status = exc.response.status_code
-        retry_after = exc.response.headers.get("Retry-After") if status == 429 else None
+        retry_after = exc.response.headers.get("Retry-After")
         error = (
             (exc.response.data or {}).get("error") if isinstance(exc.response.data, dict) else None
         )
         log.warning(
             "Slack refused outbox item %s (%s): HTTP %s %s", item.id, item.ref, status, error
         )
-        delay = (
-            float(retry_after) if retry_after else (None if status >= 500 else MISCONFIGURED_RETRY)
-        )
+        delay = retry_delay(status, retry_after)
         raise DeliveryError(f"Slack API HTTP {status} {error or ''}".strip(), delay) from None
     except (SlackClientError, OSError) as exc:
         log.warning(

@@ -3,7 +3,6 @@ service (with the Teams people: ``TEAMS_*_AAD_IDS``), the directory and the conn
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -11,15 +10,12 @@ from typing import Any, Protocol
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import TurnContext
 
-from bot.config import Settings
 from bot.errors import StoreError
-from bot.model import Answer
+from bot.skin import Answers, SkinDeps
 from bot.teams.connector import TeamsConnector
 from bot.teams.directory import Directory, is_personal, person_id, tenant_of
 
-
-class Answers(Protocol):
-    def answer(self, question: str, school: str | None = None, k: int = 3) -> Answer: ...
+__all__ = ["Answers", "Records", "TeamsDeps"]
 
 
 class Records(Protocol):
@@ -33,9 +29,7 @@ class Records(Protocol):
 
 
 @dataclass
-class TeamsDeps:
-    settings: Settings
-    answerer: Answers
+class TeamsDeps(SkinDeps):
     directory: Directory
     connector: TeamsConnector
     escalations: Any = None  # bot.escalation.EscalationService over the Teams people
@@ -46,14 +40,7 @@ class TeamsDeps:
         """The school for a conversation, team or tenant (POLICYBOT_SCHOOL_MAP), or the default."""
         data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
         conversation = activity.conversation.id.split(";")[0] if activity.conversation else None
-        for key in (conversation, (data.get("team") or {}).get("id"), tenant_of(activity)):
-            if key and key in self.settings.school_map:
-                return self.settings.school_map[key]
-        return self.settings.default_school
-
-    async def answer(self, question: str, school: str | None) -> Answer:
-        """Answer off the event loop so other requests are not held up by a search."""
-        return await asyncio.to_thread(self.answerer.answer, question, school)
+        return self.school_of(conversation, (data.get("team") or {}).get("id"), tenant_of(activity))
 
     def is_dsl(self, activity: Activity) -> bool:
         return person_id(activity) in self.settings.teams_dsl_aad_ids

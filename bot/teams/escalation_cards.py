@@ -8,11 +8,11 @@ TextRun (see :mod:`bot.teams.cards`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from bot import messages
-from bot.escalation_form import QUESTIONS, RISK_WARNING_ANSWERS, Question
+from bot.escalation_form import QUESTIONS, RISK_FIELD, Question, risk_warning
+from bot.escalation_view import ACTION_LABELS, DslView, Fact, Name, dsl_view
 from bot.store.records import Escalation
 from bot.teams.cards import Card, card, container, cut, labelled, plain, submit
 
@@ -20,16 +20,16 @@ VERB_SUBMIT = "raise_submit"
 VERB_CLAIM = "escalation_claim"
 VERB_RESOLVE = "escalation_resolve"
 VERB_RECORD = "escalation_record"
-Names = Callable[[str | None], str]
+EXECUTE = {"claim": (VERB_CLAIM, "positive"), "resolve": (VERB_RESOLVE, None)}
 
 
 def raise_form(meta: dict[str, Any], clause: str | None) -> Card:
     """The form; ``meta`` (question, clause id, school, DSL contact) rides in the submit data."""
     body: list[Card] = [plain(messages.RAISE_TITLE, weight="bolder", size="large")]
     if meta.get("q"):
-        body.append(labelled(messages.TEAMS_RAISE_QUESTION, cut(meta["q"], 1500)[0]))
+        body.append(labelled(messages.RAISE_QUESTION, cut(meta["q"], 1500)[0]))
     if clause:
-        body.append(labelled(messages.TEAMS_RAISE_CLAUSE, cut(clause, 2500)[0]))
+        body.append(labelled(messages.RAISE_CLAUSE, cut(clause, 2500)[0]))
     for question in QUESTIONS:
         body.extend(_ask(question, meta.get("d") or messages.DSL_UNKNOWN))
     data = {"verb": VERB_SUBMIT, **meta}
@@ -41,22 +41,19 @@ def sent_card(ref: str, route: str) -> Card:
     return card([container([plain(text)], "good")])
 
 
-def dsl_card(esc: Escalation, names: Names) -> Card:
+def dsl_card(esc: Escalation, names: Name) -> Card:
     """The DSL destination's card for ``esc`` (also its update after Claim / Resolve)."""
-    body: list[Card] = [
-        plain(messages.DSL_POST_TITLE.format(ref=esc.ref), weight="bolder", size="large")
-    ]
-    if esc.urgent:
-        risk = messages.RAISE_RISK_OPTIONS[esc.immediate_risk]
-        warning = plain(messages.TEAMS_DSL_URGENT.format(risk=risk), weight="bolder")
+    view = dsl_view(esc, name=names)
+    body: list[Card] = [plain(view.title, weight="bolder", size="large")]
+    if view.urgent:
+        warning = plain(view.urgent, weight="bolder")
         body.append(container([warning], "attention"))
-    body.extend(_facts(esc, names))
-    if esc.details_purged:
-        body.append(plain(messages.TEAMS_PURGED, isSubtle=True, italic=True))
-    else:
-        body.extend(_content(esc))
-    body.append(container(_status(esc, names), "emphasis"))
-    return card(body, _lifecycle_actions(esc))
+    body.extend(_fact(fact) for fact in view.facts)
+    if view.purged:
+        body.append(plain(view.purged, isSubtle=True, italic=True))
+    body.extend(_content(view))
+    body.append(container(_status(view), "emphasis"))
+    return card(body, _lifecycle_actions(view))
 
 
 def _ask(question: Question, dsl: str) -> list[Card]:
@@ -77,61 +74,55 @@ def _ask(question: Question, dsl: str) -> list[Card]:
         })  # fmt: skip
     if question.hint:
         blocks.append(plain(question.hint, isSubtle=True, size="small"))
-    if question.field == "risk" and set(RISK_WARNING_ANSWERS) <= set(question.options or {}):
-        warning = plain(messages.TEAMS_RISK_WARNING.format(dsl=dsl), weight="bolder")
+    if question.field == RISK_FIELD:  # shown before sending: a card cannot change as you pick
+        warning = plain(risk_warning(dsl), weight="bolder")
         blocks.append(container([warning], "attention"))
     return blocks
 
 
-def _facts(esc: Escalation, names: Names) -> list[Card]:
-    told = messages.YES if esc.told_dsl_in_person else messages.NO
-    return [
-        labelled(messages.TEAMS_FACT_RAISED_BY, names(esc.reporter_id)),
-        labelled(messages.TEAMS_FACT_SCHOOL, esc.school or messages.UNKNOWN),
-        labelled(messages.TEAMS_FACT_RISK, messages.RAISE_RISK_OPTIONS[esc.immediate_risk]),
-        labelled(messages.TEAMS_FACT_ABOUT, messages.RAISE_STAFF_OPTIONS[esc.about_staff]),
-        labelled(messages.TEAMS_FACT_TOLD, told),
-    ]
+def _fact(fact: Fact) -> Card:
+    return labelled(fact.label, fact.value)
 
 
-def _content(esc: Escalation) -> list[Card]:
+def _content(view: DslView) -> list[Card]:
     blocks: list[Card] = []
-    if esc.question:
-        blocks.append(labelled(messages.TEAMS_DSL_QUESTION, cut(esc.question, 2000)[0]))
-    if esc.passage_id:
-        clause = messages.TEAMS_DSL_CLAUSE.format(passage=esc.passage_id)
+    if view.question:
+        blocks.append(labelled(messages.DSL_QUESTION, cut(view.question, 2000)[0]))
+    if view.clause:
+        clause = f"{view.clause.label}: {view.clause.value}"
         blocks.append(plain(clause, isSubtle=True, size="small"))
-    blocks.append(plain(messages.TEAMS_DSL_DETAILS, weight="bolder"))
-    blocks.append(plain(esc.details or messages.UNKNOWN))
+    if view.details is not None:
+        blocks.append(plain(messages.DSL_DETAILS, weight="bolder"))
+        blocks.append(plain(view.details))
     return blocks
 
 
-def _status(esc: Escalation, names: Names) -> list[Card]:
-    template = {
-        "new": messages.TEAMS_STATUS_NEW,
-        "claimed": messages.TEAMS_STATUS_CLAIMED,
-        "resolved": messages.TEAMS_STATUS_RESOLVED,
-    }[esc.status]
-    actor = esc.resolved_by if esc.status == "resolved" else esc.claimed_by
-    lines = [plain(template.format(actor=names(actor)), weight="bolder")]
-    if esc.record_ref:
-        lines.append(plain(messages.TEAMS_RECORDED.format(record=esc.record_ref)))
+def _status(view: DslView) -> list[Card]:
+    lines = [plain(f"{view.status.label}: {view.status.value}", weight="bolder")]
+    if view.recorded:
+        lines.append(plain(f"{view.recorded.label}: {view.recorded.value}"))
     return lines
 
 
-def _lifecycle_actions(esc: Escalation) -> list[Card]:
+def _lifecycle_actions(view: DslView) -> list[Card]:
     actions = []
-    if esc.status == "new":
-        actions.append(_execute(messages.BUTTON_CLAIM, VERB_CLAIM, esc.ref, "positive"))
-    if esc.status != "resolved":
-        actions.append(_execute(messages.BUTTON_RESOLVE, VERB_RESOLVE, esc.ref))
+    for action in view.actions:
+        if action in EXECUTE:
+            verb, style = EXECUTE[action]
+            actions.append(_execute(ACTION_LABELS[action], verb, view.ref, style))
+    if "record" in view.actions:
+        actions.append(_record_action(view.ref))
+    return actions
+
+
+def _record_action(ref: str) -> Card:
+    """The Record as logged action: a text box and Save, opened below the card."""
     record_input = {"type": "Input.Text", "id": "record", "label": messages.RECORD_LABEL,
                     "maxLength": 200, "isRequired": True,
                     "errorMessage": messages.TEAMS_ANSWER_REQUIRED}  # fmt: skip
-    save = _execute(messages.RECORD_SUBMIT, VERB_RECORD, esc.ref)
+    save = _execute(messages.RECORD_SUBMIT, VERB_RECORD, ref)
     record = card([record_input], [save])
-    actions.append({"type": "Action.ShowCard", "title": messages.BUTTON_RECORD, "card": record})
-    return actions
+    return {"type": "Action.ShowCard", "title": ACTION_LABELS["record"], "card": record}
 
 
 def _execute(title: str, verb: str, ref: str, style: str | None = None) -> Card:

@@ -30,9 +30,10 @@ from typing import Any, TypeVar
 import aiohttp
 from microsoft_agents.activity import Activity
 
-from bot import messages
 from bot.config import Settings
+from bot.delivery import retry_delay, targets_for
 from bot.errors import DeliveryError
+from bot.escalation_view import reminder_text, reporter_text
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 from bot.teams.cards import card_message, text_message
 from bot.teams.connector import TeamsConnector
@@ -41,7 +42,6 @@ from bot.teams.escalation_cards import dsl_card
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-MISCONFIGURED_RETRY = 300.0
 CALL_TIMEOUT = 30.0
 
 
@@ -96,17 +96,10 @@ class TeamsNotifier:
         ids = {"dsl": s.teams_dsl_aad_ids, "headteacher": s.teams_headteacher_aad_ids}.get(
             route, s.teams_chair_aad_ids
         )
-        return [Target(aad, person=aad) for aad in ids]
+        return [_person(aad) for aad in ids]
 
     def _targets(self, item: OutboxItem, escalation: Escalation) -> list[Target]:
-        if item.kind in ("reporter_receipt", "reporter_update"):
-            return [Target(escalation.reporter_id, person=escalation.reporter_id)]
-        if item.kind == "reminder":
-            return self._reminder_targets(item) or self.destinations(escalation)
-        targets = self.destinations(escalation)
-        if not targets:
-            raise DeliveryError(f"no Teams destination for route {escalation.route}", 300)
-        return targets
+        return targets_for(item, escalation, self.destinations, _person, self._reminder_targets)
 
     def _reminder_targets(self, item: OutboxItem) -> list[Target]:
         """Reminders name people by role (the reminder schedule's ids); reach each role's
@@ -132,12 +125,9 @@ class TeamsNotifier:
         if item.kind == "destination_post":
             activity = card_message(dsl_card(esc, self.directory.name), esc.ref)
         elif item.kind == "reminder":
-            minutes = item.payload.get("minutes", "")
-            activity = text_message(
-                messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=minutes)
-            )
+            activity = text_message(reminder_text(item, esc))
         else:
-            activity = text_message(reporter_text(item, esc, self.directory))
+            activity = text_message(reporter_text(item, esc, name=self.directory.name))
         return await self._post_each(item, self._targets(item, esc), activity)
 
     async def _post_each(self, item: OutboxItem, targets: list[Target],
@@ -188,18 +178,8 @@ class TeamsNotifier:
         return (self.directory.user(str(target.person)) or {}).get("service_url")
 
 
-def reporter_text(item: OutboxItem, esc: Escalation, directory: Directory) -> str:
-    event = item.payload.get("event", "submitted")
-    actor = directory.name(item.payload.get("actor_id"))
-    if event == "claimed":
-        return messages.ESCALATION_CLAIMED.format(ref=esc.ref, actor=actor)
-    if event == "resolved":
-        return messages.ESCALATION_RESOLVED.format(ref=esc.ref, actor=actor)
-    if event == "recorded":
-        return messages.ESCALATION_RECORDED.format(ref=esc.ref)
-    return messages.ESCALATION_RECEIPT.format(
-        ref=esc.ref, route_name=messages.ROUTE_NAMES[esc.route]
-    )
+def _person(aad_id: str) -> Target:
+    return Target(aad_id, person=aad_id)
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
@@ -242,10 +222,4 @@ def _guard(coro: Coroutine[Any, Any, T], item: OutboxItem) -> T:
 
 
 def _delay(exc: aiohttp.ClientResponseError) -> float | None:
-    """Retry-After for 429; the outbox's backoff for 5xx; a long wait for other refusals."""
-    if exc.status == 429:
-        try:
-            return float(exc.headers.get("Retry-After", "") if exc.headers else "")
-        except ValueError:
-            return None
-    return None if exc.status >= 500 else MISCONFIGURED_RETRY
+    return retry_delay(exc.status, exc.headers.get("Retry-After") if exc.headers else None)

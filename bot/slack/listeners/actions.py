@@ -13,8 +13,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.model import Answer
 from bot.presenter import present
+from bot.skin import ButtonValue
 from bot.slack import blocks
 from bot.slack.deps import SlackDeps
 
@@ -26,7 +26,7 @@ _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def share(ack: AsyncAck, body: Body, action: Body, respond: AsyncRespond) -> None:
         await ack()
-        answer = await _reanswer(deps, action)
+        answer = await deps.answer_again(ButtonValue.read(blocks.read_value(action.get("value"))))
         if answer is None or not body.get("response_url"):
             return
         view = present(answer)
@@ -52,9 +52,10 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
     async def full_clause(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
         await ack()
-        answer = await _reanswer(deps, action)
-        wanted = blocks.read_value(action.get("value")).get("p")
-        hit = next((h for h in (answer.hits if answer else ()) if h.passage.id == wanted), None)
+        value = ButtonValue.read(blocks.read_value(action.get("value")))
+        answer = await deps.answer_again(value)
+        hits = answer.hits if answer else ()
+        hit = next((h for h in hits if h.passage.id == value.passage_id), None)
         if hit is None:
             modal = blocks.full_clause_modal(messages.CLAUSE_NOT_AVAILABLE)
         else:
@@ -65,16 +66,6 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     app.action(blocks.ACTION_HELPFUL)(helpful)
     app.action(blocks.ACTION_NOT_HELPFUL)(not_helpful)
     app.action(blocks.ACTION_FULL_CLAUSE)(full_clause)
-
-
-async def _reanswer(deps: SlackDeps, action: Body) -> Answer | None:
-    """Answer again the question a button carries (answers are pure, so this is the same)."""
-    value = blocks.read_value(action.get("value"))
-    question = value.get("q")
-    if not isinstance(question, str) or not question.strip():
-        return None
-    school = value.get("s") if isinstance(value.get("s"), str) else None
-    return await deps.answer(question, school)
 
 
 async def _feedback(

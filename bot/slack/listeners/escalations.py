@@ -15,8 +15,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.errors import NotFound, PermissionDenied, StoreError
-from bot.presenter import contact_text
+from bot.errors import NotFound, StoreError
+from bot.escalation_actions import Change, act
+from bot.skin import ButtonValue
 from bot.slack import blocks
 from bot.slack import escalation_blocks as eb
 from bot.slack.deps import SlackDeps
@@ -28,18 +29,10 @@ Body = dict[str, Any]
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def raise_dsl(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
         await ack()
-        value = blocks.read_value(action.get("value"))
-        question = str(value.get("q") or "")
-        school = (
-            value.get("s")
-            if isinstance(value.get("s"), str)
-            else deps.school_for(body.get("channel", {}).get("id"), body.get("team", {}).get("id"))
-        )
-        answer = await deps.answer(question, school)
-        hit = next((h for h in answer.hits if h.passage.id == value.get("p")), None)
-        dsl = contact_text(answer.route.dsl)
-        meta = eb.modal_meta(question, hit.passage.id if hit else None, school, dsl)
-        modal = eb.raise_modal(meta, hit.passage.text if hit else None, dsl)
+        here = deps.school_for(body.get("channel", {}).get("id"), body.get("team", {}).get("id"))
+        value = ButtonValue.read(blocks.read_value(action.get("value")), fallback_school=here)
+        meta, clause = await deps.raise_form(value)
+        modal = eb.raise_modal(meta, clause, meta["d"])
         await client.views_open(trigger_id=body["trigger_id"], view=modal)
 
     async def risk_changed(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
@@ -79,30 +72,15 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
 
 async def _act(
-    deps: SlackDeps, body: Body, action: Body, client: AsyncWebClient, verb: str
+    deps: SlackDeps, body: Body, action: Body, client: AsyncWebClient, change: Change
 ) -> None:
-    """Claim or resolve through the service; refuse privately when the user may not."""
+    """Claim or resolve through the core; refuse privately when the user may not."""
     ref, user = str(action.get("value", "")), body["user"]["id"]
-    if deps.escalations is None:
-        await _tell(client, body, messages.STORE_UNAVAILABLE)
-        return
-    try:
-        esc = await asyncio.to_thread(getattr(deps.escalations, verb), ref, user)
-    except PermissionDenied:
-        await _tell(client, body, messages.ESCALATION_NOT_ALLOWED)
-        return
-    except NotFound:
-        await _tell(client, body, messages.ESCALATION_NOT_FOUND.format(ref=blocks.escape(ref)))
-        return
-    except StoreError:
-        await _tell(client, body, messages.SOMETHING_WENT_WRONG)
-        return
-    if verb == "claim" and esc.claimed_by and esc.claimed_by != user:
-        actor = eb.mention(esc.claimed_by)
-        await _tell(
-            client, body, messages.ESCALATION_ALREADY_CLAIMED.format(ref=esc.ref, actor=actor)
-        )
-    deps.kick()
+    outcome = await act(deps.escalations, change, ref, user, name=eb.mention, text=blocks.escape)
+    if outcome.refusal:
+        await _tell(client, body, outcome.refusal)
+    if outcome.changed:
+        deps.kick()
 
 
 async def _tell(client: AsyncWebClient, body: Body, text: str) -> None:

@@ -9,8 +9,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot import messages
-from bot.errors import NotFound, PermissionDenied, StoreError
+from bot.errors import StoreError
+from bot.escalation_actions import act
+from bot.escalation_form import report_from_form
 from bot.slack import escalation_blocks as eb
+from bot.slack.blocks import escape
 from bot.slack.deps import SlackDeps
 from bot.store.records import ConcernReport
 
@@ -41,18 +44,13 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         deps.kick()
 
     async def record_submitted(ack: AsyncAck, body: Body, view: Body) -> None:
-        ref = str(eb.read_meta(view).get("ref", ""))
+        ref, user = str(eb.read_meta(view).get("ref", "")), body["user"]["id"]
         state = view.get("state", {}).get("values", {})
-        text = state.get("record", {}).get("record", {}).get("value") or ""
-        try:
-            await asyncio.to_thread(deps.escalations.record_logged, ref, body["user"]["id"], text)
-        except PermissionDenied:
-            await ack(
-                response_action="update", view=eb.failed_view(messages.ESCALATION_NOT_ALLOWED)
-            )
-            return
-        except (NotFound, StoreError, AttributeError):
-            await ack(response_action="update", view=eb.failed_view(messages.SOMETHING_WENT_WRONG))
+        record = state.get("record", {}).get("record", {}).get("value") or ""
+        outcome = await act(deps.escalations, "record_logged", ref, user, record,
+                            name=eb.mention, text=escape)  # fmt: skip
+        if outcome.refusal:
+            await ack(response_action="update", view=eb.failed_view(outcome.refusal))
             return
         await ack()
         deps.kick()
@@ -62,19 +60,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
 
 def concern_report(body: Body, view: Body) -> ConcernReport:
-    """The submitted form as the core's ConcernReport (unknown answers read as the safe one)."""
+    """The submitted modal as the core's ConcernReport (bot.escalation_form reads the answers)."""
+    user, team = body.get("user") or {}, body.get("team") or {}
     meta, values = eb.read_meta(view), eb.form_values(view)
-    risk = values.get("risk") if values.get("risk") in ("yes", "no", "unsure") else "unsure"
-    about = values.get("about") if values.get("about") in ("no", "staff", "headteacher") else "no"
-    return ConcernReport(
-        platform="slack",
-        reporter_id=str(body.get("user", {}).get("id", "")),
-        team_id=(body.get("team") or {}).get("id"),
-        school=meta.get("s") if isinstance(meta.get("s"), str) else None,
-        question=str(meta.get("q") or ""),
-        passage_id=meta.get("p") if isinstance(meta.get("p"), str) else None,
-        details=values.get("details") or "",
-        immediate_risk=risk,  # type: ignore[arg-type]
-        about_staff=about,  # type: ignore[arg-type]
-        told_dsl_in_person=values.get("told") == "yes",
-    )
+    return report_from_form("slack", str(user.get("id", "")), team.get("id"), meta, values)

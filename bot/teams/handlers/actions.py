@@ -18,7 +18,8 @@ from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnSta
 
 from bot import messages
 from bot.errors import StoreError
-from bot.escalation_form import form_for, report_from_form, text_field
+from bot.escalation_form import report_from_form, text_field
+from bot.skin import ButtonValue
 from bot.store.records import ConcernReport, Escalation
 from bot.teams.cards import VERB_FEEDBACK, VERB_RAISE, card_message, text_message
 from bot.teams.deps import TeamsDeps
@@ -32,10 +33,8 @@ def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
     async def open_form(context: TurnContext, state: TurnState, data: Any) -> None:
         data = data if isinstance(data, dict) else {}
         deps.directory.remember(context.activity)
-        question = text_field(data, "q") or ""
-        school = text_field(data, "s") or deps.school_for(context.activity)
-        answer = await deps.answer(question, school)
-        meta, clause = form_for(answer, question, text_field(data, "p"), school)
+        value = ButtonValue.read(data, fallback_school=deps.school_for(context.activity))
+        meta, clause = await deps.raise_form(value)
         form = card_message(raise_form(meta, clause), messages.RAISE_TITLE)
         await deps.send_private(context, form)
 

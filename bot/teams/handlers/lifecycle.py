@@ -8,7 +8,6 @@ answers with the updated card, and the outbox updates every copy and tells the r
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -18,7 +17,7 @@ from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnSta
 from microsoft_agents.hosting.core.app.adaptive_card import factory
 
 from bot import messages
-from bot.errors import NotFound, PermissionDenied, StoreError
+from bot.escalation_actions import Change, act
 from bot.escalation_form import text_field
 from bot.teams.deps import TeamsDeps
 from bot.teams.directory import person_id
@@ -26,7 +25,11 @@ from bot.teams.escalation_cards import VERB_CLAIM, VERB_RECORD, VERB_RESOLVE, ds
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TurnContext, TurnState, Any], Awaitable[AdaptiveCardInvokeResponse]]
-CHANGES = ((VERB_CLAIM, "claim"), (VERB_RESOLVE, "resolve"), (VERB_RECORD, "record_logged"))
+CHANGES: tuple[tuple[str, Change], ...] = (
+    (VERB_CLAIM, "claim"),
+    (VERB_RESOLVE, "resolve"),
+    (VERB_RECORD, "record_logged"),
+)
 
 
 def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
@@ -34,28 +37,20 @@ def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
         app.adaptive_card.action_execute(verb)(_handler(deps, change))
 
 
-def _handler(deps: TeamsDeps, change: str) -> Handler:
-    async def act(context: TurnContext, state: TurnState, data: Any) -> AdaptiveCardInvokeResponse:
+def _handler(deps: TeamsDeps, change: Change) -> Handler:
+    async def on_execute(
+        context: TurnContext, state: TurnState, data: Any
+    ) -> AdaptiveCardInvokeResponse:
         deps.directory.remember(context.activity)
         data = data if isinstance(data, dict) else {}
         ref, user = text_field(data, "ref") or "", person_id(context.activity)
         extra = (text_field(data, "record") or "",) if change == "record_logged" else ()
-        if deps.escalations is None:
-            return factory.message(messages.STORE_UNAVAILABLE)
-        try:
-            esc = await asyncio.to_thread(getattr(deps.escalations, change), ref, user, *extra)
-        except PermissionDenied:
-            return factory.message(messages.ESCALATION_NOT_ALLOWED)
-        except NotFound:
-            return factory.message(messages.ESCALATION_NOT_FOUND.format(ref=ref))
-        except StoreError:
-            return factory.message(messages.SOMETHING_WENT_WRONG)
-        deps.kick()
-        if change == "claim" and esc.claimed_by and esc.claimed_by != user:
-            actor = deps.directory.name(esc.claimed_by)
-            return factory.message(
-                messages.ESCALATION_ALREADY_CLAIMED.format(ref=esc.ref, actor=actor)
-            )
-        return factory.adaptive_card(dsl_card(esc, deps.directory.name))  # type: ignore[arg-type]
+        outcome = await act(deps.escalations, change, ref, user, *extra, name=deps.directory.name)
+        if outcome.changed:
+            deps.kick()
+        if outcome.refusal is not None or outcome.escalation is None:
+            return factory.message(outcome.refusal or messages.SOMETHING_WENT_WRONG)
+        card = dsl_card(outcome.escalation, deps.directory.name)
+        return factory.adaptive_card(card)  # type: ignore[arg-type]
 
-    return act
+    return on_execute

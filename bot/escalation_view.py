@@ -1,0 +1,137 @@
+"""What an escalation looks like to people, platform-neutral: the DSL destination's message,
+the reporter's receipts and updates, and reminders.
+
+Both skins draw the same view (Slack Block Kit in ``bot/slack/escalation_blocks.py``, Teams
+Adaptive Cards in ``bot/teams/escalation_cards.py``) and only add their own markup, so the
+words, the facts, their order and the actions offered are decided once, here. Every string
+comes from ``bot.messages``.
+
+A skin passes two functions: ``name`` turns a user id into how that person is shown (a
+Slack mention, a Teams display name) and ``text`` makes any other value safe to show (Slack:
+mrkdwn escaping; Teams: nothing, its TextRuns are never read as Markdown). ``question`` and
+``details`` stay raw, because each skin cuts them to its own size limits before escaping.
+
+    view = dsl_view(esc, name=mention, text=escape)
+    view.facts        # (Fact("Raised by", "<@U100>"), Fact("School", "kite-college"), ...)
+    view.actions      # ("claim", "resolve", "record") while the escalation is new
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from bot import messages
+from bot.store.records import Escalation, OutboxItem
+
+Name = Callable[[str | None], str]
+Text = Callable[[str], str]
+Action = Literal["claim", "resolve", "record"]
+ACTION_LABELS: dict[Action, str] = {
+    "claim": messages.BUTTON_CLAIM,
+    "resolve": messages.BUTTON_RESOLVE,
+    "record": messages.BUTTON_RECORD,
+}
+
+
+def as_is(value: str) -> str:
+    return value
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One ``label: value`` line (the value already through the skin's ``name``/``text``)."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DslView:
+    """The DSL destination's message for one escalation (also its update after a change)."""
+
+    ref: str
+    title: str
+    urgent: str | None  # "Immediate risk: Yes" for an urgent one
+    facts: tuple[Fact, ...]  # raised by, school, immediate risk, about staff, told the DSL
+    question: str | None  # raw
+    clause: Fact | None  # the clause shown, by passage id
+    details: str | None  # raw; None once purged
+    purged: str | None  # the note shown instead of purged details
+    status: Fact
+    recorded: Fact | None  # where a DSL logged it (CPOMS / MyConcern reference)
+    actions: tuple[Action, ...]
+
+
+def dsl_view(esc: Escalation, name: Name, text: Text = as_is) -> DslView:
+    """The view of ``esc`` for the DSL destination."""
+    risk = messages.RAISE_RISK_OPTIONS[esc.immediate_risk]
+    purged = esc.details_purged
+    return DslView(
+        ref=esc.ref,
+        title=messages.DSL_POST_TITLE.format(ref=esc.ref),
+        urgent=messages.DSL_URGENT.format(risk=risk) if esc.urgent else None,
+        facts=_facts(esc, name, text),
+        question=None if purged else (esc.question or None),
+        clause=_clause(esc, text) if not purged else None,
+        details=None if purged else (esc.details or messages.UNKNOWN),
+        purged=messages.DSL_PURGED if purged else None,
+        status=Fact(messages.DSL_STATUS, status_text(esc, name)),
+        recorded=Fact(messages.DSL_RECORDED, text(esc.record_ref)) if esc.record_ref else None,
+        actions=actions_for(esc),
+    )
+
+
+def status_text(esc: Escalation, name: Name) -> str:
+    """The status: new (not yet claimed), claimed by someone, or resolved by someone."""
+    if esc.status == "resolved":
+        return messages.DSL_STATUS_RESOLVED.format(actor=name(esc.resolved_by))
+    if esc.status == "claimed":
+        return messages.DSL_STATUS_CLAIMED.format(actor=name(esc.claimed_by))
+    return messages.DSL_STATUS_NEW
+
+
+def actions_for(esc: Escalation) -> tuple[Action, ...]:
+    """Claim while new, Resolve until resolved, Record as logged always."""
+    actions: list[Action] = []
+    if esc.status == "new":
+        actions.append("claim")
+    if esc.status != "resolved":
+        actions.append("resolve")
+    actions.append("record")
+    return tuple(actions)
+
+
+def reporter_text(item: OutboxItem, esc: Escalation, name: Name, text: Text = as_is) -> str:
+    """What the reporter is told privately: the receipt, or what a DSL did."""
+    event = item.payload.get("event", "submitted")
+    actor, ref = name(item.payload.get("actor_id")), text(esc.ref)
+    if event == "claimed":
+        return messages.ESCALATION_CLAIMED.format(ref=ref, actor=actor)
+    if event == "resolved":
+        return messages.ESCALATION_RESOLVED.format(ref=ref, actor=actor)
+    if event == "recorded":
+        return messages.ESCALATION_RECORDED.format(ref=ref)
+    return messages.ESCALATION_RECEIPT.format(ref=ref, route_name=messages.ROUTE_NAMES[esc.route])
+
+
+def reminder_text(item: OutboxItem, esc: Escalation, text: Text = as_is) -> str:
+    """The re-notification of an escalation nobody has claimed yet."""
+    minutes = item.payload.get("minutes", "")
+    return messages.ESCALATION_REMINDER.format(ref=text(esc.ref), minutes=minutes)
+
+
+def _facts(esc: Escalation, name: Name, text: Text) -> tuple[Fact, ...]:
+    told = messages.YES if esc.told_dsl_in_person else messages.NO
+    return (
+        Fact(messages.DSL_FACT_RAISED_BY, name(esc.reporter_id)),
+        Fact(messages.DSL_FACT_SCHOOL, text(esc.school or messages.UNKNOWN)),
+        Fact(messages.DSL_FACT_RISK, messages.RAISE_RISK_OPTIONS[esc.immediate_risk]),
+        Fact(messages.DSL_FACT_ABOUT, messages.RAISE_STAFF_OPTIONS[esc.about_staff]),
+        Fact(messages.DSL_FACT_TOLD, told),
+    )
+
+
+def _clause(esc: Escalation, text: Text) -> Fact | None:
+    return Fact(messages.DSL_CLAUSE, text(esc.passage_id)) if esc.passage_id else None
