@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot import messages
-from bot.errors import StoreError
-from bot.escalation_actions import act
+from bot.escalation_actions import act, submit
 from bot.escalation_form import report_from_form
 from bot.slack import escalation_blocks as eb
 from bot.slack.blocks import escape
@@ -25,21 +23,12 @@ SUBMIT_DEADLINE = 2.5  # seconds: Slack shows its own error if a modal is not an
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def raise_submitted(ack: AsyncAck, body: Body, view: Body) -> None:
         """Store the concern in one transaction, and only then tell the reporter it's sent."""
-        report = concern_report(body, view)
-        try:
-            if deps.escalations is None:
-                raise StoreError(messages.STORE_UNAVAILABLE)
-            saving = asyncio.to_thread(deps.escalations.submit, report)
-            esc = await asyncio.wait_for(asyncio.shield(saving), SUBMIT_DEADLINE)
-        except TimeoutError:  # the database is locked or slow: Slack won't wait past 3 s
-            log.error("escalation not stored within %ss; reporter told to go in person",
-                      SUBMIT_DEADLINE)  # fmt: skip
-            await ack(response_action="update", view=eb.failed_view(messages.STORE_SLOW))
+        outcome = await submit(deps.escalations, concern_report(body, view), SUBMIT_DEADLINE)
+        if outcome.escalation is None:
+            refusal = outcome.refusal or messages.STORE_UNAVAILABLE
+            await ack(response_action="update", view=eb.failed_view(refusal))
             return
-        except (StoreError, ValueError) as error:
-            log.error("escalation could not be stored: %s", type(error).__name__)
-            await ack(response_action="update", view=eb.failed_view(messages.STORE_UNAVAILABLE))
-            return
+        esc = outcome.escalation
         await ack(response_action="update", view=eb.sent_view(esc.ref, esc.route))
         deps.kick()
 

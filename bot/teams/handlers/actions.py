@@ -17,10 +17,9 @@ from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 
 from bot import messages
-from bot.errors import StoreError
+from bot.escalation_actions import submit as store
 from bot.escalation_form import report_from_form, text_field
 from bot.skin import ButtonValue
-from bot.store.records import ConcernReport, Escalation
 from bot.teams.cards import VERB_FEEDBACK, VERB_RAISE, card_message, text_message
 from bot.teams.deps import TeamsDeps
 from bot.teams.directory import is_personal, person_id, tenant_of
@@ -70,26 +69,15 @@ async def submit(context: TurnContext, deps: TeamsDeps, data: dict[str, Any]) ->
         )
         return
     report = report_from_form("teams", person_id(activity), tenant_of(activity), data, data)
-    esc = await _store(deps, report)
+    outcome = await store(deps.escalations, report)
+    esc = outcome.escalation
     if esc is None:
-        await context.send_activity(text_message(messages.STORE_UNAVAILABLE))
+        await context.send_activity(text_message(outcome.refusal or messages.STORE_UNAVAILABLE))
         return
     if form_id:
         deps.directory.record_form(form_id, esc.ref)
     await _replace_form(context, form_id, card_message(sent_card(esc.ref, esc.route), esc.ref))
     deps.kick()
-
-
-async def _store(deps: TeamsDeps, report: ConcernReport) -> Escalation | None:
-    """The stored escalation, or None when it could not be stored (nothing was sent)."""
-    if deps.escalations is None:
-        log.error("Teams escalation could not be stored: no database")
-        return None
-    try:
-        return await asyncio.to_thread(deps.escalations.submit, report)
-    except (StoreError, ValueError) as error:
-        log.error("Teams escalation could not be stored: %s", type(error).__name__)
-        return None
 
 
 async def _replace_form(context: TurnContext, form_id: str | None, sent: Activity) -> None:
