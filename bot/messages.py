@@ -240,6 +240,10 @@ DOCTOR_NO_CHAIR = "CHAIR_USER_IDS is empty: concerns about the headteacher canno
 
 # --- Escalations: raising a concern with the DSL (bot/escalation.py, bot/store/) --------
 
+STORE_OPEN_FAILED = (
+    "Could not open the escalation database ({scheme}, from DATABASE_URL). Check DATABASE_URL "
+    "and that the database is running: concerns cannot be stored until it is."
+)
 STORE_UNAVAILABLE = (
     "I couldn't save your concern because the database is not working. Nothing was sent. "
     "Please go to the DSL in person now, or phone them."

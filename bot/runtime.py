@@ -19,7 +19,9 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
+from bot import messages
 from bot.config import Settings
+from bot.errors import StoreError
 from bot.escalation import EscalationService
 from bot.outbox import Notifier, Outbox, PlatformNotifier
 from bot.reminders import Reminders
@@ -84,7 +86,11 @@ def build_runtime(
         from bot.answer import Answerer
 
         answerer = Answerer.from_settings(settings)
-    store = Store.open(settings.database_url)
+    try:
+        store = Store.open(settings.database_url)
+    except StoreError:
+        scheme = settings.database_url.split(":", 1)[0]
+        raise StoreError(messages.STORE_OPEN_FAILED.format(scheme=scheme)) from None
     service = EscalationService.from_settings(store, settings)
     slack = slack and (bool(settings.slack_bot_token) or not teams_enabled(settings))
     notifiers: dict[str, Notifier] = {}
