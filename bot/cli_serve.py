@@ -59,9 +59,12 @@ def serve(settings: Settings, port: int | None, host: str, socket_mode: bool) ->
 @click.command()
 @click.pass_obj
 def doctor(settings: Settings) -> None:
-    """Check settings, the index, the database, Slack and the DSL destination.
+    """Check settings, the index, the database, and Slack and/or Teams as configured.
 
-    Says in plain words what is missing; exit status 1 if anything must be fixed.
+    Slack: the bot token, the DSL destination and who may act. Teams: that MICROSOFT_APP_ID,
+    MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID agree, that TEAMS_DSL_AAD_IDS is
+    set, and whether a DSL has chosen the DSL conversation with "setup dsl". Says in plain
+    words what is missing; exit status 1 if anything must be fixed.
 
     Example: policybot doctor
     """

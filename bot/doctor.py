@@ -1,4 +1,6 @@
-"""``policybot doctor``: check a deployment and say in plain words what is missing.
+"""``policybot doctor``: check a deployment and say in plain words what is missing: settings,
+the index, the database, then Slack (auth, DSL destination, who may act) when Slack is
+configured and Teams (:mod:`bot.teams.doctor`) when Teams is.
 
 Each check returns :class:`Check` lines: ``ok`` (fine), ``warn`` (works, but something a
 school should know) or ``fail`` (policybot cannot do its job until it is fixed). Nothing here
@@ -17,6 +19,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot import messages
 from bot.config import Settings
 from bot.errors import PolicybotError
+from bot.slack import slack_enabled
+from bot.teams import teams_enabled
 
 Level = Literal["ok", "warn", "fail"]
 
@@ -28,15 +32,23 @@ class Check:
 
 
 def run_checks(settings: Settings, client: WebClient | None = None) -> list[Check]:
-    """Every check, in the order a school would fix them."""
-    checks = [*config_checks(settings), index_check(settings), database_check(settings)]
-    if settings.slack_bot_token:
+    """Every check, in the order a school would fix them: Slack's when Slack is configured
+    (or nothing is), Teams' (bot.teams.doctor) when Teams is."""
+    slack = slack_enabled(settings)
+    checks = config_checks(settings) if slack else [Check("ok", messages.DOCTOR_SLACK_OFF)]
+    checks += [index_check(settings), database_check(settings)]
+    if slack and settings.slack_bot_token:
         client = client or WebClient(settings.slack_bot_token, base_url=settings.slack_api_url)
         auth = slack_auth_check(client, settings)
         checks.append(auth)
         if auth.level == "ok":
             checks.extend(dsl_destination_checks(client, settings))
-    checks.extend(route_checks(settings))
+    if slack:
+        checks.extend(route_checks(settings))
+    if teams_enabled(settings):
+        from bot.teams.doctor import teams_checks
+
+        checks.extend(teams_checks(settings))
     return checks
 
 
@@ -70,7 +82,7 @@ def database_check(s: Settings) -> Check:
 
     try:
         Store.open(s.database_url).close()
-    except PolicybotError:
+    except (PolicybotError, OSError):  # OSError: e.g. a file where the data folder should be
         return Check("fail", messages.DOCTOR_DB_FAILED)
     return Check("ok", messages.DOCTOR_DB_OK)
 

@@ -27,7 +27,9 @@ NOT_FOUND = (
 )
 FOUND_INTRO = "Here is what the policy says:"
 ALSO_RELEVANT = "Also relevant"
-REVIEW_OVERDUE = "This policy was due for review in {due}; check with the school that it is still current."
+REVIEW_OVERDUE = (
+    "This policy was due for review in {due}; check with the school that it is still current."
+)
 CITATION_CLAUSE = "clause {clause}"
 CITATION_PAGE = "page {page}"
 CITATION_REVIEW = "review date {due}"
@@ -237,6 +239,61 @@ DOCTOR_NO_HEADTEACHER = (
     "HEADTEACHER_USER_IDS is empty: concerns about a member of staff cannot be delivered."
 )
 DOCTOR_NO_CHAIR = "CHAIR_USER_IDS is empty: concerns about the headteacher cannot be delivered."
+DOCTOR_SLACK_OFF = "Slack is not configured (no SLACK_BOT_TOKEN): only Teams is served."
+DOCTOR_TEAMS_CREDENTIALS_OK = (
+    "Teams: MICROSOFT_APP_ID ({app_id}), MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID "
+    "({tenant}) are set, so only requests signed by Microsoft for this bot are accepted."
+)
+DOCTOR_TEAMS_ANONYMOUS = (
+    "Teams: MICROSOFT_APP_ID is not set, so /api/messages accepts anonymous requests \u2014 "
+    "anyone who can reach it could post as any user, even as a DSL. That is only for local "
+    "development; set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID "
+    "from the Azure Bot before real use."
+)
+DOCTOR_TEAMS_APP_ID_MISSING = (
+    "Teams: {set_names} set but MICROSOFT_APP_ID is not, so /api/messages accepts anonymous "
+    "requests. Set MICROSOFT_APP_ID to the bot's Microsoft App ID (Azure Bot \u2192 "
+    "Configuration)."
+)
+DOCTOR_TEAMS_PASSWORD_MISSING = (
+    "Teams: MICROSOFT_APP_PASSWORD is not set: create a client secret for the app "
+    "registration named by MICROSOFT_APP_ID (Azure Bot \u2192 Configuration \u2192 Manage "
+    "password). policybot serve will not start without it."
+)
+DOCTOR_TEAMS_TENANT_MISSING = (
+    "Teams: MICROSOFT_APP_TENANT_ID is not set: a single-tenant bot (the simplest kind) "
+    "needs its directory (tenant) id. Leave it empty only for a multi-tenant bot."
+)
+DOCTOR_TEAMS_APP_ID_ODD = (
+    "Teams: MICROSOFT_APP_ID {app_id} does not look like a Microsoft App ID (a GUID such as "
+    "00000000-0000-0000-0000-000000000000): copy it again from the Azure Bot's Configuration."
+)
+DOCTOR_TEAMS_DSLS_OK = "Teams: TEAMS_DSL_AAD_IDS lists {count} DSL(s) who can Claim and Resolve."
+DOCTOR_TEAMS_NO_DSLS = (
+    "Teams: TEAMS_DSL_AAD_IDS is empty: nobody can Claim or Resolve a concern raised on "
+    "Teams, or choose where concerns go. List the DSL and deputies' Entra object ids (Entra "
+    "admin centre \u2192 Users), comma-separated."
+)
+DOCTOR_TEAMS_NO_HEADTEACHER = (
+    "Teams: TEAMS_HEADTEACHER_AAD_IDS is empty: concerns about a member of staff raised on "
+    "Teams cannot be delivered."
+)
+DOCTOR_TEAMS_NO_CHAIR = (
+    "Teams: TEAMS_CHAIR_AAD_IDS is empty: concerns about the headteacher raised on Teams "
+    "cannot be delivered."
+)
+DOCTOR_TEAMS_DESTINATION_OK = (
+    "Teams: concerns go to the conversation a DSL chose with setup dsl ({conversation})."
+)
+DOCTOR_TEAMS_NO_DESTINATION = (
+    "Teams: no DSL conversation has been chosen yet, so concerns go to each DSL's 1:1 chat "
+    "with policybot. To use a private channel instead, add policybot there and have a DSL "
+    "send \u201c@policybot setup dsl\u201d in it."
+)
+DOCTOR_TEAMS_DESTINATION_UNKNOWN = (
+    "Teams: could not check where concerns go, because the escalation database could not "
+    "be opened (see DATABASE_URL above)."
+)
 
 # --- Escalations: raising a concern with the DSL (bot/escalation.py, bot/store/) --------
 

@@ -25,6 +25,7 @@ from bot.errors import StoreError
 from bot.escalation import EscalationService
 from bot.outbox import Notifier, Outbox, PlatformNotifier
 from bot.reminders import Reminders
+from bot.slack import slack_enabled
 from bot.slack.app import build_app
 from bot.slack.notifier import SlackNotifier
 from bot.store import Store
@@ -92,7 +93,7 @@ def build_runtime(
         scheme = settings.database_url.split(":", 1)[0]
         raise StoreError(messages.STORE_OPEN_FAILED.format(scheme=scheme)) from None
     service = EscalationService.from_settings(store, settings)
-    slack = slack and (bool(settings.slack_bot_token) or not teams_enabled(settings))
+    slack = slack and slack_enabled(settings)
     notifiers: dict[str, Notifier] = {}
     if slack:
         notifiers["slack"] = SlackNotifier.from_settings(settings)
