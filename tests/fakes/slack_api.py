@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl
+
+from tests.fakes.loopback import Failure, LoopbackServer
 
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
@@ -49,23 +50,7 @@ class Call:
         return "\n".join(_shown(self.body))
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 128  # the default 5 drops connections under concurrent load
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that gave up (timed out) before the answer is not an error of the fake."""
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
-@dataclass
-class Failure:
-    status: int
-    retry_after: int | None
-    delay: float = 0.0
-
-
-class FakeSlackAPI:
+class FakeSlackAPI(LoopbackServer):
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.channels: dict[str, dict[str, Any]] = {}
@@ -75,23 +60,9 @@ class FakeSlackAPI:
         self._failures: dict[str, list[Failure]] = {}
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
-        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(_handler_for(self))
 
-    # -- lifecycle -------------------------------------------------------------------------
-
-    def __enter__(self) -> FakeSlackAPI:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+    # -- addresses -------------------------------------------------------------------------
 
     @property
     def url(self) -> str:

@@ -19,9 +19,11 @@ import itertools
 import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from tests.fakes.loopback import Failure, LoopbackServer
 
 
 @dataclass
@@ -42,35 +44,18 @@ class Call:
         return "\n".join([self.body.get("text") or "", *_texts(self.cards())])
 
 
-@dataclass
-class Failure:
-    status: int
-    retry_after: int | None
-
-
-class FakeTeamsConnector:
+class FakeTeamsConnector(LoopbackServer):
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._failures: list[Failure] = []
         self._chats: dict[str, str] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    def __enter__(self) -> FakeTeamsConnector:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(self._handler(), poll_interval=0.05)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+        return f"{self.base}/"
 
     def fail_next(self, times: int = 1, status: int = 500, retry_after: int | None = None) -> None:
         with self._lock:

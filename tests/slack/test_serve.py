@@ -4,7 +4,6 @@ bundled corpus and index) and ``policybot doctor``, both against the fake Slack 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from bot import messages
 from bot.cli_serve import doctor
 from bot.config import Settings
 from indexer.build import build_index
+from tests.fakes.loopback import free_port
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import SIGNING_SECRET, command_body, event_body, sign
 
@@ -39,15 +39,9 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def served(fake_slack: FakeSlackAPI, index_dir: Path, tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {
         "PATH": os.environ.get("PATH", ""),
         "SLACK_BOT_TOKEN": "xoxb-test",

@@ -5,7 +5,6 @@ Connector, and a concern delivered by the process's own outbox worker."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pytest
 import requests
 
 from bot import messages
+from tests.fakes.loopback import free_port
 from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.teams.activities import DSL, DSL_CHANNEL, STAFF, channel, message, personal, submit
 
@@ -26,15 +26,9 @@ SERVE = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    port, log = _free_port(), tmp_path / "serve.log"
+    port, log = free_port(), tmp_path / "serve.log"
     env = {
         "PATH": os.environ.get("PATH", ""),
         "POLICYBOT_CORPUS": str(REPO / "corpus"),
