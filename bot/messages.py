@@ -184,6 +184,17 @@ DSL_PURGED = "Details removed under the retention policy."
 
 SERVE_LISTENING = "policybot is listening on http://{host}:{port} (Slack: {path})"
 SERVE_SOCKET = "policybot is connecting to Slack in Socket Mode"
+SERVE_NO_SLACK_TOKEN = "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-\u2026)."
+SERVE_NO_SLACK_APP_TOKEN = (
+    "SLACK_APP_TOKEN is not set: Socket Mode needs an app token (xapp-\u2026)."
+)
+SERVE_NO_SIGNING_SECRET = "SLACK_SIGNING_SECRET is not set: HTTP mode needs the signing secret."
+SERVE_NO_TEAMS_PASSWORD = (
+    "MICROSOFT_APP_PASSWORD is not set: Teams needs the client secret of the app "
+    "registration named by MICROSOFT_APP_ID."
+)
+TEAMS_PACKAGE_BAD_APP_ID = "The app id must be the Application (client) ID GUID of the bot."
+TEAMS_PACKAGE_WROTE = "Wrote {path}"
 DOCTOR_OK = "All checks passed."
 DOCTOR_FAILED = (
     "{count} problem(s) found: fix the lines marked \u2717 and run policybot doctor again."

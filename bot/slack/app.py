@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import messages
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.slack.deps import AnswerCore, EventLog, FeedbackLog, SlackDeps
@@ -69,11 +70,11 @@ def build_app(
 
 def check_settings(settings: Settings, *, socket_mode: bool) -> None:
     if not settings.slack_bot_token:
-        raise ConfigError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…).")
+        raise ConfigError(messages.SERVE_NO_SLACK_TOKEN)
     if socket_mode and not settings.slack_app_token:
-        raise ConfigError("SLACK_APP_TOKEN is not set: Socket Mode needs an app token (xapp-…).")
+        raise ConfigError(messages.SERVE_NO_SLACK_APP_TOKEN)
     if not socket_mode and not settings.slack_signing_secret:
-        raise ConfigError("SLACK_SIGNING_SECRET is not set: HTTP mode needs the signing secret.")
+        raise ConfigError(messages.SERVE_NO_SIGNING_SECRET)
 
 
 async def _log_error(error: Exception, body: dict[str, Any]) -> None:

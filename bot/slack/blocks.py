@@ -126,7 +126,7 @@ def clause_blocks(clause: ClauseView, value: str = "") -> list[Block]:
         )
     cite = fit(clause.citation, 1000)[0]
     if clause.overdue:
-        cite += f"\n:warning: {fit(clause.overdue, 1000)[0]}"
+        cite += f"\n{messages.SLACK_WARNING} {fit(clause.overdue, 1000)[0]}"
     return [block, context(cite)]
 
 
@@ -171,7 +171,7 @@ def _text_part(part: Part, view: AnswerView) -> list[Block]:
 
 
 def _banner(part: Part, view: AnswerView) -> list[Block]:
-    return [section(f":rotating_light: {fit(part.text, SECTION_LIMIT - 20)[0]}")]
+    return [section(f"{messages.SLACK_ALERT} {fit(part.text, SECTION_LIMIT - 20)[0]}")]
 
 
 def _question(part: Part, view: AnswerView) -> list[Block]:

@@ -24,6 +24,7 @@ from microsoft_agents.hosting.core import (
     OutboundHostValidator,
 )
 
+from bot import messages
 from bot.config import Settings
 from bot.errors import ConfigError
 
@@ -36,10 +37,7 @@ def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
     if not settings.microsoft_app_id:
         return AgentAuthConfiguration(anonymous_allowed=True)
     if not settings.microsoft_app_password:
-        raise ConfigError(
-            "MICROSOFT_APP_PASSWORD is not set: Teams needs the client secret of the app "
-            "registration named by MICROSOFT_APP_ID."
-        )
+        raise ConfigError(messages.SERVE_NO_TEAMS_PASSWORD)
     return AgentAuthConfiguration(
         client_id=settings.microsoft_app_id,
         client_secret=settings.microsoft_app_password,

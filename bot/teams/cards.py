@@ -160,7 +160,8 @@ def _answer_card(view: AnswerView, limits: Limits) -> Card:
 def _part(part: Part, limits: Limits) -> list[Card]:
     match part.kind:
         case "banner":
-            return [container([plain(f"\U0001f6a8 {part.text}", weight="bolder")], "attention")]
+            banner = plain(f"{messages.TEAMS_ALERT} {part.text}", weight="bolder")
+            return [container([banner], "attention")]
         case "question":
             return [plain(cut(part.text, limits.question + 40)[0], isSubtle=True, size="small")]
         case "intro":
@@ -183,7 +184,8 @@ def _clause(clause: ClauseView, limits: Limits) -> Card:
         items.append(plain(messages.CLAUSE_CUT, isSubtle=True, italic=True))
     items.append(plain(cut(clause.citation, 500)[0], isSubtle=True, size="small"))
     if clause.overdue:
-        items.append(plain(f"\u26a0 {clause.overdue}", color="warning", size="small"))
+        warning = f"{messages.TEAMS_WARNING} {clause.overdue}"
+        items.append(plain(warning, color="warning", size="small"))
     return container(items, "emphasis", id=f"passage:{clause.passage_id}")
 
 

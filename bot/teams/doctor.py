@@ -6,15 +6,12 @@ concerns go to with "setup dsl". Nothing here calls Microsoft or prints the clie
 
 from __future__ import annotations
 
-import re
-
 from bot import messages
 from bot.config import Settings
 from bot.doctor import Check
 from bot.errors import PolicybotError
 from bot.teams.directory import Directory, Refs
-
-GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+from bot.teams.package import is_app_id
 
 
 def teams_checks(settings: Settings, refs: Refs | None = None) -> list[Check]:
@@ -42,7 +39,7 @@ def credential_checks(s: Settings) -> list[Check]:
             return [Check("fail", messages.DOCTOR_TEAMS_APP_ID_MISSING.format(set_names=names))]
         return [Check("fail", messages.DOCTOR_TEAMS_ANONYMOUS)]
     checks = []
-    if not GUID.match(s.microsoft_app_id):
+    if not is_app_id(s.microsoft_app_id):
         checks.append(
             Check("warn", messages.DOCTOR_TEAMS_APP_ID_ODD.format(app_id=s.microsoft_app_id))
         )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from bot import messages
 from bot.errors import ConfigError
 
 PACKAGE_DIR = Path(__file__).parent / "appPackage"
@@ -23,10 +24,15 @@ PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 
+def is_app_id(value: str | None) -> bool:
+    """Whether ``value`` looks like a Microsoft App ID (a GUID)."""
+    return bool(value and _GUID.match(value))
+
+
 def manifest(app_id: str) -> dict[str, object]:
     """The manifest with ``app_id`` as both the Teams app id and the bot id."""
-    if not _GUID.match(app_id or "") or app_id == PLACEHOLDER:
-        raise ConfigError("The app id must be the Application (client) ID GUID of the bot.")
+    if not is_app_id(app_id) or app_id == PLACEHOLDER:
+        raise ConfigError(messages.TEAMS_PACKAGE_BAD_APP_ID)
     data = json.loads((PACKAGE_DIR / "manifest.json").read_text(encoding="utf-8"))
     data["id"] = app_id
     for bot in data["bots"]:
@@ -53,7 +59,7 @@ def main(app_id: str, out: Path) -> None:
     Example: python -m bot.teams.package --app-id 5f0c4a9e-1111-4222-8333-944445555666
     """
     try:
-        click.echo(f"Wrote {build_package(app_id, out)}")
+        click.echo(messages.TEAMS_PACKAGE_WROTE.format(path=build_package(app_id, out)))
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
 
