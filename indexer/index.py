@@ -86,7 +86,7 @@ class SearchIndex:
             return []
         found = self._pruned(terms, k, allowed)
         docs, values = found if found is not None else self._dense(terms, allowed)
-        values = values + sum(idf * self._term_gain(np.zeros(1), np.ones(1))[1] for _, idf in terms)
+        values = values + self._constant(terms)
         if len(docs) > k:
             keep = np.flatnonzero(values >= np.partition(values, len(values) - k)[len(values) - k])
             docs, values = docs[keep], values[keep]
@@ -97,8 +97,12 @@ class SearchIndex:
         """Exact BM25 scores of every passage that holds at least one query term."""
         terms = self._weighted(weights)
         docs, values = self._dense(terms, None) if terms else (np.empty(0, np.int64), np.empty(0))
-        constant = sum(idf * self._term_gain(np.zeros(1), np.ones(1))[1] for _, idf in terms)
-        return docs.astype(np.int64), values + constant
+        return docs.astype(np.int64), values + self._constant(terms)
+
+    def _constant(self, terms: list[tuple[int, float]]) -> float:
+        """What every passage gets for the query terms it does not hold (BM25Plus: delta)."""
+        zero = self.params.delta if self.params.variant == "plus" else 0.0
+        return sum(idf * zero for _, idf in terms)
 
     def _weighted(self, weights: dict[str, float]) -> list[tuple[int, float]]:
         """(term id, idf x weight) of the query terms the index knows, in query order."""
@@ -240,8 +244,9 @@ class SearchIndex:
         params = read_params(folder)
         _verify_files(folder, params["files"])
         try:
-            arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-                      for name in ARRAYS}
+            # memory-mapped, viewed as plain arrays: slicing a np.memmap costs more per call
+            arrays = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r",
+                                               allow_pickle=False)) for name in ARRAYS}
             vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
             passages = LazyPassages(folder / "passages.jsonl")
             bm25 = BM25Params(**params["bm25"])
