@@ -36,6 +36,7 @@ FORMAT = "policybot-index"
 FORMAT_VERSION = 1
 ARRAYS = ("doc_ptr", "doc_terms", "doc_tfs", "post_ptr", "post_docs", "post_tfs", "doc_len")
 _HASH_LIMIT = 64 * 1024 * 1024
+_IMPACT_CACHE_POSTINGS = 20_000_000  # ~320 MB of per-posting impacts kept between queries
 _SCRATCH = threading.local()  # per-thread score accumulator, reused across queries
 
 
@@ -67,6 +68,8 @@ class SearchIndex:
         df = np.diff(self.arrays["post_ptr"]).astype(np.float64)
         self.idf = bm25_idf(df, len(self.passages), self.params)
         self.coverage_idf = np.log1p((len(self.passages) - df + 0.5) / (df + 0.5))
+        self._impact_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._cached_postings = 0
         relative_length = doc_len / max(self.avgdl, 1e-9)
         self.norm = self.params.k1 * (1 - self.params.b + self.params.b * relative_length)
 
@@ -117,15 +120,25 @@ class SearchIndex:
         start, end = int(self.arrays["post_ptr"][tid]), int(self.arrays["post_ptr"][tid + 1])
         return np.asarray(self.arrays["post_docs"][start:end]), start
 
-    def _contribution(self, idf: float, tfs: np.ndarray, docs: np.ndarray) -> np.ndarray:
-        """idf x (term factor - its value at tf = 0), for postings with these tfs and docs."""
-        gain, zero = self._term_gain(np.asarray(tfs, dtype=np.float64), self.norm[docs])
-        return idf * (gain - zero)
+    def _impacts(self, tid: int) -> tuple[np.ndarray, np.ndarray]:
+        """The term's postings and, for each, (term factor - its value at tf = 0): the same
+        floats the formula gives per passage, computed once per term and kept (bounded)."""
+        cached = self._impact_cache.get(tid)
+        if cached is None:
+            docs, start = self._postings(tid)
+            tfs = np.asarray(self.arrays["post_tfs"][start : start + len(docs)], dtype=np.float64)
+            gain, zero = self._term_gain(tfs, self.norm[docs])
+            cached = (docs, gain - zero)
+            self._cached_postings += len(docs)
+            if self._cached_postings > _IMPACT_CACHE_POSTINGS:
+                self._impact_cache.clear()
+                self._cached_postings = len(docs)
+            self._impact_cache[tid] = cached
+        return cached
 
     def _all_contributions(self, tid: int, idf: float) -> tuple[np.ndarray, np.ndarray]:
-        docs, start = self._postings(tid)
-        tfs = self.arrays["post_tfs"][start : start + len(docs)]
-        return docs, self._contribution(idf, tfs, docs)
+        docs, impact = self._impacts(tid)
+        return docs, idf * impact
 
     def _dense(self, terms: list[tuple[int, float]],
                allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -181,18 +194,17 @@ class SearchIndex:
         order as the dense path does."""
         values = np.zeros(len(cand))
         for tid, idf in terms:
-            docs, start = self._postings(tid)
+            docs, impact = self._impacts(tid)
             pos = np.minimum(np.searchsorted(docs, cand), max(len(docs) - 1, 0))
             found = np.flatnonzero(docs[pos] == cand) if len(docs) else pos[:0]
-            tfs = self.arrays["post_tfs"][start + pos[found]]
-            values[found] += self._contribution(idf, tfs, cand[found])
+            values[found] += idf * impact[pos[found]]
         return values
 
     def _max_gain(self, tid: int) -> float:
         """The largest (term factor - its tf = 0 value) over the term's postings (cached)."""
         cache = self.__dict__.setdefault("_max_gains", {})
         if tid not in cache:
-            cache[tid] = float(self._all_contributions(tid, 1.0)[1].max(initial=0.0))
+            cache[tid] = float(self._impacts(tid)[1].max(initial=0.0))
         return cache[tid]
 
     def _term_gain(self, tf: np.ndarray, norm: np.ndarray) -> tuple[np.ndarray, float]:
