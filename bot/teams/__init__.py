@@ -11,6 +11,13 @@ Microsoft 365 Agents SDK (``microsoft_agents``), served at ``POST /api/messages`
     directory.py    what the bot remembers in the store's conversation_refs table
     connector.py    sending, updating and opening 1:1 chats outside a turn (proactive)
     notifier.py     the outbox Notifier for escalations raised on Teams
+    doctor.py       policybot doctor's Teams checks
+    package.py      the Teams app package (manifest + icons) to sideload
+
+What is not about Teams lives in the core and is shared with Slack: the answer layout
+(bot.presenter), the form (bot.escalation_form), the DSL's message and the reporter's texts
+(bot.escalation_view), acting on an escalation (bot.escalation_actions), delivery targets
+(bot.delivery) and answering again from a button (bot.skin).
 """
 
 from __future__ import annotations
