@@ -47,7 +47,11 @@ def cli(ctx: click.Context) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), help="Index folder (default: $POLICYBOT_INDEX or data/index).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Index folder (default: $POLICYBOT_INDEX or data/index).",
+)
 @click.pass_obj
 def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None:
     """Index policy documents (PDF, Word, Markdown, text) into clause-level passages.
@@ -67,27 +71,44 @@ def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Indexing", total=None)
         try:
-            report = build_index(roots, out or settings.index_path,
-                                 on_file=lambda name: progress.update(task, advance=1))
+            report = build_index(
+                roots,
+                out or settings.index_path,
+                on_file=lambda name: progress.update(task, advance=1),
+            )
         except PolicybotError as error:
             progress.stop()
             raise click.ClickException(str(error)) from None
     for line in report.failed + report.warnings:
         console.print(f"[yellow]![/yellow] {line}", highlight=False)
-    click.echo(f"Indexed {report.documents} documents, {report.passages} passages "
-               f"({report.parsed} parsed, {report.reused} unchanged) into {report.out} "
-               f"in {report.seconds:.1f}s; {len(report.failed)} failed, {len(report.warnings)} warnings.")
+    click.echo(
+        f"Indexed {report.documents} documents, {report.passages} passages "
+        f"({report.parsed} parsed, {report.reused} unchanged) into {report.out} "
+        f"in {report.seconds:.1f}s; {len(report.failed)} failed, {len(report.warnings)} warnings."
+    )
 
 
 @cli.command()
 @click.argument("question")
-@click.option("--school", help="Answer from this school's policies only (its slug, e.g. kite-college).")
+@click.option(
+    "--school", help="Answer from this school's policies only (its slug, e.g. kite-college)."
+)
 @click.option("--index", "index_path", type=click.Path(path_type=Path), help="Index folder.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object (see README: JSON contract).")
-@click.option("-k", "k", default=3, show_default=True, type=click.IntRange(1, 20), help="Passages to return.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object (see README: JSON contract)."
+)
+@click.option(
+    "-k", "k", default=3, show_default=True, type=click.IntRange(1, 20), help="Passages to return."
+)
 @click.pass_obj
-def ask(settings: Settings, question: str, school: str | None, index_path: Path | None,
-        as_json: bool, k: int) -> None:
+def ask(
+    settings: Settings,
+    question: str,
+    school: str | None,
+    index_path: Path | None,
+    as_json: bool,
+    k: int,
+) -> None:
     """Answer one question; QUESTION '-' reads one question a line from stdin (with --json).
 
     Example: policybot ask "can I post photos of the school trip?" --school kite-college
@@ -199,7 +220,9 @@ def _answerer(settings: Settings, index_path: Path | None) -> Answerer:
         click.echo(f"(Indexed {report.documents} documents, {report.passages} passages.)", err=True)
     from bot.answer import load_schools
 
-    return Answerer(index, load_schools(settings.index_path), default_school=settings.default_school)
+    return Answerer(
+        index, load_schools(settings.index_path), default_school=settings.default_school
+    )
 
 
 def _check_school(answerer: Answerer, school: str | None) -> None:
