@@ -51,16 +51,9 @@ def build_web_app(
     if slack_app is not None:
         app[SLACK_APP_KEY] = slack_app
         app.router.add_post(SLACK_PATH, _slack_events)
-        app.on_cleanup.append(_close_slack_http)
     for mount in mounts:
         mount(app)
     return app
-
-
-async def _close_slack_http(app: web.Application) -> None:
-    from bot.slack.http import close_shared_session
-
-    await close_shared_session(app[SLACK_APP_KEY])
 
 
 async def _healthz(request: web.Request) -> web.Response:

@@ -19,7 +19,6 @@ from bot import messages
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.slack.deps import AnswerCore, EventLog, FeedbackLog, SlackDeps
-from bot.slack.http import SharedSession, use_shared_session
 from bot.slack.listeners import register_listeners
 
 log = logging.getLogger(__name__)
@@ -64,7 +63,6 @@ def build_app(
         deps.feedback = feedback
     if kick is not None:
         deps.kick = kick
-    use_shared_session(app, SharedSession())
     register_listeners(app, deps)
     app.error(_log_error)
     return app
