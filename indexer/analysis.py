@@ -178,13 +178,18 @@ class Glossary:
             bucket.update(t for t in target if t not in source)
 
     def expand(self, stems: list[str]) -> dict[str, tuple[str, ...]]:
-        """For each glossary phrase found in the stemmed question, the terms it adds."""
+        """For each glossary phrase found in the stemmed question, the terms it adds. The
+        longest phrase wins: "social media" is matched, not also "social" and "media"."""
         found: dict[str, tuple[str, ...]] = {}
+        covered = [False] * len(stems)
         for length in (3, 2, 1):
             for start in range(len(stems) - length + 1):
+                span = range(start, start + length)
                 key = tuple(stems[start : start + length])
-                if key in self.rules:
+                if key in self.rules and not any(covered[i] for i in span):
                     found[" ".join(key)] = tuple(sorted(self.rules[key]))
+                    for i in span:
+                        covered[i] = True
         return found
 
 
