@@ -23,15 +23,17 @@ def main() -> None:
     parser.add_argument("questions", type=Path)
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
     parser.add_argument("--quick", action="store_true", help="Only the default setting.")
+    parser.add_argument("--all", action="store_true", help="Print every setting, not the top 15.")
     args = parser.parse_args()
     folder = Path("data/tune-index")
     build_index([args.corpus], folder)
     passages, schools = SearchIndex.load(folder).passages, load_schools(folder)
     cases = evaluate.read_cases(args.questions)
     grid = {
-        "variant": ["plus"], "k1": [1.2, 1.6], "b": [0.75, 0.9],
-        "fields": [FieldWeights(1, 1, 0)],
-        "weight": [0.4, 0.5], "share": [True, False], "unknown": [0.5, 0.8, 1.0],
+        "variant": ["okapi", "plus"], "k1": [0.9, 1.2, 1.6], "b": [0.6, 0.75, 0.9],
+        "fields": [FieldWeights(1, 1, 0), FieldWeights(1, 2, 0), FieldWeights(2, 1, 0),
+                   FieldWeights(1, 1, 1)],
+        "weight": [0.3, 0.5, 0.7], "share": [True, False], "unknown": [0.5],
     }
     if args.quick:
         grid = {name: values[:1] for name, values in grid.items()}
@@ -47,7 +49,7 @@ def main() -> None:
         figures = evaluate.metrics(evaluate.run(answerer, cases))
         rows.append({**c, "fields": c["fields"].to_json(), **figures})
     rows.sort(key=lambda r: (r["mrr@5"], r["recall@1"]), reverse=True)
-    for row in rows[:15]:
+    for row in rows if args.all else rows[:15]:
         print(json.dumps(row))
 
 

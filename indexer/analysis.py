@@ -86,7 +86,7 @@ class WeightedQuery:
 class Analyzer:
     """Tokenizer + stemmer + glossary; ``settings()`` is saved with the index."""
 
-    def __init__(self, glossary_path: Path = GLOSSARY_PATH, expansion_weight: float = 0.5,
+    def __init__(self, glossary_path: Path = GLOSSARY_PATH, expansion_weight: float = 0.7,
                  share_expansions: bool = True, unknown_source_weight: float = 0.5):
         self._stemmer = Stemmer.Stemmer("english")
         self._stem_cache: dict[str, str] = {}

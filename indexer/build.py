@@ -39,14 +39,14 @@ from indexer.model import Passage
 from indexer.worker import FILE_TIMEOUT_SECONDS, Outcome, ParsePool, check_size
 
 log = logging.getLogger(__name__)
-DEFAULT_PARAMS = BM25Params(variant="plus", k1=1.2, b=0.9)
+DEFAULT_PARAMS = BM25Params(variant="plus", k1=1.6, b=0.9)
 
 
 @dataclass(frozen=True)
 class FieldWeights:
     """How many times each field's terms count towards a passage (text stays verbatim)."""
 
-    text: int = 1
+    text: int = 2
     context: int = 1
     section: int = 0
 
@@ -116,7 +116,8 @@ def build_index(paths: list[Path], out: Path, params: BM25Params = DEFAULT_PARAM
     if not any(chunk.passages for chunk in chunks):
         raise IndexingError(_nothing_indexed(paths, report))
     index, files_json = _assemble(chunks, params, previous)
-    index.meta = {"analyzer": analyzer.settings(), "glossary_sha256": _file_hash(GLOSSARY_PATH),
+    index.meta = {"analyzer": analyzer.settings(), "fields": DEFAULT_FIELDS.to_json(),
+                  "glossary_sha256": _file_hash(GLOSSARY_PATH),
                   "corpus_hash": _fingerprint(schools, digests), "built_at": _now(),
                   "corpus": [str(p) for p in paths]}
     _save_atomically(index, out, {"files.json": files_json,
@@ -342,6 +343,8 @@ def _previous(out: Path, analyzer: Analyzer, params: BM25Params) -> _Previous | 
         meta = read_params(out)
         if meta.get("analyzer") != analyzer.settings():
             return None
+        if meta.get("fields") != DEFAULT_FIELDS.to_json():  # the term rows depend on them
+            return None
         if meta.get("glossary_sha256") != _file_hash(GLOSSARY_PATH):
             return None
         index = SearchIndex.load(out)
@@ -398,7 +401,12 @@ def ensure_index(paths: list[Path], out: Path) -> tuple[SearchIndex, BuildReport
     if not existing:
         return SearchIndex.load(out), None
     try:
-        if read_params(out).get("corpus_hash") == corpus_fingerprint(existing):
+        meta = read_params(out)
+        current = (meta.get("corpus_hash") == corpus_fingerprint(existing)
+                   and meta.get("analyzer") == default_analyzer().settings()
+                   and meta.get("fields") == DEFAULT_FIELDS.to_json()
+                   and meta.get("bm25") == DEFAULT_PARAMS.to_json())
+        if current:
             return SearchIndex.load(out), None
     except IndexLoadError:
         pass
