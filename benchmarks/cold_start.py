@@ -16,7 +16,6 @@ Targets: < 1 s to the first answer on the bundled corpus; RSS < 200 MB with 50k 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import statistics
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import synthetic
-from benchmarks.measure import machine, run_measured
+from benchmarks.measure import machine, report, run_measured
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICYBOT = str(ROOT / ".venv" / "bin" / "policybot")
@@ -104,11 +103,7 @@ def main() -> None:
         f"synthetic_{args.passages}": measure_corpus(big.root, big_question, args.runs),
         "slowest_imports_of_bot_cli": slowest_imports(),
     }
-    text = json.dumps(results, indent=1)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text)
+    report(results, args.json)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import synthetic
-from benchmarks.measure import machine, rss_mb
+from benchmarks.measure import machine, report, rss_mb
 
 CASES = ("bundled", "text-100k", "pdf-300", "incremental")
 PDF_DOCUMENTS, PDF_PAGES, PDF_LINES, PDF_WIDTH = 300, 10, 38, 85
@@ -147,11 +147,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="Also write the summary here.")
     args = parser.parse_args()
     results = run([c for c in args.only.split(",") if c], args.runs, args.work)
-    text = json.dumps(results, indent=1)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text)
+    report(results, args.json)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ a subprocess), so one measurement never contaminates another.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
@@ -13,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -100,3 +102,12 @@ def machine() -> dict[str, object]:
 
 def median_of(runs: list[dict[str, float]], key: str) -> float:
     return float(np.median([run[key] for run in runs]))
+
+
+def report(results: dict[str, Any] | list[Any], json_path: Path | None) -> None:
+    """Print a benchmark's summary as JSON, and also write it to ``json_path`` if given."""
+    text = json.dumps(results, indent=1)
+    print(text)
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(text)

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks import synthetic
-from benchmarks.measure import machine, ms_summary, rss_mb
+from benchmarks.measure import machine, ms_summary, report, rss_mb
 from indexer.analysis import default_analyzer
 from indexer.build import passage_terms
 from indexer.index import BM25Params
@@ -314,11 +314,7 @@ def main() -> None:
     for n in (int(x) for x in args.passages.split(",")):
         results["sizes"].append(run_size(n, args, params))
         print(json.dumps(results["sizes"][-1]), flush=True)
-    text = json.dumps(results, indent=1)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text)
+    report(results, args.json)
 
 
 if __name__ == "__main__":

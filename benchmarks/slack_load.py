@@ -39,7 +39,7 @@ from typing import Any
 
 import aiohttp
 
-from benchmarks.measure import machine, ms_summary, rss_mb
+from benchmarks.measure import machine, ms_summary, report, rss_mb
 from bot import messages
 from tests.fakes.slack_api import Call, FakeSlackAPI
 from tests.fakes.slack_signing import command_body, sign
@@ -237,11 +237,7 @@ def main() -> None:
             server.wait(timeout=30)
             fake.stop()
     results = {"machine": machine(), "server_rss_mb": server_rss, "levels": levels_out}
-    text = json.dumps(results, indent=1)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text)
+    report(results, args.json)
 
 
 if __name__ == "__main__":
