@@ -21,6 +21,17 @@ def load_document(path: Path) -> LoadedDocument:
     return _loader_for(path)(path)
 
 
+def read_nonempty(path: Path) -> bytes:
+    """The file's bytes; DocumentError when it cannot be read or is empty."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DocumentError(path.name, messages.DOC_UNREADABLE) from error
+    if not data:
+        raise DocumentError(path.name, messages.DOC_EMPTY)
+    return data
+
+
 def _loader_for(path: Path) -> Callable[[Path], LoadedDocument]:
     suffix = path.suffix.lower()
     if suffix == ".pdf":

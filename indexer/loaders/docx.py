@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 
 from bot import messages
 from bot.errors import DocumentError
+from indexer.loaders import read_nonempty
 from indexer.loaders.docx_numbering import ListMark, ListNumbering
 from indexer.loaders.metadata import TableMetadata
 from indexer.model import Block, LoadedDocument
@@ -62,12 +63,7 @@ def load(path: Path) -> LoadedDocument:
 
 
 def _open(path: Path) -> Any:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise DocumentError(path.name, messages.DOC_UNREADABLE) from error
-    if not data:
-        raise DocumentError(path.name, messages.DOC_EMPTY)
+    data = read_nonempty(path)
     if data.startswith(_OLE_MAGIC):
         raise DocumentError(path.name, messages.DOCX_PROTECTED)
     try:

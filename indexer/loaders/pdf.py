@@ -25,6 +25,7 @@ from pypdf import PdfReader
 
 from bot import messages
 from bot.errors import DocumentError
+from indexer.loaders import read_nonempty
 from indexer.loaders.text import parse_document
 from indexer.model import LoadedDocument
 
@@ -86,12 +87,7 @@ def pdf_lines(path: Path) -> list[tuple[str, int]]:
 
 
 def _open(path: Path) -> PdfReader:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise DocumentError(path.name, messages.DOC_UNREADABLE) from error
-    if not data:
-        raise DocumentError(path.name, messages.DOC_EMPTY)
+    data = read_nonempty(path)
     if b"%PDF-" not in data[:1024]:
         raise DocumentError(path.name, messages.PDF_NOT_PDF)
     if b"%%EOF" not in data[-8192:]:
