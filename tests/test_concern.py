@@ -19,6 +19,8 @@ URGENT = [
     "a pupil came in with bruises and says her dad beats her",
     "a child told me her uncle touches her",
     "a pupil says she is being blackmailed into sending pictures",
+    "I saw a pupil with cuts on her arm",
+    "a kid in my class said he doesnt want to go home",
 ]
 REPORT = [
     "a year 10 pupil keeps messaging me on instagram",
@@ -30,6 +32,10 @@ REPORT = [
     "I found some worrying images on the class ipad",
     "I think a pupil is being groomed by someone she plays games with",
     "a parent forwarded me indecent images of a child",
+    "one of my students keeps liking my old instagram posts",
+    "a pupil asked me for my personal number",
+    "a parent says a teacher shouted at her son",
+    "a colleague has been sharing memes about pupils",
 ]
 NONE = [
     "can I post holiday photos?",
@@ -41,6 +47,9 @@ NONE = [
     "how do I book the minibus",
     "is it ok to accept a friend request from a former student who is now 25",
     "do I need permission to post photos of the school fete",
+    "should I like posts on the school facebook page",
+    "can I comment on a parent's post",
+    "what does the policy say about staff sharing photos",
     "",
     "   ",
 ]
