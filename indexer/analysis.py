@@ -131,7 +131,12 @@ class Analyzer:
         for source, targets in expansions.items():
             added = [term for term in targets if term not in original]
             weight = self.expansion_weight
-            if known is not None and not any(known(t) for t in source.split()):
+            if tuple(source.split()) in self.glossary.replacing:
+                for term in source.split():
+                    if term in weights:
+                        weights[term] = min(weights[term], self.expansion_weight / 2)
+                weight = max(weight, 1.0)
+            elif known is not None and not any(known(t) for t in source.split()):
                 weight = self.unknown_source_weight
             elif self.share_expansions and added:
                 weight /= len(added) ** 0.5
@@ -145,6 +150,10 @@ class Glossary:
     """Staff phrases -> policy phrases, matched on stemmed word sequences."""
 
     rules: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    # phrases written "staff words =>! policy words": in them the staff words mean
+    # something else in the policies ("break the rules" is not a lunch break), so the
+    # typed words count for little and the policy words in full
+    replacing: set[tuple[str, ...]] = field(default_factory=set)
 
     @classmethod
     def load(cls, path: Path, analyzer: Analyzer) -> Glossary:
@@ -159,13 +168,16 @@ class Glossary:
 
     def _add_line(self, line: str, analyzer: Analyzer, where: str) -> None:
         both = "<=>" in line
-        left, sep, right = line.partition("<=>" if both else "=>")
+        replace = "=>!" in line
+        left, sep, right = line.partition("<=>" if both else "=>!" if replace else "=>")
         if not sep:
             raise ConfigError(f"{where}: expected 'staff words => policy words'.")
         lefts = [p for p in left.split(",") if p.strip()]
         rights = [p for p in right.split(",") if p.strip()]
         for source in lefts:
             self._add(_phrase(source, analyzer), [analyzer.tokens(p) for p in rights])
+            if replace:
+                self.replacing.add(_phrase(source, analyzer))
         if both:
             for source in rights:
                 self._add(_phrase(source, analyzer), [analyzer.tokens(p) for p in lefts])

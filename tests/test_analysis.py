@@ -158,3 +158,12 @@ def test_glossary_line_without_arrow_is_reported_with_file_and_line(tmp_path: Pa
 def test_glossary_format_error_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         Analyzer(glossary_path=glossary_file(tmp_path, "follow friend\n"))
+
+
+def test_a_replacing_rule_makes_the_typed_words_count_for_little(tmp_path: Path) -> None:
+    path = glossary_file(tmp_path, "break the =>! breach\nlunch break => breaks\n")
+    analyzer = Analyzer(glossary_path=path)
+    breach = analyzer.query("what if I break the social media policy").weights
+    assert breach["breach"] >= 1.0 > breach["break"]
+    lunch = analyzer.query("can I go on facebook in my lunch break").weights
+    assert lunch["break"] == 1.0 and "breach" not in lunch
