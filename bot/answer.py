@@ -10,6 +10,7 @@ Policy text is only ever quoted from the index, never generated.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from bot.config import Settings
 from bot.model import Answer, Concern, Hit
 from bot.route import build_route
 from indexer.analysis import Analyzer, WeightedQuery, default_analyzer
-from indexer.build import ensure_index
+from indexer.build import BuildReport, ensure_index
 from indexer.corpus import School
 from indexer.index import SearchIndex
 
@@ -61,9 +62,14 @@ class Answerer:
         return cls(index, load_schools(folder), **kwargs)  # type: ignore[arg-type]
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Answerer:
-        """Load the index once, building or refreshing it when missing or stale."""
-        index, _ = ensure_index([settings.corpus_dir], settings.index_path)
+    def from_settings(
+        cls, settings: Settings, on_build: Callable[[BuildReport], None] | None = None
+    ) -> Answerer:
+        """Load the index once, building or refreshing it when missing or stale (then
+        ``on_build`` is told what was indexed)."""
+        index, report = ensure_index([settings.corpus_dir], settings.index_path)
+        if report is not None and on_build is not None:
+            on_build(report)
         return cls(index, load_schools(settings.index_path), default_school=settings.default_school)
 
     def answer(self, question: str, school: str | None = None, k: int = 3) -> Answer:
@@ -79,8 +85,9 @@ class Answerer:
         query = self.analyzer.query(text, known=self.index.term_ids.__contains__)
         if not query.weights:
             return self._no_search(question, concern, school, messages.NO_WORDS_QUESTION)
-        hits = self._hits(query, school, max(1, k))
-        answered = bool(hits) and self._confident(query, hits[0])
+        ranked = self._ranked(query, school, max(1, k))
+        hits = [Hit(self.index.passages[doc], score) for doc, score in ranked]
+        answered = bool(ranked) and self._confident(query, *ranked[0])
         route_school = school or (hits[0].passage.school if answered else None)
         return Answer(
             question=question,
@@ -91,7 +98,8 @@ class Answerer:
             notice=notice,
         )
 
-    def _hits(self, query: WeightedQuery, school: str | None, k: int) -> list[Hit]:
+    def _ranked(self, query: WeightedQuery, school: str | None, k: int) -> list[tuple[int, float]]:
+        """(passage index, score) of the best clause and the further relevant ones."""
         ranked = self.index.search(query.weights, self.tuning.candidates, self._mask(school))
         chosen: list[tuple[int, float]] = []
         for doc, score in ranked:
@@ -101,18 +109,15 @@ class Answerer:
                 chosen.append((doc, score))
             if len(chosen) == k:
                 break
-        return [Hit(self.index.passages[doc], score) for doc, score in chosen]
+        return chosen
 
-    def _confident(self, query: WeightedQuery, best: Hit) -> bool:
-        if best.score < self.tuning.min_score:
+    def _confident(self, query: WeightedQuery, doc: int, score: float) -> bool:
+        if score < self.tuning.min_score:
             return False
-        return self.coverage(query, best) >= self.tuning.min_coverage
+        return self.coverage(query, doc) >= self.tuning.min_coverage
 
-    def coverage(self, query: WeightedQuery, hit: Hit) -> float:
-        """Share of the question's words (weighted by rarity) that the passage holds."""
-        return self._coverage_of(query, self._doc_of(hit))
-
-    def _coverage_of(self, query: WeightedQuery, doc: int) -> float:
+    def coverage(self, query: WeightedQuery, doc: int) -> float:
+        """Share of the question's words (weighted by rarity) that passage ``doc`` holds."""
         terms = self.index.terms_of(doc)
         total = covered = 0.0
         for term in set(query.original):
@@ -125,11 +130,6 @@ class Answerer:
             if related & terms:
                 covered += weight
         return covered / total if total else 0.0
-
-    def _doc_of(self, hit: Hit) -> int:
-        if not hasattr(self, "_positions"):
-            self._positions = {p.id: i for i, p in enumerate(self.index.passages)}
-        return self._positions[hit.passage.id]
 
     def _near_duplicate(self, a: int, b: int) -> bool:
         ta, tb = self.index.terms_of(a), self.index.terms_of(b)

@@ -21,7 +21,7 @@ from bot.config import Settings, load_settings
 from bot.errors import PolicybotError
 from bot.logs import configure as configure_logging
 from bot.render_terminal import render
-from indexer.build import build_index, ensure_index
+from indexer.build import BuildReport, build_index
 
 
 def main() -> None:
@@ -213,16 +213,13 @@ def _answerer(settings: Settings, index_path: Path | None) -> Answerer:
     try:
         if index_path is not None:
             return Answerer.from_index(index_path, default_school=settings.default_school)
-        index, report = ensure_index([settings.corpus_dir], settings.index_path)
+        return Answerer.from_settings(settings, on_build=_say_indexed)
     except PolicybotError as error:
         raise click.ClickException(str(error)) from None
-    if report is not None:
-        click.echo(f"(Indexed {report.documents} documents, {report.passages} passages.)", err=True)
-    from bot.answer import load_schools
 
-    return Answerer(
-        index, load_schools(settings.index_path), default_school=settings.default_school
-    )
+
+def _say_indexed(report: BuildReport) -> None:
+    click.echo(f"(Indexed {report.documents} documents, {report.passages} passages.)", err=True)
 
 
 def _check_school(answerer: Answerer, school: str | None) -> None:
