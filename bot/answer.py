@@ -25,6 +25,7 @@ from indexer.analysis import Analyzer, WeightedQuery, default_analyzer
 from indexer.build import BuildReport, ensure_index
 from indexer.corpus import School
 from indexer.index import SearchIndex
+from indexer.subjects import Roles, default_roles
 
 MAX_QUESTION_CHARS = 600
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class Tuning:
     min_score: float = 1.0
     also_relevant_ratio: float = 0.45
     duplicate_overlap: float = 0.8
+    # a clause about someone other than the person the question asks about ("can learners
+    # …?" against "Staff may use social media during breaks") scores this much lower
+    other_subject_penalty: float = 0.2
 
 
 class Answerer:
@@ -45,6 +49,7 @@ class Answerer:
         schools: dict[str, School],
         analyzer: Analyzer | None = None,
         classifier: Classifier | None = None,
+        roles: Roles | None = None,
         tuning: Tuning = Tuning(),
         default_school: str | None = None,
     ) -> None:
@@ -52,9 +57,11 @@ class Answerer:
         self.schools = schools
         self.analyzer = analyzer or default_analyzer()
         self.classifier = classifier or default_classifier()
+        self.roles = roles or default_roles()
         self.tuning = tuning
         self.default_school = default_school
         self._masks: dict[str, np.ndarray] = {}
+        self._subjects: dict[int, str | None] = {}
 
     @classmethod
     def from_index(cls, folder: Path, **kwargs: object) -> Answerer:
@@ -101,6 +108,7 @@ class Answerer:
     def _ranked(self, query: WeightedQuery, school: str | None, k: int) -> list[tuple[int, float]]:
         """(passage index, score) of the best clause and the further relevant ones."""
         ranked = self.index.search(query.weights, self.tuning.candidates, self._mask(school))
+        ranked = self._by_subject(query.text, ranked)
         chosen: list[tuple[int, float]] = []
         for doc, score in ranked:
             if chosen and score < chosen[0][1] * self.tuning.also_relevant_ratio:
@@ -110,6 +118,26 @@ class Answerer:
             if len(chosen) == k:
                 break
         return chosen
+
+    def _by_subject(self, question: str,
+                    ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Lower the clauses about someone other than the person the question asks about."""
+        asked_about = self.roles.of_question(question)
+        if asked_about is None or not self.tuning.other_subject_penalty:
+            return ranked
+        keep = 1.0 - self.tuning.other_subject_penalty
+        rescored = []
+        for doc, score in ranked:
+            about = self._subject(doc)
+            rescored.append((doc, score * keep if about and about != asked_about else score))
+        return sorted(rescored, key=lambda item: -item[1])
+
+    def _subject(self, doc: int) -> str | None:
+        if doc not in self._subjects:
+            if len(self._subjects) > 100_000:
+                self._subjects.clear()
+            self._subjects[doc] = self.roles.of_passage(self.index.passages[doc])
+        return self._subjects[doc]
 
     def _confident(self, query: WeightedQuery, doc: int, score: float) -> bool:
         if score < self.tuning.min_score:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot import messages
-from bot.answer import MAX_QUESTION_CHARS, Answerer
+from bot.answer import MAX_QUESTION_CHARS, Answerer, Tuning
 from bot.model import Answer
 from bot.presenter import present
 from indexer.build import build_index
@@ -198,3 +198,47 @@ def test_allegation_about_the_headteacher_routes_to_the_chair(answerer: Answerer
     )
     assert answer.concern.about_headteacher
     assert answer.route.lead.role == "Chair of Governors"
+
+
+# --- a clause about someone else ranks lower ----------------------------------------------
+
+SUBJECTS = """SOCIAL MEDIA POLICY
+
+4 Staff use of social media
+
+4.1 The use of social media during college hours for personal use is permitted for staff when not with learners, and never where learners can see a screen.
+
+5 Learners' use of social media
+
+5.1 The use of social media during college hours for personal use is permitted for learners at break and lunch times, in the canteen and the library.
+"""
+
+
+@pytest.fixture
+def subjects(tmp_path: Path) -> Answerer:
+    (tmp_path / "corpus" / "kite").mkdir(parents=True)
+    (tmp_path / "corpus" / "kite" / "policy.txt").write_text(SUBJECTS, encoding="utf-8")
+    build_index([tmp_path / "corpus"], tmp_path / "index")
+    return Answerer.from_index(tmp_path / "index")
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("can learners use social media during college hours", "permitted for learners"),
+        ("can I use social media during college hours", "permitted for staff"),
+    ],
+)
+def test_clause_about_the_person_asked_about_comes_first(
+    subjects: Answerer, question: str, first: str
+) -> None:
+    answer = subjects.answer(question, k=2)
+    assert first in answer.hits[0].passage.text
+    assert len(answer.hits) == 2  # the other clause is lowered, not hidden
+
+
+def test_without_the_subject_penalty_the_staff_clause_wins_on_words(subjects: Answerer) -> None:
+    # the staff clause names learners twice, so on words alone it comes first
+    subjects.tuning = Tuning(other_subject_penalty=0.0)
+    answer = subjects.answer("can learners use social media during college hours", k=2)
+    assert "permitted for staff" in answer.hits[0].passage.text

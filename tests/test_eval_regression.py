@@ -1,7 +1,7 @@
 """End to end: `policybot eval` on the shared development questions stays at its measured level.
 
-The floors are the figures recorded in docs/tuning.md (rounded down), so a change that makes
-answers worse fails here. The question file lives in ../shared/eval beside the repository (as
+The floors are issue 3's targets (the measured figures, in docs/tuning.md, are above them), so
+a change that makes answers worse than the targets fails here. The question file lives in ../shared/eval beside the repository (as
 in CI); without it the test is skipped.
 """
 
@@ -17,9 +17,9 @@ from bot.cli import cli
 
 DEV_QUESTIONS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_questions.jsonl"
 FLOORS = {
-    "recall@1": 0.76,
-    "recall@3": 0.96,
-    "mrr@5": 0.86,
+    "recall@1": 0.85,
+    "recall@3": 0.95,
+    "mrr@5": 0.90,
     "oos_abstention": 0.9,
     "concern_recall": 1.0,
 }

@@ -1,0 +1,111 @@
+"""Who a clause is about, and who a question asks about.
+
+Policies give different rules to different people: "Staff use of social media" and
+"Learners' use of social media" share almost every word, and so do "The CEO shall: … the
+Trust Board" and "The Trust Board shall: …". BM25 cannot tell them apart; the subject can.
+
+A clause's subject is the role its lead-in starts with ("The Trust Board shall:"), else the
+role its own text starts with ("Staff must not …"), else the role its nearest section
+heading starts with ("5 Learners' use of social media"). A role named later ("Images of
+Pupils", "… permitted for learners") is not the subject. A question's subject is the asker
+when they speak about themselves ("can I …", "my profile": a member of staff), else the role
+right after a question word ("can learners …", "what does the trust board …") or in
+"for <role> to". The roles are data: ``indexer/data/roles.txt``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from bot.errors import ConfigError
+from indexer.analysis import Analyzer, default_analyzer, words
+from indexer.model import Passage
+
+ROLES_PATH = Path(__file__).parent / "data" / "roles.txt"
+ASKER_ROLE = "staff"
+_ASKER = frozenset({"i", "me", "my", "myself", "im", "ive", "id"})
+_DETERMINERS = frozenset({"the", "a", "an", "all", "any", "every", "each", "our", "some", "other",
+                          "no", "new", "both"})
+_QUESTION_VERBS = frozenset({"can", "could", "should", "may", "might", "must", "do", "does",
+                             "did", "are", "is", "am", "will", "would", "shall", "have", "has",
+                             "were", "was", "cant", "dont"})
+_LONGEST_ROLE = 4
+
+
+@dataclass
+class Roles:
+    """Role phrases (as stems) -> role name."""
+
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    analyzer: Analyzer = field(default_factory=default_analyzer)
+
+    @classmethod
+    def load(cls, path: Path = ROLES_PATH, analyzer: Analyzer | None = None) -> Roles:
+        roles = cls(analyzer=analyzer or default_analyzer())
+        if not path.exists():
+            return roles
+        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            name, sep, phrases = line.partition(":")
+            if not sep or not name.strip():
+                raise ConfigError(f"{path.name}:{number}: expected 'role: words, …'.")
+            for phrase in phrases.split(","):
+                stems = tuple(roles.analyzer.stems(words(phrase)))
+                if stems:
+                    roles.phrases[stems] = name.strip()
+        return roles
+
+    def of_passage(self, passage: Passage) -> str | None:
+        """The role a clause is about, or None when it does not say."""
+        for text in (passage.context, passage.text):
+            role = self._leading(text or "")
+            if role:
+                return role
+        for heading in reversed((passage.section or "").split("›")):
+            role = self._leading(heading)
+            if role:
+                return role
+        return None
+
+    def of_question(self, question: str) -> str | None:
+        """The role a question asks about, or None when it does not say."""
+        found = words(question)
+        if any(word in _ASKER for word in found):
+            return ASKER_ROLE
+        stems = self.analyzer.stems(found)
+        for position, word in enumerate(found):
+            if word in _QUESTION_VERBS or word == "for":
+                start = _skip_determiners(found, position + 1)
+                role, end = self._role_at(stems, start)
+                if role and (word != "for" or found[end : end + 1] == ["to"]):
+                    return role
+        return None
+
+    def _leading(self, text: str) -> str | None:
+        found = [word for word in words(text[:200]) if not word.isdigit()]
+        start = _skip_determiners(found, 0)
+        return self._role_at(self.analyzer.stems(found), start)[0]
+
+    def _role_at(self, stems: Sequence[str], start: int) -> tuple[str | None, int]:
+        """The longest role phrase starting at ``start``, and where it ends."""
+        for length in range(min(_LONGEST_ROLE, len(stems) - start), 0, -1):
+            role = self.phrases.get(tuple(stems[start : start + length]))
+            if role:
+                return role, start + length
+        return None, start
+
+
+def _skip_determiners(found: Sequence[str], start: int) -> int:
+    while start < len(found) and found[start] in _DETERMINERS:
+        start += 1
+    return start
+
+
+@lru_cache(maxsize=1)
+def default_roles() -> Roles:
+    return Roles.load()
