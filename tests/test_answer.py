@@ -202,16 +202,18 @@ def test_allegation_about_the_headteacher_routes_to_the_chair(answerer: Answerer
 
 # --- a clause about someone else ranks lower ----------------------------------------------
 
-SUBJECTS = """SOCIAL MEDIA POLICY
-
-4 Staff use of social media
-
-4.1 The use of social media during college hours for personal use is permitted for staff when not with learners, and never where learners can see a screen.
-
-5 Learners' use of social media
-
-5.1 The use of social media during college hours for personal use is permitted for learners at break and lunch times, in the canteen and the library.
-"""
+STAFF_CLAUSE = (
+    "4.1 The use of social media during college hours for personal use is permitted for staff"
+    " when not with learners, and never where learners can see a screen."
+)
+LEARNERS_CLAUSE = (
+    "5.1 The use of social media during college hours for personal use is permitted for"
+    " learners at break and lunch times, in the canteen and the library."
+)
+SUBJECTS = (
+    "SOCIAL MEDIA POLICY\n\n4 Staff use of social media\n\n" + STAFF_CLAUSE
+    + "\n\n5 Learners' use of social media\n\n" + LEARNERS_CLAUSE + "\n"
+)
 
 
 @pytest.fixture

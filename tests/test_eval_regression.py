@@ -1,8 +1,8 @@
 """End to end: `policybot eval` on the shared development questions stays at its measured level.
 
 The floors are issue 3's targets (the measured figures, in docs/tuning.md, are above them), so
-a change that makes answers worse than the targets fails here. The question file lives in ../shared/eval beside the repository (as
-in CI); without it the test is skipped.
+a change that makes answers worse than the targets fails here. The question file lives in
+../shared/eval beside the repository (as in CI); without it the test is skipped.
 """
 
 from __future__ import annotations
