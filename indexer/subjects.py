@@ -5,12 +5,13 @@ Policies give different rules to different people: "Staff use of social media" a
 Trust Board" and "The Trust Board shall: …". BM25 cannot tell them apart; the subject can.
 
 A clause's subject is the role its lead-in starts with ("The Trust Board shall:"), else the
-role its own text starts with ("Staff must not …"), else the role its nearest section
+role acting in its own first words ("Staff must not …"), else the role its nearest section
 heading starts with ("5 Learners' use of social media"). A role named later ("Images of
-Pupils", "… permitted for learners") is not the subject. A question's subject is the asker
-when they speak about themselves ("can I …", "my profile": a member of staff), else the role
-right after a question word ("can learners …", "what does the trust board …") or in
-"for <role> to". The roles are data: ``indexer/data/roles.txt``.
+Pupils", "… permitted for learners") or acted upon ("Pupils must not be added as friends") is
+not the subject. A question's subject is the asker when they speak about themselves ("can I
+…", "my profile": a member of staff), else the role right after a question word ("can
+learners …", "what does the trust board …"; not "can pupils be added …") or in "for <role>
+to". The roles are data: ``indexer/data/roles.txt``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,14 @@ _DETERMINERS = frozenset({"the", "a", "an", "all", "any", "every", "each", "our"
 _QUESTION_VERBS = frozenset({"can", "could", "should", "may", "might", "must", "do", "does",
                              "did", "are", "is", "am", "will", "would", "shall", "have", "has",
                              "were", "was", "cant", "dont"})
+_MODALS = frozenset({"must", "should", "shall", "will", "may", "can", "cannot", "are", "is",
+                     "need", "needs", "have", "has", "do", "does", "might", "could", "would"})
+_NEGATIONS = frozenset({"not", "never"})
+_IRREGULAR_PARTICIPLES = frozenset({"put", "sent", "made", "told", "shown", "seen", "taught",
+                                    "kept", "left", "met", "brought", "bought", "caught", "led",
+                                    "held", "paid", "set", "let", "read", "found", "heard"})
 _LONGEST_ROLE = 4
+_ACTOR_REACH = 5  # "Colleagues at the school must": the modal within five words of the role
 
 
 @dataclass
@@ -62,10 +70,9 @@ class Roles:
 
     def of_passage(self, passage: Passage) -> str | None:
         """The role a clause is about, or None when it does not say."""
-        for text in (passage.context, passage.text):
-            role = self._leading(text or "")
-            if role:
-                return role
+        role = self._leading(passage.context or "") or self._actor(passage.text)
+        if role:
+            return role
         for heading in reversed((passage.section or "").split("›")):
             role = self._leading(heading)
             if role:
@@ -82,14 +89,29 @@ class Roles:
             if word in _QUESTION_VERBS or word == "for":
                 start = _skip_determiners(found, position + 1)
                 role, end = self._role_at(stems, start)
-                if role and (word != "for" or found[end : end + 1] == ["to"]):
+                after = found[end : end + 1]
+                if role and after != ["be"] and (word != "for" or after == ["to"]):
                     return role
         return None
 
     def _leading(self, text: str) -> str | None:
+        """The role a heading or lead-in starts with ("Learners will be advised:")."""
         found = [word for word in words(text[:200]) if not word.isdigit()]
         start = _skip_determiners(found, 0)
         return self._role_at(self.analyzer.stems(found), start)[0]
+
+    def _actor(self, text: str) -> str | None:
+        """The role a clause's own sentence starts with when it is the one acting: "Staff
+        must not …", "Colleagues at the school should …" — not "Pupils must not be added"."""
+        found = words(text[:200])
+        role, end = self._role_at(self.analyzer.stems(found), _skip_determiners(found, 0))
+        if role is None:
+            return None
+        for position in range(end, min(end + _ACTOR_REACH, len(found))):
+            if found[position] in _MODALS:
+                rest = [w for w in found[position + 1 : position + 4] if w not in _NEGATIONS]
+                return None if rest[:1] == ["be"] and _participle(rest[1:2]) else role
+        return None
 
     def _role_at(self, stems: Sequence[str], start: int) -> tuple[str | None, int]:
         """The longest role phrase starting at ``start``, and where it ends."""
@@ -98,6 +120,11 @@ class Roles:
             if role:
                 return role, start + length
         return None, start
+
+
+def _participle(word: Sequence[str]) -> bool:
+    """Whether a "be" is passive: "must not be *added*", not "must not be *friends*"."""
+    return bool(word) and (word[0].endswith(("ed", "en")) or word[0] in _IRREGULAR_PARTICIPLES)
 
 
 def _skip_determiners(found: Sequence[str], start: int) -> int:

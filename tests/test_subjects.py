@@ -31,6 +31,7 @@ def passage(text: str, context: str | None = None, section: str = "") -> Passage
         ("should governors have a social media account", "governors"),
         ("what is the point of the social media policy", None),
         ("does the policy cover governors", None),
+        ("can pupils be added as friends", None),
         ("a colleague posted a photo of a pupil", None),
     ],
 )
@@ -53,6 +54,11 @@ def test_question_subject(question: str, role: str | None) -> None:
         # a role named later is not the subject
         (passage("Photographs may be used with consent.", None, "Images of Pupils"), None),
         (passage("If a colleague receives a message, report it."), None),
+        (passage("Colleagues at the school must not disclose confidential information."),
+         "staff"),
+        (passage("Learners are only permitted to use phones at break."), "pupils"),
+        (passage("Pupils must not be added as friends on personal accounts."), None),
+        (passage("Children's images must never be posted online."), None),
     ],
 )
 def test_clause_subject(clause: Passage, role: str | None) -> None:
