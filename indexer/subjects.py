@@ -27,7 +27,7 @@ from indexer.model import Passage
 
 ROLES_PATH = Path(__file__).parent / "data" / "roles.txt"
 ASKER_ROLE = "staff"
-_ASKER = frozenset({"i", "me", "my", "myself", "im", "ive", "id"})
+_ASKER = frozenset({"i", "me", "my", "myself", "im", "ive", "we", "us"})
 _DETERMINERS = frozenset({"the", "a", "an", "all", "any", "every", "each", "our", "some", "other",
                           "no", "new", "both"})
 _QUESTION_VERBS = frozenset({"can", "could", "should", "may", "might", "must", "do", "does",

@@ -22,6 +22,8 @@ def passage(text: str, context: str | None = None, section: str = "") -> Passage
         ("can I follow an ex-pupil on Instagram?", "staff"),
         ("I think a pupil has messaged my personal profile", "staff"),
         ("is it ok for me to post photos", "staff"),
+        ("can we put the children's photos on the website", "staff"),
+        ("can visitors wear an id badge", "volunteers"),
         ("can learners go on social media during college hours", "pupils"),
         ("are kids allowed phones at break", "pupils"),
         ("what does the trust board have to do about this policy", "trust board"),
