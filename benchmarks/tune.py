@@ -1,6 +1,6 @@
-"""Sweep BM25 variant, k1, b, field weights, glossary weight and the other-subject penalty on a
+"""Sweep BM25 variant, k1, b, field weights, glossary weight and the subject penalty and bonus on a
 question file; print the figures of each setting, best first by the MRR@5 averaged over its
-neighbours in the grid (k1, b, glossary weight and penalty one step either way), which is how
+neighbours in the grid (k1, b, glossary weight, penalty and bonus one step either way), which is how
 the defaults were chosen without fitting a lone spike (docs/tuning.md).
 
     .venv/bin/python benchmarks/tune.py ../shared/eval/dev_questions.jsonl
@@ -26,7 +26,7 @@ from indexer.build import (
 )
 from indexer.index import BM25Params, SearchIndex
 
-STEPPED = ("k1", "b", "weight", "penalty")
+STEPPED = ("k1", "b", "weight", "penalty", "bonus")
 
 
 def main() -> None:
@@ -45,12 +45,14 @@ def main() -> None:
         "fields": [FieldWeights(1, 1, 0), FieldWeights(1, 2, 0), FieldWeights(2, 1, 0),
                    FieldWeights(1, 1, 1)],
         "weight": [0.3, 0.5, 0.7], "share": [True, False], "penalty": [0.0, 0.1, 0.2, 0.3],
+        "bonus": [0.0, 0.2],
     }
     if args.quick:
         grid = {"variant": [DEFAULT_PARAMS.variant], "k1": [DEFAULT_PARAMS.k1],
                 "b": [DEFAULT_PARAMS.b], "fields": [DEFAULT_FIELDS],
                 "weight": [Analyzer().expansion_weight], "share": [True],
-                "penalty": [Tuning().other_subject_penalty]}
+                "penalty": [Tuning().other_subject_penalty],
+                "bonus": [Tuning().named_subject_bonus]}
     rows = []
     for combo in itertools.product(*grid.values()):
         c = dict(zip(grid, combo, strict=True))
@@ -58,7 +60,8 @@ def main() -> None:
         index = index_from_passages(passages, analyzer,
                                     BM25Params(c["variant"], c["k1"], c["b"]), c["fields"])
         answerer = Answerer(index, schools, analyzer=analyzer,
-                            tuning=Tuning(other_subject_penalty=c["penalty"]))
+                            tuning=Tuning(other_subject_penalty=c["penalty"],
+                                          named_subject_bonus=c["bonus"]))
         figures = evaluate.metrics(evaluate.run(answerer, cases))
         rows.append({**c, "fields": c["fields"].to_json(), **figures})
     for row in rows:

@@ -38,8 +38,10 @@ class Tuning:
     also_relevant_ratio: float = 0.45
     duplicate_overlap: float = 0.8
     # a clause about someone other than the person the question asks about ("can learners
-    # …?" against "Staff may use social media during breaks") scores this much lower
+    # …?" against "Staff may use social media during breaks") scores this much lower, and
+    # one about a role the question names ("what must the governing body do") this much higher
     other_subject_penalty: float = 0.2
+    named_subject_bonus: float = 0.2
 
 
 class Answerer:
@@ -121,15 +123,18 @@ class Answerer:
 
     def _by_subject(self, question: str,
                     ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """Lower the clauses about someone other than the person the question asks about."""
-        asked_about = self.roles.of_question(question)
-        if asked_about is None or not self.tuning.other_subject_penalty:
+        """Lower the clauses about someone other than the person the question asks about;
+        raise those about a role it names."""
+        asked = self.roles.asked_about(question)
+        if asked is None:
             return ranked
-        keep = 1.0 - self.tuning.other_subject_penalty
+        other = 1.0 - self.tuning.other_subject_penalty
+        same = 1.0 + (self.tuning.named_subject_bonus if asked.named else 0.0)
         rescored = []
         for doc, score in ranked:
             about = self._subject(doc)
-            rescored.append((doc, score * keep if about and about != asked_about else score))
+            factor = 1.0 if about is None else same if about == asked.role else other
+            rescored.append((doc, score * factor))
         return sorted(rescored, key=lambda item: -item[1])
 
     def _subject(self, doc: int) -> str | None:

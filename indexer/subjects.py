@@ -43,6 +43,15 @@ _LONGEST_ROLE = 4
 _ACTOR_REACH = 5  # "Colleagues at the school must": the modal within five words of the role
 
 
+@dataclass(frozen=True)
+class Asked:
+    """The role a question asks about; ``named`` when the question names it ("can learners
+    …") rather than the asker speaking of themselves ("can I …")."""
+
+    role: str
+    named: bool
+
+
 @dataclass
 class Roles:
     """Role phrases (as stems) -> role name."""
@@ -81,9 +90,14 @@ class Roles:
 
     def of_question(self, question: str) -> str | None:
         """The role a question asks about, or None when it does not say."""
+        asked = self.asked_about(question)
+        return asked.role if asked else None
+
+    def asked_about(self, question: str) -> Asked | None:
+        """Who a question asks about: the asker themselves, or a role it names."""
         found = words(question)
         if any(word in _ASKER for word in found):
-            return ASKER_ROLE
+            return Asked(ASKER_ROLE, named=False)
         stems = self.analyzer.stems(found)
         for position, word in enumerate(found):
             if word in _QUESTION_VERBS or word == "for":
@@ -91,7 +105,7 @@ class Roles:
                 role, end = self._role_at(stems, start)
                 after = found[end : end + 1]
                 if role and after != ["be"] and (word != "for" or after == ["to"]):
-                    return role
+                    return Asked(role, named=True)
         return None
 
     def _leading(self, text: str) -> str | None:

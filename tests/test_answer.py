@@ -241,6 +241,6 @@ def test_clause_about_the_person_asked_about_comes_first(
 
 def test_without_the_subject_penalty_the_staff_clause_wins_on_words(subjects: Answerer) -> None:
     # the staff clause names learners twice, so on words alone it comes first
-    subjects.tuning = Tuning(other_subject_penalty=0.0)
+    subjects.tuning = Tuning(other_subject_penalty=0.0, named_subject_bonus=0.0)
     answer = subjects.answer("can learners use social media during college hours", k=2)
     assert "permitted for staff" in answer.hits[0].passage.text
