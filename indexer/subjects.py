@@ -39,6 +39,10 @@ _NEGATIONS = frozenset({"not", "never"})
 _IRREGULAR_PARTICIPLES = frozenset({"put", "sent", "made", "told", "shown", "seen", "taught",
                                     "kept", "left", "met", "brought", "bought", "caught", "led",
                                     "held", "paid", "set", "let", "read", "found", "heard"})
+# "will learners be *told* …" is about learners; "can pupils be *added* …" is about staff
+_RECEIVING = frozenset({"told", "taught", "advised", "allowed", "permitted", "expected", "given",
+                        "shown", "encouraged", "asked", "trained", "supported", "informed",
+                        "made", "required", "able"})
 _LONGEST_ROLE = 4
 _ACTOR_REACH = 5  # "Colleagues at the school must": the modal within five words of the role
 
@@ -103,8 +107,9 @@ class Roles:
             if word in _QUESTION_VERBS or word == "for":
                 start = _skip_determiners(found, position + 1)
                 role, end = self._role_at(stems, start)
-                after = found[end : end + 1]
-                if role and after != ["be"] and (word != "for" or after == ["to"]):
+                after = found[end : end + 2]
+                acted_upon = after[:1] == ["be"] and after[1:] and after[1] not in _RECEIVING
+                if role and not acted_upon and (word != "for" or after[:1] == ["to"]):
                     return Asked(role, named=True)
         return None
 

@@ -34,6 +34,8 @@ def passage(text: str, context: str | None = None, section: str = "") -> Passage
         ("what is the point of the social media policy", None),
         ("does the policy cover governors", None),
         ("can pupils be added as friends", None),
+        ("will learners be taught about staying safe online", "pupils"),
+        ("are parents allowed to film the play", "parents"),
         ("a colleague posted a photo of a pupil", None),
     ],
 )
