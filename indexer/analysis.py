@@ -33,7 +33,7 @@ STOP_WORDS = frozenset(
     about into onto any some just also only very ok okay please hi hello thanks thank s t ll
     re ve d m im ive id ever say says said sort kind type something anything someone anybody
     somebody anyone stuff thing things get got getting want wanted know think need else really
-    actually basically still even lot lots bit""".split()
+    actually basically still even lot lots bit like supposed suppose""".split()
 )
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
                          "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
@@ -175,9 +175,13 @@ class Glossary:
         lefts = [p for p in left.split(",") if p.strip()]
         rights = [p for p in right.split(",") if p.strip()]
         for source in lefts:
-            self._add(_phrase(source, analyzer), [analyzer.tokens(p) for p in rights])
+            phrase = _phrase(source, analyzer)
+            self._add(phrase, [analyzer.tokens(p) for p in rights])
             if replace:
-                self.replacing.add(_phrase(source, analyzer))
+                if phrase and not self.rules.get(phrase):
+                    raise ConfigError(f"{where}: '=>!' needs policy words other than "
+                                      f"'{source.strip()}' itself.")
+                self.replacing.add(phrase)
         if both:
             for source in rights:
                 self._add(_phrase(source, analyzer), [analyzer.tokens(p) for p in lefts])

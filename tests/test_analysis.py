@@ -167,3 +167,9 @@ def test_a_replacing_rule_makes_the_typed_words_count_for_little(tmp_path: Path)
     assert breach["breach"] >= 1.0 > breach["break"]
     lunch = analyzer.query("can I go on facebook in my lunch break").weights
     assert lunch["break"] == 1.0 and "breach" not in lunch
+
+
+def test_a_replacing_rule_without_other_policy_words_is_refused(tmp_path: Path) -> None:
+    path = glossary_file(tmp_path, "kids => pupil\nformer colleague =>! former colleagues\n")
+    with pytest.raises(ConfigError, match="glossary.txt:2"):
+        Analyzer(glossary_path=path)
