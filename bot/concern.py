@@ -65,7 +65,11 @@ class Classifier:
         if not matched:
             return Concern()
         top = max(matched, key=lambda c: _LEVEL_ORDER[c.level])
-        about_staff = any(c.about_staff for c in matched)
+        # an adult's conduct routes to the headteacher however the question is framed
+        # ("what should I do if a colleague is grooming a pupil" is flagged for grooming)
+        about_staff = any(
+            c.about_staff and any(p.search(text) for p in c.patterns) for c in self.categories
+        )
         return Concern(
             level=top.level,  # type: ignore[arg-type]
             reason=messages.CONCERN_REASONS.get(top.name, top.name),

@@ -93,6 +93,10 @@ def test_a_rule_question_about_images_is_flagged_when_it_is_about_indecent_image
         "I think a teacher is texting a year 11 student late at night",
         "Mr Smith gave a pupil a lift home and has been texting her",
         "a TA is following several pupils on tiktok",
+        "I think a colleague is grooming a year 8 boy",
+        "what should I do if a colleague is grooming a pupil",
+        "the deputy head shouted at a kid and pushed him",
+        "the head of year 7 hugged a pupil in the corridor",
     ],
 )
 def test_allegation_about_staff(question: str) -> None:
@@ -106,6 +110,8 @@ def test_allegation_about_staff(question: str) -> None:
     [
         "the headteacher has been messaging a pupil on whatsapp",
         "I saw that the head is following year 11 girls on instagram",
+        "the acting head touched a pupil",
+        "the head of school messaged a pupil on snapchat",
     ],
 )
 def test_allegation_about_the_headteacher(question: str) -> None:
