@@ -42,8 +42,9 @@ def utc_now() -> datetime:
 
 
 @dataclass(frozen=True)
-class ConcernReport:
-    """What a member of staff submitted with "Raise with DSL" (the skin's form, as data)."""
+class _Submitted:
+    """The fields staff submit with "Raise with DSL": a report carries them, and so does the
+    escalation stored from it."""
 
     platform: Platform
     reporter_id: str
@@ -55,6 +56,11 @@ class ConcernReport:
     immediate_risk: Risk
     about_staff: AboutStaff
     told_dsl_in_person: bool
+
+
+@dataclass(frozen=True)
+class ConcernReport(_Submitted):
+    """What a member of staff submitted with "Raise with DSL" (the skin's form, as data)."""
 
     def validate(self) -> None:
         """Raise ValueError if a field holds a value the skins must never send."""
@@ -79,21 +85,11 @@ class ConcernReport:
 
 
 @dataclass(frozen=True)
-class Escalation:
+class Escalation(_Submitted):
     """One escalation as stored. ``question``/``details`` are "" once ``details_purged``."""
 
     id: int
     ref: str
-    platform: Platform
-    reporter_id: str
-    team_id: str | None
-    school: str | None
-    question: str
-    passage_id: str | None
-    details: str
-    immediate_risk: Risk
-    about_staff: AboutStaff
-    told_dsl_in_person: bool
     urgent: bool
     route: RouteName
     status: Status
