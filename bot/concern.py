@@ -56,20 +56,14 @@ class Classifier:
     def classify(self, question: str) -> Concern:
         text = fold(question)
         hypothetical = any(p.search(text) for p in self.hypothetical)
-        matched = [
-            category
-            for category in self.categories
-            if not (category.narrative_only and hypothetical)
-            and any(p.search(text) for p in category.patterns)
-        ]
+        found = [c for c in self.categories if any(p.search(text) for p in c.patterns)]
+        matched = [c for c in found if not (c.narrative_only and hypothetical)]
         if not matched:
             return Concern()
         top = max(matched, key=lambda c: _LEVEL_ORDER[c.level])
         # an adult's conduct routes to the headteacher however the question is framed
         # ("what should I do if a colleague is grooming a pupil" is flagged for grooming)
-        about_staff = any(
-            c.about_staff and any(p.search(text) for p in c.patterns) for c in self.categories
-        )
+        about_staff = any(c.about_staff for c in found)
         return Concern(
             level=top.level,  # type: ignore[arg-type]
             reason=messages.CONCERN_REASONS.get(top.name, top.name),
