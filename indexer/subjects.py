@@ -115,15 +115,19 @@ class Roles:
 
     def _leading(self, text: str) -> str | None:
         """The role a heading or lead-in starts with ("Learners will be advised:")."""
+        return self._starting_role(text)[0]
+
+    def _starting_role(self, text: str) -> tuple[str | None, int, list[str]]:
+        """The role ``text`` starts with (after numbers and determiners), where that role
+        ends, and the words of the text's start."""
         found = [word for word in words(text[:200]) if not word.isdigit()]
-        start = _skip_determiners(found, 0)
-        return self._role_at(self.analyzer.stems(found), start)[0]
+        role, end = self._role_at(self.analyzer.stems(found), _skip_determiners(found, 0))
+        return role, end, found
 
     def _actor(self, text: str) -> str | None:
         """The role a clause's own sentence starts with when it is the one acting: "Staff
         must not …", "Colleagues at the school should …" — not "Pupils must not be added"."""
-        found = words(text[:200])
-        role, end = self._role_at(self.analyzer.stems(found), _skip_determiners(found, 0))
+        role, end, found = self._starting_role(text)
         if role is None:
             return None
         for position in range(end, min(end + _ACTOR_REACH, len(found))):
