@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 from bot.answer import Answerer
 from bot.config import Settings
 from bot.model import Answer, Concern, Contact, Hit, Route
-from bot.runtime import Runtime, build_runtime
+from bot.runtime import Runtime
 from indexer.model import Passage
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import SIGNING_SECRET
-from tests.slack.live import LiveServer
+from tests.slack.live import LiveServer, running
 
 BOT_TOKEN = "xoxb-hardening-0000-SECRET-TOKEN"
 TEAMS_PASSWORD = "teams-app-password-SECRET-42"
@@ -106,10 +106,8 @@ def settings(fake_slack: FakeSlackAPI, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def runtime(settings: Settings, real_answerer: Answerer) -> Iterator[Runtime]:
-    rt = build_runtime(settings, real_answerer, outbox_backoff=0.05)
-    rt.start_outbox(interval=0.05)
-    yield rt
-    rt.close()
+    with running(settings, real_answerer) as rt:
+        yield rt
 
 
 @pytest.fixture

@@ -5,13 +5,28 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import requests
 from aiohttp import web
 
+from bot.config import Settings
+from bot.runtime import Runtime, build_runtime
 from bot.web import start_site
 from tests.fakes.slack_signing import sign
+
+
+@contextmanager
+def running(settings: Settings, answerer: Any) -> Iterator[Runtime]:
+    """A runtime whose outbox worker polls every 50 ms (tests wait less), closed afterwards."""
+    runtime = build_runtime(settings, answerer, outbox_backoff=0.05)
+    runtime.start_outbox(interval=0.05)
+    try:
+        yield runtime
+    finally:
+        runtime.close()
 
 
 class LiveServer:

@@ -12,11 +12,11 @@ import pytest
 
 from bot import messages
 from bot.config import Settings
-from bot.runtime import Runtime, build_runtime
+from bot.runtime import Runtime
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import action_body, command_body
 from tests.slack.answers import CLAUSE, StubAnswerer
-from tests.slack.live import LiveServer
+from tests.slack.live import LiveServer, running
 
 DSL_CHANNEL = "GDSL"
 
@@ -30,10 +30,8 @@ def runtime(settings: Settings, tmp_path, answerer: StubAnswerer) -> Iterator[Ru
         headteacher_user_ids=("UHEAD",),
         chair_user_ids=("UCHAIR",),
     )
-    rt = build_runtime(settings, answerer, outbox_backoff=0.05)
-    rt.start_outbox(interval=0.05)
-    yield rt
-    rt.close()
+    with running(settings, answerer) as rt:
+        yield rt
 
 
 @pytest.fixture
