@@ -1,4 +1,5 @@
-"""Real policy files for tests: PDFs made with fpdf2, Word files made with python-docx.
+"""Real policy files for tests: PDFs made with fpdf2, Word files made with python-docx; and
+ready-made passages (``make_passage``) for tests that start after parsing.
 
 ``make_pdf`` writes one string per physical line, so a test controls exactly where lines and
 pages break (hyphenation across a line end or a page break, running headers and footers).
@@ -18,10 +19,23 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from fpdf import FPDF
 
+from indexer.model import Passage
+
 LINE_MM = 6.0
 INDENT_MM_PER_SPACE = 2.0
 TABLE_COLUMN_MM = 45.0
 UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+# --- passages -------------------------------------------------------------------------------
+
+
+def make_passage(text: str, **fields: Any) -> Passage:
+    """A passage of ``text``; any other field can be given, the rest are plain defaults."""
+    defaults: dict[str, Any] = {"id": "s/p/0", "context": None, "document": "Policy",
+                                "school": "s", "section": "", "clause": None, "page": None,
+                                "source": "s/p.txt"}
+    return Passage(text=text, **{**defaults, **fields})
 
 
 # --- PDF ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from indexer.analysis import default_analyzer
 from indexer.build import FieldWeights, index_from_passages, passage_terms
 from indexer.index import FORMAT_VERSION, BM25Params, SearchIndex
 from indexer.model import Passage
+from tests.builders import make_passage
 
 pytestmark = pytest.mark.usefixtures("isolated_env")
 
@@ -47,17 +48,7 @@ def weights(question: str) -> dict[str, float]:
 
 
 def passage(n: int, text: str) -> Passage:
-    return Passage(
-        id=f"s/p/{n}",
-        text=text,
-        context=None,
-        document="Policy",
-        school="s",
-        section="S",
-        clause=None,
-        page=None,
-        source="s/p.txt",
-    )
+    return make_passage(text, id=f"s/p/{n}", section="S")
 
 
 TEXTS = [

@@ -19,6 +19,7 @@ from indexer.analysis import default_analyzer
 from indexer.build import index_from_passages, passage_terms
 from indexer.index import BM25Params, SearchIndex
 from indexer.model import Passage
+from tests.builders import make_passage
 
 N_PASSAGES = 400
 N_QUERIES = 150
@@ -54,19 +55,8 @@ def _passages(rng: np.random.Generator, words: list[str]) -> list[Passage]:
             text.append(HALF)
         if i % 5:
             text.append(MOST)
-        out.append(
-            Passage(
-                id=f"p{i}",
-                text="The " + " ".join(text) + ".",
-                context=None,
-                document="Synthetic",
-                school="s",
-                section="",
-                clause=None,
-                page=None,
-                source="s/synthetic.txt",
-            )
-        )
+        out.append(make_passage("The " + " ".join(text) + ".", id=f"p{i}",
+                                document="Synthetic", source="s/synthetic.txt"))
     return out
 
 

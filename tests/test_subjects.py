@@ -9,11 +9,11 @@ import pytest
 from bot.errors import ConfigError
 from indexer.model import Passage
 from indexer.subjects import Roles, default_roles
+from tests.builders import make_passage
 
 
 def passage(text: str, context: str | None = None, section: str = "") -> Passage:
-    return Passage(id="p", text=text, context=context, document="Policy", school="oak",
-                   section=section, clause=None, page=None, source="policy.txt")
+    return make_passage(text, context=context, section=section)
 
 
 @pytest.mark.parametrize(
