@@ -1,4 +1,5 @@
-"""The one exception tree of policybot.
+"""The one exception tree of policybot (its root and the indexer's errors live in
+``indexer.errors``, below ``bot``).
 
 Every error that can reach a person carries a sentence fit to show them (``str(error)``
 never contains question text, tokens or secrets). Callers map these to messages; anything
@@ -18,30 +19,26 @@ outside this tree is a bug, logged and answered with ``messages.SOMETHING_WENT_W
 
 from __future__ import annotations
 
+from indexer.errors import (
+    ConfigError,
+    DocumentError,
+    IndexingError,
+    IndexLoadError,
+    PolicybotError,
+)
 
-class PolicybotError(Exception):
-    """Base of every error policybot raises on purpose."""
-
-
-class ConfigError(PolicybotError):
-    """A setting is missing or wrong."""
-
-
-class IndexingError(PolicybotError):
-    """Building an index failed as a whole."""
-
-
-class DocumentError(IndexingError):
-    """One document could not be read; the message names the file and what to do."""
-
-    def __init__(self, path: str, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
-        self.path = path
-        self.problem = problem
-
-
-class IndexLoadError(PolicybotError):
-    """A saved index cannot be used; the message says to re-index."""
+__all__ = [
+    "ConfigError",
+    "DeliveryError",
+    "DocumentError",
+    "IndexLoadError",
+    "IndexingError",
+    "NotFound",
+    "PermissionDenied",
+    "PolicybotError",
+    "QuestionError",
+    "StoreError",
+]
 
 
 class QuestionError(PolicybotError):

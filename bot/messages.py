@@ -344,51 +344,6 @@ CLI_NO_ESCALATIONS = "No escalations."
 CLI_PURGED = "Removed the details of {count} resolved escalation(s) older than {age}."
 CLI_BAD_DURATION = "Give the age as a number and a unit, for example 90d, 12w, 48h or 30m."
 
-# --- Loading documents (indexer/loaders: pdf, docx, markdown) ----------------------------
-# DocumentError problems follow "<file name>: "; warnings are whole lines naming the file.
-
-DOC_EMPTY = "the file is empty (0 bytes): copy it again from the original."
-DOC_UNREADABLE = "the file could not be opened: check that it exists and can be read."
-DOC_CRASHED = "could not be read; check it opens, then re-save it."
-DOC_OLD_WORD = "old Word .doc format: open it in Word and save it as .docx."
-DOC_UNSUPPORTED = "unsupported file type {suffix}: use PDF, Word (.docx), Markdown or text."
-DOC_TOO_SLOW = "took too long to read (over {seconds} s); check the file or split it."
-DOC_TOO_LARGE = (
-    "the file is too large for a policy document ({size} MB; the limit is {limit} MB): "
-    "split it into one file per policy."
-)
-PDF_NOT_PDF = "this is not a PDF (it may have been renamed): open it and save it as PDF again."
-PDF_TRUNCATED = (
-    "the PDF is incomplete (cut off by an interrupted download or copy): copy it again "
-    "from the original."
-)
-PDF_CORRUPT = "the PDF is damaged and could not be read: open it and export it as PDF again."
-PDF_ENCRYPTED = "the PDF is password-protected: save an unprotected copy and index that instead."
-PDF_NO_TEXT_LAYER = "{name}: no text layer \u2014 run OCR first"
-PDF_PAGES_NO_TEXT = (
-    "{name}: page(s) {pages} have no text layer and were skipped \u2014 run OCR on them to "
-    "index them"
-)
-PDF_PAGES_UNREADABLE = (
-    "{name}: page(s) {pages} could not be read and were skipped \u2014 export the PDF again"
-)
-DOCX_CORRUPT = (
-    "the Word file is damaged or is not really a .docx: open it in Word and save it as .docx again."
-)
-DOCX_PROTECTED = (
-    "the Word file is password-protected or an old .doc renamed to .docx: remove the password "
-    "or save it as .docx in Word, then index it again."
-)
-TEXT_NOT_TEXT = "this is not a text file: save it as Markdown or plain text (UTF-8)."
-TEXT_NOT_UTF8 = (
-    "{name}: not UTF-8; read as Windows-1252 \u2014 save it as UTF-8 to be sure every "
-    "character is right"
-)
-MARKDOWN_BAD_FRONT_MATTER = (
-    "{name}: the front matter between the --- lines is not valid YAML and was ignored "
-    "\u2014 fix it to keep the title and review date"
-)
-
 # --- Microsoft Teams (bot/teams) ---------------------------------------------------------
 # Teams cards show these as plain text (never Markdown), so they carry no * or _ marks.
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import Stemmer
 
-from bot.errors import ConfigError
+from indexer.errors import ConfigError
 
 ANALYZER_VERSION = 1
 GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.txt"

@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from bot import messages
-from bot.errors import IndexingError, IndexLoadError
+from indexer import messages
 from indexer.analysis import GLOSSARY_PATH, Analyzer, default_analyzer
 from indexer.clauses import DocumentInfo, segment
 from indexer.corpus import School, SourceFile, discover
+from indexer.errors import IndexingError, IndexLoadError
 from indexer.index import (
     BM25Params,
     ChainedPassages,

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.errors import ConfigError
+from indexer.errors import ConfigError
 from indexer.loaders import SUPPORTED_SUFFIXES
 
 SCHOOL_FILE = "school.toml"

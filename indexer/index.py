@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.errors import IndexLoadError
+from indexer.errors import IndexLoadError
 from indexer.model import Passage
 
 FORMAT = "policybot-index"

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from bot.errors import ConfigError
 from indexer.analysis import Analyzer, default_analyzer, words
+from indexer.errors import ConfigError
 from indexer.model import Passage
 
 ROLES_PATH = Path(__file__).parent / "data" / "roles.txt"

@@ -26,8 +26,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from bot import messages
-from bot.errors import DocumentError
+from indexer import messages
+from indexer.errors import DocumentError
 
 log = logging.getLogger(__name__)
 FILE_TIMEOUT_SECONDS = 120.0

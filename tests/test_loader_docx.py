@@ -9,8 +9,8 @@ import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from bot import messages
 from bot.errors import DocumentError
+from indexer import messages
 from indexer.loaders import load_document
 from indexer.loaders.docx import load
 from indexer.loaders.docx_numbering import format_number

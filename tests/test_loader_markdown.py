@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import messages
 from bot.errors import DocumentError
+from indexer import messages
 from indexer.loaders import load_document
 from indexer.loaders.markdown import load
 

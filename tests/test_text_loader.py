@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import messages
 from bot.errors import DocumentError
+from indexer import messages
 from indexer.clauses import DocumentInfo, segment
 from indexer.loaders.text import load, parse_document, parse_lines
 from indexer.model import Block

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot import messages
-from bot.errors import DocumentError
+from indexer import messages
+from indexer.errors import DocumentError
 from indexer.model import LoadedDocument
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".md", ".markdown", ".txt")

@@ -20,8 +20,8 @@ from typing import Any
 import docx
 from docx.oxml.ns import qn
 
-from bot import messages
-from bot.errors import DocumentError
+from indexer import messages
+from indexer.errors import DocumentError
 from indexer.loaders import read_nonempty
 from indexer.loaders.docx_numbering import ListMark, ListNumbering
 from indexer.loaders.metadata import TableMetadata

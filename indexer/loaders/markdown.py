@@ -19,8 +19,8 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 
-from bot import messages
-from bot.errors import DocumentError
+from indexer import messages
+from indexer.errors import DocumentError
 from indexer.model import Block, LoadedDocument
 
 _FRONT_MATTER = re.compile(

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from bot import messages
-from bot.errors import DocumentError
+from indexer import messages
+from indexer.errors import DocumentError
 from indexer.loaders import read_nonempty
 from indexer.loaders.text import parse_document
 from indexer.model import LoadedDocument

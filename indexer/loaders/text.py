@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import messages
-from bot.errors import DocumentError
+from indexer import messages
+from indexer.errors import DocumentError
 from indexer.loaders.markdown import decode  # one decoder for every text format
 from indexer.loaders.metadata import TableMetadata
 from indexer.model import Block, LoadedDocument

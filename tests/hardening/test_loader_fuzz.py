@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from bot import messages
+from indexer import messages
 from indexer.build import BuildReport, build_index
 from indexer.loaders import text as text_loader
 from indexer.worker import MAX_TEXT_MB
