@@ -8,7 +8,7 @@ Two corpora, each indexed once beforehand (the index is on disk and up to date, 
 (benchmarks/synthetic.py). Each run is a fresh ``policybot ask QUESTION`` subprocess (the
 default path: settings, staleness check of the corpus, index load, answer, render); wall
 time to exit and the process's own peak RSS (wait4). It also lists the slowest top-level
-imports of ``bot.cli`` (``python -X importtime``).
+imports of ``bot.cli.main`` (``python -X importtime``).
 
 Targets: < 1 s to the first answer on the bundled corpus; RSS < 200 MB with 50k passages.
 """
@@ -64,16 +64,16 @@ def measure_corpus(corpus: Path, question: str, runs: int) -> dict[str, Any]:
 
 
 def baseline(runs: int) -> dict[str, float]:
-    """The floor: a bare interpreter, and importing bot.cli (no index, no answer)."""
+    """The floor: a bare interpreter, and importing bot.cli.main (no index, no answer)."""
     bare = [run_measured([sys.executable, "-c", "pass"])["seconds"] for _ in range(runs)]
-    cli = [run_measured([sys.executable, "-c", "import bot.cli"]) for _ in range(runs)]
+    cli = [run_measured([sys.executable, "-c", "import bot.cli.main"]) for _ in range(runs)]
     return {"python_seconds": round(statistics.median(bare), 3),
             "import_bot_cli_seconds": round(statistics.median(c["seconds"] for c in cli), 3),
             "import_bot_cli_peak_rss_mb": statistics.median(c["peak_rss_mb"] for c in cli),
             }  # fmt: skip
 
 
-def slowest_imports(module: str = "bot.cli", top: int = 12) -> list[dict[str, Any]]:
+def slowest_imports(module: str = "bot.cli.main", top: int = 12) -> list[dict[str, Any]]:
     """Top-level packages by cumulative import time (ms) when importing ``module``."""
     out = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
                          capture_output=True, text=True, check=True).stderr  # fmt: skip

@@ -128,7 +128,7 @@ def start_server(fake: FakeSlackProcess, data_dir: Path, port: int,
     cmd = [str(ROOT / ".venv" / "bin" / "policybot"), "serve", "--port", str(port),
            "--host", "127.0.0.1"]  # fmt: skip
     if profile:
-        code = (f"import cProfile, sys; sys.argv = {cmd!r}; from bot.cli import main; "
+        code = (f"import cProfile, sys; sys.argv = {cmd!r}; from bot.cli.main import main; "
                 f"cProfile.run('main()', {str(profile)!r})")  # fmt: skip
         cmd = [sys.executable, "-c", code]
     server = subprocess.Popen(cmd, env=env, cwd=data_dir, stdout=subprocess.DEVNULL,

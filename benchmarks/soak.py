@@ -63,7 +63,7 @@ QUESTIONS = [
     "can I accept a parent's friend request on Facebook?",
 ]
 FAULTED = ("chat.postMessage", "conversations.open", "chat.update", "conversations.history")
-SERVE = "from bot.cli import main; main()"
+SERVE = "from bot.cli.main import main; main()"
 
 
 def run_soak(

@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot import evaluate
-from bot.answer import Answerer, Tuning, load_schools
+from bot.answering import evaluate
+from bot.answering.answerer import Answerer, Tuning, load_schools
 from indexer.analysis import Analyzer
 from indexer.build import (
     DEFAULT_FIELDS,

@@ -1,6 +1,6 @@
 """Logging for every policybot process, set up in one place so no text leaks into it.
 
-    configure("DEBUG")      # what LOG_LEVEL=DEBUG does (bot/cli.py calls this at start)
+    configure("DEBUG")      # what LOG_LEVEL=DEBUG does (bot/cli/main.py calls this at start)
 
 policybot's own modules log ids and references only. Several libraries do not: at DEBUG,
 slack_sdk logs every Web API request and response body (an answer's blocks quote the

@@ -67,7 +67,7 @@ CONCERN_REASONS = {
     "found_material": "describes material you have found",
 }
 
-# --- Answer layout (bot/presenter.py: shared by the Slack and Teams skins) ---------------
+# --- Answer layout (bot/answering/presenter.py: shared by the Slack and Teams skins) -----
 
 CONCERN_BANNER = "This sounds like a safeguarding concern ({reason})."
 CONCERN_BANNER_NO_REASON = "This sounds like a safeguarding concern."
@@ -180,7 +180,7 @@ DSL_STATUS_RESOLVED = "resolved by {actor}"
 DSL_RECORDED = "Recorded as"
 DSL_PURGED = "Details removed under the retention policy."
 
-# --- policybot serve / doctor (bot/cli_serve.py, bot/doctor.py) -------------------------
+# --- policybot serve / doctor (bot/cli/serve.py, bot/cli/doctor.py) ----------------------
 
 SERVE_LISTENING = "policybot is listening on http://{host}:{port} (Slack: {path})"
 SERVE_SOCKET = "policybot is connecting to Slack in Socket Mode"
@@ -306,7 +306,7 @@ DOCTOR_TEAMS_DESTINATION_UNKNOWN = (
     "be opened (see DATABASE_URL above)."
 )
 
-# --- Escalations: raising a concern with the DSL (bot/escalation.py, bot/store/) --------
+# --- Escalations: raising a concern with the DSL (bot/escalation/, bot/store/) --------
 
 STORE_OPEN_FAILED = (
     "Could not open the escalation database ({scheme}, from DATABASE_URL). Check DATABASE_URL "

@@ -1,4 +1,4 @@
-"""Block Kit for Slack, drawn from the platform-neutral :mod:`bot.presenter` view.
+"""Block Kit for Slack, drawn from the platform-neutral :mod:`bot.answering.presenter` view.
 
 Every piece of text that did not come from this module is passed through :func:`escape`
 (``&``, ``<``, ``>``) so that ``<!channel>``, ``<@U…>`` and ``<url|label>`` typed by a person
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot import messages
-from bot.presenter import AnswerView, ClauseView, Part
+from bot.answering.presenter import AnswerView, ClauseView, Part
 
 Block = dict[str, Any]
 SECTION_LIMIT = 3000

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.model import Route
-from bot.skin import Answers, SkinDeps
+from bot.answering.model import Route
+from bot.chat.skin import Answers, SkinDeps
 
 AnswerCore = Answers
 
@@ -59,7 +59,7 @@ class MemoryFeedbackLog:
 class SlackDeps(SkinDeps):
     events: EventLog = field(default_factory=MemoryEventLog)
     feedback: FeedbackLog = field(default_factory=MemoryFeedbackLog)
-    escalations: Any = None  # bot.escalation.EscalationService, when a store is configured
+    escalations: Any = None  # bot.escalation.service.EscalationService, when a store is configured
     kick: Callable[[], None] = lambda: None  # start an outbox delivery now (not in 2 s)
 
     def school_for(self, channel_id: str | None = None, team_id: str | None = None) -> str | None:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import messages
-from bot.escalation_form import (
+from bot.escalation.form import (
     QUESTIONS,
     RISK_FIELD,
     Question,
@@ -20,7 +20,7 @@ from bot.escalation_form import (
     risk_warning,
     shows_risk_warning,
 )
-from bot.escalation_view import ACTION_LABELS, DslView, Fact, dsl_view
+from bot.escalation.view import ACTION_LABELS, DslView, Fact, dsl_view
 from bot.slack.blocks import Block, button, chunks, context, escape, fit, section
 from bot.store.records import Escalation
 
@@ -34,13 +34,13 @@ DETAILS_CHUNK = 2900  # characters of details per section
 WARN_BLOCK = "risk_warning"
 BUTTONS = {"claim": (ACTION_CLAIM, "primary"), "resolve": (ACTION_RESOLVE, None),
            "record": (ACTION_RECORD, None)}  # fmt: skip
-modal_meta = form_meta  # the form's hidden context is the core's (bot.escalation_form)
+modal_meta = form_meta  # the form's hidden context is the core's (bot.escalation.form)
 
 
 def raise_modal(
     meta: dict[str, Any], clause: str | None, dsl: str, risk: str | None = None
 ) -> Block:
-    """The form (the questions of :mod:`bot.escalation_form`); ``meta`` (question, passage
+    """The form (the questions of :mod:`bot.escalation.form`); ``meta`` (question, passage
     id, school, DSL contact) rides in private_metadata."""
     blocks: list[Block] = []
     if meta.get("q"):

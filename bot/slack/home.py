@@ -6,8 +6,8 @@ import asyncio
 from typing import Any
 
 from bot import messages
+from bot.answering.presenter import route_contacts
 from bot.errors import StoreError
-from bot.presenter import route_contacts
 from bot.slack.blocks import Block, context, escape, section
 from bot.slack.deps import SlackDeps
 from bot.slack.escalation_blocks import home_lines

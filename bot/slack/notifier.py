@@ -1,4 +1,4 @@
-"""Delivers escalation outbox items to Slack (the :class:`bot.outbox.Notifier` for Slack).
+"""Delivers escalation outbox items to Slack (Slack's :class:`bot.escalation.outbox.Notifier`).
 
 Where things go (Keeping Children Safe in Education):
 
@@ -25,9 +25,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
-from bot.delivery import retry_delay, targets_for
 from bot.errors import DeliveryError
-from bot.escalation_view import reminder_text, reporter_text
+from bot.escalation.delivery import retry_delay, targets_for
+from bot.escalation.view import reminder_text, reporter_text
 from bot.slack import escalation_blocks as eb
 from bot.slack.blocks import escape
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem

@@ -1,4 +1,4 @@
-"""Outbox rows: enqueue, lease-claim, complete, retry. Used by :mod:`bot.outbox`.
+"""Outbox rows: enqueue, lease-claim, complete, retry. Used by :mod:`bot.escalation.outbox`.
 
 A row is ``pending`` until delivered (``done``) or no longer needed (``skipped``, e.g. a
 reminder for an escalation already claimed); rows are never deleted. Rows of one escalation

@@ -2,8 +2,8 @@
 
 These are platform-neutral: the Slack and Teams skins build a :class:`ConcernReport` from
 their form, and render an :class:`Escalation` and an :class:`OutboxItem` into their own
-messages. They are re-exported by :mod:`bot.escalation` and :mod:`bot.outbox`; import them
-from there.
+messages. They are re-exported by :mod:`bot.escalation.service` and
+:mod:`bot.escalation.outbox`; import them from there.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ Microsoft 365 Agents SDK (``microsoft_agents``), served at ``POST /api/messages`
     auth.py         MICROSOFT_APP_ID / _PASSWORD / _TENANT_ID -> SDK auth; the bearer check
     handlers/       questions (answers, "setup dsl", help), actions (Action.Submit: raise,
                     feedback), lifecycle (Action.Execute: Claim / Resolve / Record), install
-    cards.py        Adaptive Cards drawn from bot.presenter's AnswerView
+    cards.py        Adaptive Cards drawn from bot.answering.presenter's AnswerView
     escalation_cards.py  the "Raise with DSL" form, the DSL's card, receipts
     directory.py    what the bot remembers in the store's conversation_refs table
     connector.py    sending, updating and opening 1:1 chats outside a turn (proactive)
@@ -15,9 +15,9 @@ Microsoft 365 Agents SDK (``microsoft_agents``), served at ``POST /api/messages`
     package.py      the Teams app package (manifest + icons) to sideload
 
 What is not about Teams lives in the core and is shared with Slack: the answer layout
-(bot.presenter), the form (bot.escalation_form), the DSL's message and the reporter's texts
-(bot.escalation_view), acting on an escalation (bot.escalation_actions), delivery targets
-(bot.delivery) and answering again from a button (bot.skin).
+(bot.answering.presenter), the form (bot.escalation.form), the DSL's message and the
+reporter's texts (bot.escalation.view), acting on an escalation (bot.escalation.actions),
+delivery targets (bot.escalation.delivery) and answering again from a button (bot.chat.skin).
 """
 
 from __future__ import annotations

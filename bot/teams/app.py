@@ -31,7 +31,8 @@ from pydantic import ValidationError
 
 from bot import messages
 from bot.config import Settings
-from bot.escalation import EscalationService
+from bot.escalation.service import EscalationService
+from bot.serve.web import ANSWERER_KEY, Mount
 from bot.store import Store
 from bot.teams.auth import (
     auth_configuration,
@@ -44,7 +45,6 @@ from bot.teams.connector import TeamsConnector
 from bot.teams.deps import Answers, TeamsDeps
 from bot.teams.directory import Directory
 from bot.teams.handlers import register_handlers
-from bot.web import ANSWERER_KEY, Mount
 
 log = logging.getLogger(__name__)
 TEAMS_PATH = "/api/messages"
@@ -149,7 +149,8 @@ def build_teams(
 def teams_mount(
     settings: Settings, store: Store | None = None, *, kick: Callable[[], None] | None = None
 ) -> Mount:
-    """A ``bot.web`` mount adding ``POST /api/messages`` (answers from ``app[ANSWERER_KEY]``)."""
+    """A ``bot.serve.web`` mount adding ``POST /api/messages`` (answers from
+    ``app[ANSWERER_KEY]``)."""
 
     def mount(app: web.Application) -> None:
         bot = build_teams(settings, app[ANSWERER_KEY], store, kick=kick)  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""Adaptive Cards for Teams, drawn from the platform-neutral :mod:`bot.presenter` view.
+"""Adaptive Cards for Teams, drawn from the platform-neutral :mod:`bot.answering.presenter` view.
 
 Every piece of text goes into a ``TextRun`` of a ``RichTextBlock``: Teams shows a TextRun as
 it is and never reads it as Markdown, so a question like ``[click](https://evil)`` or
@@ -19,7 +19,7 @@ from typing import Any
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
 from bot import messages
-from bot.presenter import AnswerView, ClauseView, Part
+from bot.answering.presenter import AnswerView, ClauseView, Part
 
 Card = dict[str, Any]
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"

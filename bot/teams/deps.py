@@ -10,8 +10,8 @@ from typing import Any, Protocol
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import TurnContext
 
+from bot.chat.skin import Answers, SkinDeps
 from bot.errors import StoreError
-from bot.skin import Answers, SkinDeps
 from bot.teams.connector import TeamsConnector
 from bot.teams.directory import Directory, is_personal, person_id, tenant_of
 
@@ -32,7 +32,7 @@ class Records(Protocol):
 class TeamsDeps(SkinDeps):
     directory: Directory
     connector: TeamsConnector
-    escalations: Any = None  # bot.escalation.EscalationService over the Teams people
+    escalations: Any = None  # bot.escalation.service.EscalationService over the Teams people
     records: Records | None = None
     kick: Callable[[], None] = field(default=lambda: None)  # deliver the outbox now
 

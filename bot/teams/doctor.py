@@ -7,8 +7,8 @@ concerns go to with "setup dsl". Nothing here calls Microsoft or prints the clie
 from __future__ import annotations
 
 from bot import messages
+from bot.cli.doctor import Check
 from bot.config import Settings
-from bot.doctor import Check
 from bot.errors import PolicybotError
 from bot.teams.directory import Directory, Refs
 from bot.teams.package import is_app_id

@@ -1,5 +1,5 @@
 """Adaptive Cards for raising a concern on Teams: the "Raise with DSL" form (the questions of
-:mod:`bot.escalation_form`), the DSL's card with Claim / Resolve / Record as logged
+:mod:`bot.escalation.form`), the DSL's card with Claim / Resolve / Record as logged
 (``Action.Execute``), and the reporter's "sent" card.
 
 Everything a person typed (question, details, record reference, names) is plain text in a
@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot import messages
-from bot.escalation_form import QUESTIONS, RISK_FIELD, Question, risk_warning
-from bot.escalation_view import ACTION_LABELS, DslView, Fact, Name, dsl_view
+from bot.escalation.form import QUESTIONS, RISK_FIELD, Question, risk_warning
+from bot.escalation.view import ACTION_LABELS, DslView, Fact, Name, dsl_view
 from bot.store.records import Escalation
 from bot.teams.cards import Card, card, container, cut, labelled, plain, submit
 

@@ -1,4 +1,4 @@
-"""Delivers escalation outbox items to Teams (the :class:`bot.outbox.Notifier` for Teams).
+"""Delivers escalation outbox items to Teams (Teams' :class:`bot.escalation.outbox.Notifier`).
 
 Where things go (Keeping Children Safe in Education):
 
@@ -31,9 +31,9 @@ import aiohttp
 from microsoft_agents.activity import Activity
 
 from bot.config import Settings
-from bot.delivery import retry_delay, targets_for
 from bot.errors import DeliveryError
-from bot.escalation_view import reminder_text, reporter_text
+from bot.escalation.delivery import retry_delay, targets_for
+from bot.escalation.view import reminder_text, reporter_text
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 from bot.teams.cards import card_message, text_message
 from bot.teams.connector import TeamsConnector

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot.escalation import ConcernReport, EscalationService
+from bot.escalation.service import ConcernReport, EscalationService
 from bot.store import Store
 
 DSL = "U_DSL"

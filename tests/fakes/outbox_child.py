@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.outbox import Outbox
+from bot.escalation.outbox import Outbox
 from bot.store import Store
 from tests.fakes.concerns import make_report, make_service
 from tests.fakes.notifier import FakeNotifier

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from hypothesis import strategies as st
 
-from bot.answer import Answerer
+from bot.answering.answerer import Answerer
+from bot.answering.model import Answer, Concern, Contact, Hit, Route
 from bot.config import Settings
-from bot.model import Answer, Concern, Contact, Hit, Route
-from bot.runtime import Runtime
+from bot.serve.runtime import Runtime
 from indexer.model import Passage
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import SIGNING_SECRET

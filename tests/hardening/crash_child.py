@@ -17,7 +17,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.outbox import Outbox
+from bot.escalation.outbox import Outbox
 from bot.store import Store
 from tests.fakes.concerns import make_report, make_service
 from tests.fakes.notifier import FakeNotifier

@@ -24,10 +24,10 @@ import requests
 from sqlalchemy import create_engine, text
 
 from bot import messages
-from bot.answer import Answerer
+from bot.answering.answerer import Answerer
 from bot.errors import IndexingError
-from bot.outbox import Outbox
-from bot.runtime import Runtime, build_runtime
+from bot.escalation.outbox import Outbox
+from bot.serve.runtime import Runtime, build_runtime
 from bot.slack import escalation_blocks as eb
 from bot.store import Store
 from bot.store.records import utc_now

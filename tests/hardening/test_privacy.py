@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.runtime import Runtime
+from bot.serve.runtime import Runtime
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import command_body, event_body
 from tests.hardening.conftest import DSL_CHANNEL, Everything

@@ -11,9 +11,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answer import Answerer
-from bot.model import Answer
-from bot.presenter import present
+from bot.answering.answerer import Answerer
+from bot.answering.model import Answer
+from bot.answering.presenter import present
 from bot.slack import blocks
 from bot.slack.text import question_from_message
 from bot.teams import cards

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import text
 
 from bot import messages
-from bot.runtime import Runtime
+from bot.serve.runtime import Runtime
+from bot.serve.web import MAX_BODY_BYTES, build_web_app
 from bot.teams.app import teams_mount
-from bot.web import MAX_BODY_BYTES, build_web_app
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import SIGNING_SECRET, action_body, command_body, event_body, sign
 from tests.hardening.conftest import BOT_TOKEN, DSL_CHANNEL, TEAMS_PASSWORD, Everything

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.model import Answer, Concern, Contact, Hit, Route
+from bot.answering.model import Answer, Concern, Contact, Hit, Route
 from indexer.model import Passage
 
 CLAUSE = "Staff must not follow or add current or past pupils on personal social media accounts."

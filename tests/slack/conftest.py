@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from bot.config import Settings
+from bot.serve.web import build_web_app
 from bot.slack.app import build_app
-from bot.web import build_web_app
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import SIGNING_SECRET
 from tests.slack.answers import StubAnswerer

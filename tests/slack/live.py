@@ -1,5 +1,5 @@
 """Run the aiohttp app on a loopback port in a background thread, as ``policybot serve`` does
-(the same ``bot.web.start_site``), and post signed requests at it."""
+(the same ``bot.serve.web.start_site``), and post signed requests at it."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import requests
 from aiohttp import web
 
 from bot.config import Settings
-from bot.runtime import Runtime, build_runtime
-from bot.web import start_site
+from bot.serve.runtime import Runtime, build_runtime
+from bot.serve.web import start_site
 from tests.fakes.slack_signing import sign
 
 

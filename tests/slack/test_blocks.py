@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from bot import messages
-from bot.model import Hit
-from bot.presenter import present
+from bot.answering.model import Hit
+from bot.answering.presenter import present
 from bot.slack import blocks
 from bot.slack.text import question_from_message
 from tests.slack.answers import make_answer, passage

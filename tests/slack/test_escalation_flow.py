@@ -12,7 +12,7 @@ import pytest
 
 from bot import messages
 from bot.config import Settings
-from bot.runtime import Runtime
+from bot.serve.runtime import Runtime
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import action_body, command_body
 from tests.slack.answers import CLAUSE, StubAnswerer

@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from bot.web import SLACK_PATH
+from bot.serve.web import SLACK_PATH
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import action_body, command_body, event_body
 from tests.slack.live import LiveServer

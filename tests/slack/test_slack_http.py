@@ -164,9 +164,9 @@ def test_share_posts_the_answer_in_channel(server: LiveServer, fake_slack: FakeS
 def test_feedback_is_recorded_against_the_passage_only(
     settings, fake_slack: FakeSlackAPI, answerer: StubAnswerer
 ):
+    from bot.serve.web import build_web_app
     from bot.slack.app import build_app
     from bot.slack.deps import MemoryFeedbackLog
-    from bot.web import build_web_app
 
     feedback = MemoryFeedbackLog()
     app = build_app(settings, answerer, feedback=feedback)

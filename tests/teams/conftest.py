@@ -11,11 +11,11 @@ import pytest
 import requests
 
 from bot.config import Settings
-from bot.outbox import Outbox, PlatformNotifier
+from bot.escalation.outbox import Outbox, PlatformNotifier
+from bot.serve.web import build_web_app
 from bot.store import Store
 from bot.teams.app import teams_mount
 from bot.teams.notifier import TeamsNotifier
-from bot.web import build_web_app
 from tests.fakes.clock import FakeClock
 from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.slack.answers import StubAnswerer

@@ -10,8 +10,8 @@ import pytest
 
 from bot.config import Settings
 from bot.errors import ConfigError
+from bot.serve.web import build_web_app
 from bot.teams.app import build_teams, teams_mount
-from bot.web import build_web_app
 from tests.slack.answers import StubAnswerer
 from tests.teams.activities import message
 from tests.teams.conftest import TeamsServer

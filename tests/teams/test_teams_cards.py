@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot import messages
-from bot.answer import Answerer
+from bot.answering.answerer import Answerer
+from bot.answering.model import Hit
+from bot.answering.presenter import present
 from bot.config import Settings
-from bot.model import Hit
-from bot.presenter import present
+from bot.serve.web import build_web_app
 from bot.slack import blocks as slack_blocks
 from bot.teams.app import teams_mount
 from bot.teams.cards import CARD_LIMIT, answer_card, passage_ids, size
-from bot.web import build_web_app
 from tests.slack.answers import make_answer, passage
 from tests.teams.activities import STAFF, message, personal
 from tests.teams.conftest import TeamsServer

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import messages
-from bot.escalation import EscalationService
+from bot.escalation.service import EscalationService
 from tests.teams.activities import (
     DSL,
     DSL_CHANNEL,
@@ -214,7 +214,7 @@ def test_record_as_logged_by_a_dsl_is_saved_and_shown(server, teams, teams_store
 def test_a_reminder_for_an_unclaimed_concern_reaches_the_dsl_channel(
     server, teams, teams_store, outbox, settings, clock
 ) -> None:
-    from bot.reminders import Reminders
+    from bot.escalation.reminders import Reminders
 
     setup_dsl_channel(server, teams)
     raise_concern(server, teams, risk="yes")

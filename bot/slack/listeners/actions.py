@@ -13,8 +13,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.presenter import present
-from bot.skin import ButtonValue
+from bot.answering.presenter import present
+from bot.chat.skin import ButtonValue
 from bot.slack import blocks
 from bot.slack.deps import SlackDeps
 

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot import messages
-from bot.presenter import present
+from bot.answering.presenter import present
 from bot.slack import blocks
 from bot.slack.deps import SlackDeps
 from bot.slack.text import question_from_message

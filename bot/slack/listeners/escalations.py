@@ -15,9 +15,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
+from bot.chat.skin import ButtonValue
 from bot.errors import NotFound, StoreError
-from bot.escalation_actions import Change, act
-from bot.skin import ButtonValue
+from bot.escalation.actions import Change, act
 from bot.slack import blocks
 from bot.slack import escalation_blocks as eb
 from bot.slack.deps import SlackDeps

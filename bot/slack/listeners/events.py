@@ -12,7 +12,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.presenter import AnswerView, present
+from bot.answering.presenter import AnswerView, present
 from bot.slack import blocks, home
 from bot.slack.deps import SlackDeps
 from bot.slack.text import question_from_message

@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot import messages
-from bot.escalation_actions import act, submit
-from bot.escalation_form import report_from_form
+from bot.escalation.actions import act, submit
+from bot.escalation.form import report_from_form
 from bot.slack import escalation_blocks as eb
 from bot.slack.blocks import escape
 from bot.slack.deps import SlackDeps
@@ -49,7 +49,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
 
 def concern_report(body: Body, view: Body) -> ConcernReport:
-    """The submitted modal as the core's ConcernReport (bot.escalation_form reads the answers)."""
+    """The submitted modal as the core's ConcernReport (bot.escalation.form reads the answers)."""
     user, team = body.get("user") or {}, body.get("team") or {}
     meta, values = eb.read_meta(view), eb.form_values(view)
     return report_from_form("slack", str(user.get("id", "")), team.get("id"), meta, values)

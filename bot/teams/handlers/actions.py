@@ -2,9 +2,10 @@
 submission (store first, then tell the reporter), and "Helpful" / "Not helpful".
 
 The form always opens in the person's 1:1 chat with the bot, so nobody else sees what they
-type or that they raised anything. On submit the escalation is written by the same
-:class:`~bot.escalation.EscalationService` as Slack's, in one transaction, before the reporter
-is told it was received; if the store fails they are told to go to the DSL in person.
+type or that they raised anything. On submit the escalation is written by
+the same :class:`~bot.escalation.service.EscalationService` as Slack's, in one transaction,
+before the reporter is told it was received; if the store fails they are told to go to the
+DSL in person.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 
 from bot import messages
-from bot.escalation_actions import submit as store
-from bot.escalation_form import report_from_form, text_field
-from bot.skin import ButtonValue
+from bot.chat.skin import ButtonValue
+from bot.escalation.actions import submit as store
+from bot.escalation.form import report_from_form, text_field
 from bot.teams.cards import VERB_FEEDBACK, VERB_RAISE, card_message, text_message
 from bot.teams.deps import TeamsDeps
 from bot.teams.directory import is_personal, person_id, tenant_of

@@ -17,8 +17,8 @@ from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnSta
 from microsoft_agents.hosting.core.app.adaptive_card import factory
 
 from bot import messages
-from bot.escalation_actions import Change, act
-from bot.escalation_form import text_field
+from bot.escalation.actions import Change, act
+from bot.escalation.form import text_field
 from bot.teams.deps import TeamsDeps
 from bot.teams.directory import person_id
 from bot.teams.escalation_cards import VERB_CLAIM, VERB_RECORD, VERB_RESOLVE, dsl_card

@@ -13,7 +13,7 @@ from microsoft_agents.activity import ActivityTypes
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 
 from bot import messages
-from bot.presenter import present
+from bot.answering.presenter import present
 from bot.teams.cards import answer_message, text_message
 from bot.teams.deps import TeamsDeps
 from bot.teams.directory import is_personal, person_id

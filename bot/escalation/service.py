@@ -1,0 +1,210 @@
+"""Raising a concern with the DSL: the platform-free escalation core.
+
+Skins (Slack, Teams) call this; it never imports a chat SDK.
+
+    service = EscalationService.from_settings(store, settings)
+    esc = service.submit(ConcernReport(...))   # stored + outbox rows, committed, then returns
+    service.claim(esc.ref, user_id)             # DSLs (and, for allegations, the route's holder)
+    service.resolve(esc.ref, user_id, note=None)
+    service.record_logged(esc.ref, user_id, "CPOMS 12345")
+
+* ``submit`` writes the escalation, an audit row and two outbox rows (``destination_post``
+  to the DSL destination, ``reporter_receipt`` to the reporter) in ONE transaction and returns
+  only after commit. If the database fails it raises :class:`StoreError` whose text
+  (``messages.STORE_UNAVAILABLE``) tells the reporter to go to the DSL in person.
+* ``claim`` / ``resolve`` / ``record_logged``: a user who may not act gets
+  :class:`PermissionDenied` (text: ``messages.ESCALATION_NOT_ALLOWED``) and nothing changes.
+  Otherwise one transaction writes the change, an audit row and two outbox rows
+  (``destination_update``; ``reporter_update`` with ``payload["event"]``). Repeating an action
+  that is already done (a double click, a claim of an escalation someone else claimed, any
+  change to a resolved one except ``record_logged``) changes nothing and returns the
+  escalation as it is: compare ``esc.claimed_by`` with the user to word the reply.
+* Routing (Keeping Children Safe in Education): a concern about a member of staff goes to
+  the headteacher, one about the headteacher to the chair of governors, never to the DSL
+  channel. ``recipients(esc)`` gives the user ids for the route.
+
+Delivery happens later, in :mod:`bot.escalation.outbox`. Nothing here logs question, detail
+or name text.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from bot import messages
+from bot.config import Settings
+from bot.errors import PermissionDenied
+from bot.store import Store, outbox_rows
+from bot.store import escalations as rows
+from bot.store.records import AuditEntry, Clock, ConcernReport, Escalation, utc_now
+
+__all__ = ["AuditEntry", "ConcernReport", "Escalation", "EscalationService", "People"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class People:
+    """Who escalations go to: chat user ids of the DSL and deputies, headteacher, chair."""
+
+    dsl_ids: tuple[str, ...] = ()
+    headteacher_ids: tuple[str, ...] = ()
+    chair_ids: tuple[str, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> People:
+        ids = settings.dsl_user_ids, settings.headteacher_user_ids, settings.chair_user_ids
+        return cls(*ids)
+
+    def for_route(self, route: str) -> tuple[str, ...]:
+        return {"dsl": self.dsl_ids, "headteacher": self.headteacher_ids}.get(route, self.chair_ids)
+
+
+class EscalationService:
+    """Submit, act on and read escalations. Every change is one database transaction."""
+
+    def __init__(
+        self,
+        store: Store,
+        dsl_ids: Iterable[str],
+        headteacher_ids: Iterable[str] = (),
+        chair_ids: Iterable[str] = (),
+        clock: Clock = utc_now,
+    ) -> None:
+        self.store = store
+        self.people = People(tuple(dsl_ids), tuple(headteacher_ids), tuple(chair_ids))
+        self.clock = clock
+
+    @classmethod
+    def from_settings(
+        cls, store: Store, settings: Settings, clock: Clock = utc_now
+    ) -> EscalationService:
+        people = People.from_settings(settings)
+        return cls(store, people.dsl_ids, people.headteacher_ids, people.chair_ids, clock=clock)
+
+    # --- who --------------------------------------------------------------------------
+
+    def recipients(self, escalation: Escalation) -> tuple[str, ...]:
+        """User ids the escalation is routed to (DSL and deputies, headteacher, or chair)."""
+        return self.people.for_route(escalation.route)
+
+    def can_act(self, user_id: str, escalation: Escalation) -> bool:
+        """DSLs (deputies included) always; the headteacher/chair for their own route."""
+        if user_id in self.people.dsl_ids:
+            return True
+        return escalation.route != "dsl" and user_id in self.recipients(escalation)
+
+    # --- changes ----------------------------------------------------------------------
+
+    def submit(self, report: ConcernReport) -> Escalation:
+        """Store the escalation and its outbox rows; return once committed."""
+        report.validate()
+        now = self.clock()
+        with self.store.transaction() as conn:
+            ref = rows.next_ref(conn, now.year)
+            esc_id = rows.insert(conn, report, ref, now)
+            rows.add_audit(conn, esc_id, report.reporter_id, "submitted", now)
+            esc = rows.get_by_id(conn, esc_id)
+            post = {"event": "submitted", "route": esc.route, "user_ids": self.recipients(esc)}
+            outbox_rows.enqueue(conn, esc_id, "destination_post", f"{ref}/post", now, post)
+            receipt = {"event": "submitted"}
+            outbox_rows.enqueue(conn, esc_id, "reporter_receipt", f"{ref}/receipt", now, receipt)
+        logger.info("escalation %s stored (route=%s, urgent=%s)", ref, esc.route, esc.urgent)
+        return esc
+
+    def claim(self, ref: str, user_id: str) -> Escalation:
+        def apply(esc: Escalation) -> dict[str, Any] | None:
+            if esc.status != "new":
+                return None
+            return {"status": "claimed", "claimed_by": user_id, "claimed_at": self.clock()}
+
+        return self._change(ref, user_id, "claimed", apply)
+
+    def resolve(self, ref: str, user_id: str, note: str | None = None) -> Escalation:
+        def apply(esc: Escalation) -> dict[str, Any] | None:
+            if esc.status == "resolved":
+                return None
+            values = {"status": "resolved", "resolved_by": user_id, "resolved_at": self.clock()}
+            return values | {"resolution_note": note or None}
+
+        return self._change(ref, user_id, "resolved", apply)
+
+    def record_logged(self, ref: str, user_id: str, system_ref: str) -> Escalation:
+        """Record where the concern was logged ("CPOMS 12345", "MyConcern 678")."""
+        system_ref = " ".join(system_ref.split())[:255]
+
+        def apply(esc: Escalation) -> dict[str, Any] | None:
+            return (
+                None
+                if not system_ref or esc.record_ref == system_ref
+                else {"record_ref": system_ref}
+            )
+
+        return self._change(ref, user_id, "recorded", apply, detail=system_ref)
+
+    def _change(
+        self,
+        ref: str,
+        user_id: str,
+        action: str,
+        apply: Callable[[Escalation], dict[str, Any] | None],
+        detail: str | None = None,
+    ) -> Escalation:
+        now = self.clock()
+        with self.store.transaction() as conn:
+            esc = rows.get(conn, ref, for_update=True)
+            if not self.can_act(user_id, esc):
+                logger.warning("refused %s of %s by user %s", action, ref, user_id)
+                raise PermissionDenied(messages.ESCALATION_NOT_ALLOWED)
+            values = apply(esc)
+            if values is None:
+                logger.info("%s of %s by %s changed nothing", action, ref, user_id)
+                return esc
+            rows.set_fields(conn, esc.id, now, **values)
+            audit_id = rows.add_audit(conn, esc.id, user_id, action, now, detail)
+            payload = {"event": action, "actor_id": user_id}
+            outbox_rows.enqueue(
+                conn, esc.id, "destination_update", f"{ref}/update/{audit_id}", now, payload
+            )
+            outbox_rows.enqueue(
+                conn, esc.id, "reporter_update", f"{ref}/reporter/{audit_id}", now, payload
+            )
+            esc = rows.get_by_id(conn, esc.id)
+        logger.info("escalation %s %s by %s", ref, action, user_id)
+        return esc
+
+    # --- reading ----------------------------------------------------------------------
+
+    def get(self, ref: str) -> Escalation:
+        """The escalation ``ref``; raises NotFound."""
+        with self.store.reading() as conn:
+            return rows.get(conn, ref)
+
+    def list_open(self) -> list[Escalation]:
+        """Escalations not yet resolved, oldest first (for the DSLs' App Home)."""
+        with self.store.reading() as conn:
+            return rows.list_(conn, open_only=True)
+
+    def list_all(self) -> list[Escalation]:
+        with self.store.reading() as conn:
+            return rows.list_(conn)
+
+    def audit(self, ref: str) -> list[AuditEntry]:
+        with self.store.reading() as conn:
+            return rows.audit_for(conn, rows.get(conn, ref))
+
+    def export(self, fmt: str) -> str:
+        """Every escalation as CSV or JSON, in recording order (see bot.escalation.export)."""
+        from bot.escalation.export import export
+
+        return export(self.store, fmt)
+
+    def purge(self, older_than: timedelta) -> list[str]:
+        """Remove question/details of escalations resolved more than ``older_than`` ago."""
+        from bot.escalation.export import purge
+
+        return purge(self.store, older_than, self.clock)

@@ -1,0 +1,130 @@
+"""One ``policybot serve`` process: index, store, escalation service, Slack app, outbox worker.
+
+    runtime = build_runtime(settings)           # loads the index once; opens the store
+    stop = runtime.start_outbox()               # delivers pending escalations first
+    await serve_http(runtime, "0.0.0.0", 3000)  # or: await serve_socket(runtime)
+
+Tests build the same runtime against a fake Slack Web API and serve it on a loopback port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+
+from bot import messages
+from bot.config import Settings
+from bot.errors import StoreError
+from bot.escalation.outbox import Notifier, Outbox, PlatformNotifier
+from bot.escalation.reminders import Reminders
+from bot.escalation.service import EscalationService
+from bot.serve.web import Mount, build_web_app, start_site
+from bot.slack import slack_enabled
+from bot.slack.app import build_app
+from bot.slack.notifier import SlackNotifier
+from bot.store import Store
+from bot.teams import teams_enabled
+
+log = logging.getLogger(__name__)
+OUTBOX_INTERVAL = 2.0
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    answerer: Any
+    store: Store
+    escalations: EscalationService
+    outbox: Outbox
+    reminders: Reminders
+    slack_app: AsyncApp | None
+    stops: list[threading.Event] = field(default_factory=list)
+
+    def web_app(self, mounts: Iterable[Mount] = ()) -> web.Application:
+        mounts = [*self.teams_mounts(), *mounts]
+        return build_web_app(self.settings, self.answerer, slack_app=self.slack_app, mounts=mounts)
+
+    def teams_mounts(self) -> list[Mount]:
+        """POST /api/messages when Teams is configured (bot.teams.teams_enabled)."""
+        if not teams_enabled(self.settings):
+            return []
+        from bot.teams.app import teams_mount
+
+        return [teams_mount(self.settings, self.store, kick=self.kick)]
+
+    def kick(self) -> None:
+        """Wake the outbox worker now (after a submit or a claim), not after its interval."""
+        self.outbox.kick()
+
+    def start_outbox(self, interval: float = OUTBOX_INTERVAL) -> threading.Event:
+        stop = self.outbox.start_thread(interval=interval, on_tick=self.reminders.enqueue_due)
+        self.stops.append(stop)
+        return stop
+
+    def close(self) -> None:
+        for stop in self.stops:
+            stop.set()
+        self.store.close()
+
+
+def build_runtime(
+    settings: Settings,
+    answerer: Any = None,
+    *,
+    socket_mode: bool = False,
+    slack: bool = True,
+    outbox_backoff: float = 2.0,
+) -> Runtime:
+    """Everything a serving process needs; the index is loaded here, once."""
+    if answerer is None:
+        from bot.answering.answerer import Answerer
+
+        answerer = Answerer.from_settings(settings)
+    try:
+        store = Store.open(settings.database_url)
+    except StoreError:
+        scheme = settings.database_url.split(":", 1)[0]
+        raise StoreError(messages.STORE_OPEN_FAILED.format(scheme=scheme)) from None
+    service = EscalationService.from_settings(store, settings)
+    slack = slack and slack_enabled(settings)
+    notifiers: dict[str, Notifier] = {}
+    if slack:
+        notifiers["slack"] = SlackNotifier.from_settings(settings)
+    if teams_enabled(settings):
+        from bot.teams.notifier import TeamsNotifier
+
+        notifiers["teams"] = TeamsNotifier.from_settings(settings, store)
+    outbox = Outbox(store, PlatformNotifier(notifiers), backoff_base=outbox_backoff)
+    runtime = Runtime(settings, answerer, store, service, outbox,
+                      Reminders.from_settings(store, settings), None)  # fmt: skip
+    if slack:
+        runtime.slack_app = build_app(settings, answerer, events=store, feedback=store,
+                                      escalations=service, socket_mode=socket_mode,
+                                      kick=runtime.kick)  # fmt: skip
+    return runtime
+
+
+async def serve_http(runtime: Runtime, host: str, port: int, mounts: Iterable[Mount] = ()) -> None:
+    """Serve /slack/events and /healthz until cancelled."""
+    runner, bound = await start_site(runtime.web_app(mounts), host, port)
+    log.info("policybot listening on http://%s:%s", host, bound)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def serve_socket(runtime: Runtime) -> None:
+    """Socket Mode: connect out to Slack with SLACK_APP_TOKEN (no public URL needed)."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    assert runtime.slack_app is not None
+    handler = AsyncSocketModeHandler(runtime.slack_app, runtime.settings.slack_app_token)
+    await handler.start_async()

@@ -1,0 +1,80 @@
+"""The HTTP app behind ``policybot serve``: one aiohttp application for every chat platform.
+
+    POST /slack/events   Slack's events, slash commands and interactivity (signed requests)
+    GET  /healthz        200 "ok" once the index is loaded
+    POST /api/messages   mounted by the Teams skin through ``mounts`` (see build_web_app)
+
+The answer index is loaded once per process, before the app is built, and shared by every
+request. The Slack route is a translation shim: aiohttp request -> Bolt request ->
+``app.async_dispatch`` -> aiohttp response (slack_bolt.adapter.aiohttp).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+log = logging.getLogger(__name__)
+SLACK_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+MAX_BODY_BYTES = 1024 * 1024
+Mount = Callable[[web.Application], None]
+SLACK_APP_KEY = web.AppKey("slack_app", AsyncApp)
+ANSWERER_KEY = web.AppKey("answerer", object)
+
+
+def build_web_app(
+    settings: Any,
+    answerer: Any = None,
+    *,
+    slack_app: AsyncApp | None = None,
+    mounts: Iterable[Mount] = (),
+) -> web.Application:
+    """The aiohttp app: Slack (when ``slack_app`` is given), /healthz, and each of ``mounts``.
+
+    ``answerer`` defaults to ``Answerer.from_settings(settings)``; a mount is a function that
+    adds routes (the Teams skin adds ``POST /api/messages``) and may read
+    ``app[ANSWERER_KEY]``.
+    """
+    if answerer is None:
+        from bot.answering.answerer import Answerer
+
+        answerer = Answerer.from_settings(settings)
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app[ANSWERER_KEY] = answerer
+    app.router.add_get(HEALTH_PATH, _healthz)
+    if slack_app is not None:
+        app[SLACK_APP_KEY] = slack_app
+        app.router.add_post(SLACK_PATH, _slack_events)
+    for mount in mounts:
+        mount(app)
+    return app
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.Response(text="ok")
+
+
+async def _slack_events(request: web.Request) -> web.Response:
+    if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+        return web.json_response({"error": "invalid request"}, status=401)  # as Bolt says it
+    slack_app = request.app[SLACK_APP_KEY]
+    bolt_response = await slack_app.async_dispatch(await to_bolt_request(request))
+    return await to_aiohttp_response(bolt_response)
+
+
+async def start_site(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Start serving ``app`` on host:port (0 = any free port); return the runner and port."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    sockets = getattr(site._server, "sockets", None) or ()
+    bound = sockets[0].getsockname()[1] if sockets else port
+    log.info("serving on %s:%s", host, bound)
+    return runner, bound

@@ -1,0 +1,97 @@
+"""Reminders for unclaimed escalations, driven by a hand-moved clock."""
+
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.escalation.outbox import Outbox
+from bot.escalation.reminders import Reminders
+from tests.fakes.concerns import CHAIR, DEPUTY, DSL, HEAD, make_report, make_service
+from tests.fakes.notifier import FakeNotifier
+
+
+def _reminders(store, clock) -> Reminders:
+    settings = Settings(
+        dsl_user_ids=(DSL, DEPUTY),
+        headteacher_user_ids=(HEAD,),
+        chair_user_ids=(CHAIR,),
+        reminder_urgent_minutes=(5, 15),
+        reminder_normal_minutes=(60, 120),
+    )
+    return Reminders.from_settings(store, settings, clock)
+
+
+def _levels(reminders: Reminders) -> list[tuple[str, int, tuple[str, ...]]]:
+    return [(r.escalation.ref, r.level, r.user_ids) for r in reminders.due_reminders()]
+
+
+def test_urgent_unclaimed_reminds_the_dsl_and_deputies_at_5_and_15_minutes(store, clock) -> None:
+    esc = make_service(store, clock).submit(make_report(immediate_risk="yes"))
+    reminders = _reminders(store, clock)
+    clock.advance(minutes=4, seconds=59)
+    assert reminders.enqueue_due() == 0
+    clock.advance(seconds=1)
+    assert _levels(reminders) == [(esc.ref, 1, (DSL, DEPUTY))]
+    assert reminders.enqueue_due() == 1
+    assert reminders.enqueue_due() == 0  # remembered in the database
+    clock.advance(minutes=10)
+    assert _levels(reminders) == [(esc.ref, 2, (DSL, DEPUTY))]
+
+
+def test_normal_escalates_to_the_headteacher_at_the_last_step(store, clock) -> None:
+    service = make_service(store, clock)
+    esc = service.submit(make_report())
+    staff = service.submit(make_report(about_staff="staff"))
+    reminders = _reminders(store, clock)
+    clock.advance(minutes=59)
+    assert _levels(reminders) == []
+    clock.advance(minutes=61)
+    assert _levels(reminders) == [
+        (esc.ref, 1, (DSL, DEPUTY)),
+        (esc.ref, 2, (DSL, DEPUTY, HEAD)),
+        (staff.ref, 1, (HEAD,)),
+        (staff.ref, 2, (HEAD, CHAIR)),
+    ]
+
+
+def test_reminder_state_survives_a_restart(store, clock, database_url) -> None:
+    from bot.store import Store
+
+    make_service(store, clock).submit(make_report(immediate_risk="unsure"))
+    clock.advance(minutes=6)
+    assert _reminders(store, clock).enqueue_due() == 1
+    fresh = Store.open(database_url, clock=clock)
+    try:
+        assert _reminders(fresh, clock).enqueue_due() == 0
+    finally:
+        fresh.close()
+
+
+def test_claimed_escalations_get_no_reminders_and_queued_ones_are_skipped(store, clock) -> None:
+    service = make_service(store, clock)
+    esc = service.submit(make_report(immediate_risk="yes"))
+    notifier = FakeNotifier()
+    outbox = Outbox(store, notifier, clock=clock)
+    outbox.deliver_due()
+    reminders = _reminders(store, clock)
+    clock.advance(minutes=5)
+    reminders.enqueue_due()
+    service.claim(esc.ref, DSL)  # claimed before the reminder went out
+    clock.advance(minutes=20)
+    assert reminders.enqueue_due() == 0
+    outbox.deliver_due()
+    assert "reminder" not in [s.kind for s in notifier.sent()]
+    assert outbox.pending() == 0
+
+
+def test_reminders_are_delivered_through_the_outbox(store, clock) -> None:
+    esc = make_service(store, clock).submit(make_report(immediate_risk="yes"))
+    notifier = FakeNotifier()
+    outbox = Outbox(store, notifier, clock=clock)
+    reminders = _reminders(store, clock)
+    clock.advance(minutes=16)
+    reminders.enqueue_due()
+    outbox.deliver_due()
+    assert [k for k in notifier.keys() if "reminder" in k] == [
+        f"{esc.ref}/reminder/1",
+        f"{esc.ref}/reminder/2",
+    ]
