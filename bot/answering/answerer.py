@@ -20,7 +20,7 @@ from bot import messages
 from bot.answering.concern import Classifier, default_classifier
 from bot.answering.model import Answer, Concern, Hit
 from bot.answering.route import build_route
-from bot.config import Settings
+from bot.serve.config import Settings
 from indexer.analysis import Analyzer, WeightedQuery, default_analyzer
 from indexer.build import BuildReport, ensure_index
 from indexer.corpus import School

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.answering.model import Answer
-from bot.config import Settings
 from bot.escalation.form import form_for, text_field
+from bot.serve.config import Settings
 
 
 class Answers(Protocol):

@@ -17,8 +17,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import messages
-from bot.config import Settings
 from bot.errors import PolicybotError
+from bot.serve.config import Settings
 from bot.slack import slack_enabled
 from bot.teams import teams_enabled
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import click
 
 from bot import messages
-from bot.config import load_settings
 from bot.errors import ConfigError, StoreError
 from bot.escalation.export import export as export_records
 from bot.escalation.export import purge as purge_details
 from bot.escalation.export import record
+from bot.serve.config import load_settings
 from bot.store import Store
 from bot.store import escalations as rows
 

@@ -18,9 +18,9 @@ from rich.console import Console
 from bot.answering import evaluate
 from bot.answering.answerer import Answerer
 from bot.cli.terminal import render
-from bot.config import Settings, load_settings
 from bot.errors import PolicybotError
 from bot.logs import configure as configure_logging
+from bot.serve.config import Settings, load_settings
 from indexer.build import BuildReport, build_index
 
 

@@ -13,8 +13,8 @@ import click
 
 from bot import messages
 from bot.cli.doctor import run_checks
-from bot.config import Settings
 from bot.errors import PolicybotError
+from bot.serve.config import Settings
 from bot.serve.web import SLACK_PATH
 
 log = logging.getLogger(__name__)

@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.config import Settings
 from bot.escalation.service import People
+from bot.serve.config import Settings
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import Clock, Escalation, utc_now

@@ -36,8 +36,8 @@ from datetime import timedelta
 from typing import Any
 
 from bot import messages
-from bot.config import Settings
 from bot.errors import PermissionDenied
+from bot.serve.config import Settings
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import AuditEntry, Clock, ConcernReport, Escalation, utc_now

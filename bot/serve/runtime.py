@@ -20,11 +20,11 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
 from bot import messages
-from bot.config import Settings
 from bot.errors import StoreError
 from bot.escalation.outbox import Notifier, Outbox, PlatformNotifier
 from bot.escalation.reminders import Reminders
 from bot.escalation.service import EscalationService
+from bot.serve.config import Settings
 from bot.serve.web import Mount, build_web_app, start_site
 from bot.slack import slack_enabled
 from bot.slack.app import build_app

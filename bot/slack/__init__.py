@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    from bot.serve.config import Settings
 
 
 def slack_enabled(settings: Settings) -> bool:

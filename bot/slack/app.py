@@ -16,8 +16,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.config import Settings
 from bot.errors import ConfigError
+from bot.serve.config import Settings
 from bot.slack.deps import AnswerCore, EventLog, FeedbackLog, SlackDeps
 from bot.slack.listeners import register_listeners
 

@@ -24,10 +24,10 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.config import Settings
 from bot.errors import DeliveryError
 from bot.escalation.delivery import retry_delay, targets_for
 from bot.escalation.view import reminder_text, reporter_text
+from bot.serve.config import Settings
 from bot.slack import escalation_blocks as eb
 from bot.slack.blocks import escape
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem

@@ -30,8 +30,8 @@ from microsoft_agents.hosting.core import (
 from pydantic import ValidationError
 
 from bot import messages
-from bot.config import Settings
 from bot.escalation.service import EscalationService
+from bot.serve.config import Settings
 from bot.serve.web import ANSWERER_KEY, Mount
 from bot.store import Store
 from bot.teams.auth import (

@@ -25,8 +25,8 @@ from microsoft_agents.hosting.core import (
 )
 
 from bot import messages
-from bot.config import Settings
 from bot.errors import ConfigError
+from bot.serve.config import Settings
 
 log = logging.getLogger(__name__)
 UNAUTHORIZED = {"error": "Unauthorized"}

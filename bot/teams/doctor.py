@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from bot import messages
 from bot.cli.doctor import Check
-from bot.config import Settings
 from bot.errors import PolicybotError
+from bot.serve.config import Settings
 from bot.teams.directory import Directory, Refs
 from bot.teams.package import is_app_id
 

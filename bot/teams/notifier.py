@@ -30,10 +30,10 @@ from typing import Any, TypeVar
 import aiohttp
 from microsoft_agents.activity import Activity
 
-from bot.config import Settings
 from bot.errors import DeliveryError
 from bot.escalation.delivery import retry_delay, targets_for
 from bot.escalation.view import reminder_text, reporter_text
+from bot.serve.config import Settings
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 from bot.teams.cards import card_message, text_message
 from bot.teams.connector import TeamsConnector

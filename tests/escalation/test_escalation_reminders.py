@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.config import Settings
 from bot.escalation.outbox import Outbox
 from bot.escalation.reminders import Reminders
+from bot.serve.config import Settings
 from tests.fakes.concerns import CHAIR, DEPUTY, DSL, HEAD, make_report, make_service
 from tests.fakes.notifier import FakeNotifier
 

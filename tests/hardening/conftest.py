@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from bot.answering.answerer import Answerer
 from bot.answering.model import Answer, Concern, Contact, Hit, Route
-from bot.config import Settings
+from bot.serve.config import Settings
 from bot.serve.runtime import Runtime
 from indexer.model import Passage
 from tests.fakes.slack_api import FakeSlackAPI

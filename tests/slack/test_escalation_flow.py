@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from bot import messages
-from bot.config import Settings
+from bot.serve.config import Settings
 from bot.serve.runtime import Runtime
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import action_body, command_body

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from bot import messages
 from bot.cli.serve import doctor
-from bot.config import Settings
+from bot.serve.config import Settings
 from indexer.build import build_index
 from tests.fakes.loopback import free_port
 from tests.fakes.slack_api import FakeSlackAPI
@@ -27,7 +27,7 @@ from tests.fakes.slack_signing import SIGNING_SECRET, command_body, event_body, 
 REPO = Path(__file__).resolve().parents[2]
 KEEP_DISTANCE = "Keep a professional distance from pupils and ex-pupils"
 SERVE = (
-    "from bot.cli.serve import serve; from bot.config import load_settings; "
+    "from bot.cli.serve import serve; from bot.serve.config import load_settings; "
     "serve(obj=load_settings())"
 )
 

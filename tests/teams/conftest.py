@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import requests
 
-from bot.config import Settings
 from bot.escalation.outbox import Outbox, PlatformNotifier
+from bot.serve.config import Settings
 from bot.serve.web import build_web_app
 from bot.store import Store
 from bot.teams.app import teams_mount

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.config import Settings
 from bot.errors import ConfigError
+from bot.serve.config import Settings
 from bot.serve.web import build_web_app
 from bot.teams.app import build_teams, teams_mount
 from tests.slack.answers import StubAnswerer

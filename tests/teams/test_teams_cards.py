@@ -13,7 +13,7 @@ from bot import messages
 from bot.answering.answerer import Answerer
 from bot.answering.model import Hit
 from bot.answering.presenter import present
-from bot.config import Settings
+from bot.serve.config import Settings
 from bot.serve.web import build_web_app
 from bot.slack import blocks as slack_blocks
 from bot.teams.app import teams_mount

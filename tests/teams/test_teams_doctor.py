@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from bot import messages
 from bot.cli.doctor import Check, run_checks
 from bot.cli.serve import doctor
-from bot.config import Settings
+from bot.serve.config import Settings
 from bot.teams.doctor import credential_checks, people_checks, teams_checks
 from tests.teams.activities import DSL, DSL_CHANNEL, channel, message
 

@@ -21,7 +21,7 @@ from tests.teams.activities import DSL, DSL_CHANNEL, STAFF, channel, message, pe
 
 REPO = Path(__file__).resolve().parents[2]
 SERVE = (
-    "from bot.cli.serve import serve; from bot.config import load_settings; "
+    "from bot.cli.serve import serve; from bot.serve.config import load_settings; "
     "serve(obj=load_settings())"
 )
 
