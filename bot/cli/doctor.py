@@ -2,33 +2,23 @@
 the index, the database, then Slack (auth, DSL destination, who may act) when Slack is
 configured and Teams (:mod:`bot.teams.doctor`) when Teams is.
 
-Each check returns :class:`Check` lines: ``ok`` (fine), ``warn`` (works, but something a
-school should know) or ``fail`` (policybot cannot do its job until it is fixed). Nothing here
-prints tokens or secrets.
+Each check returns :class:`~bot.chat.check.Check` lines: ``ok``, ``warn`` or ``fail``.
+Nothing here prints tokens or secrets.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import messages
+from bot.chat.check import Check
 from bot.errors import PolicybotError
 from bot.serve.config import Settings
-from bot.slack import slack_enabled
+from bot.serve.wiring import slack_enabled
 from bot.teams import teams_enabled
-
-Level = Literal["ok", "warn", "fail"]
-
-
-@dataclass(frozen=True)
-class Check:
-    level: Level
-    text: str
 
 
 def run_checks(settings: Settings, client: WebClient | None = None) -> list[Check]:

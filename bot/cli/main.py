@@ -21,6 +21,7 @@ from bot.cli.terminal import render
 from bot.errors import PolicybotError
 from bot.logs import configure as configure_logging
 from bot.serve.config import Settings, load_settings
+from bot.serve.wiring import build_answerer
 from indexer.build import BuildReport, build_index
 
 
@@ -213,7 +214,7 @@ def _answerer(settings: Settings, index_path: Path | None) -> Answerer:
     try:
         if index_path is not None:
             return Answerer.from_index(index_path, default_school=settings.default_school)
-        return Answerer.from_settings(settings, on_build=_say_indexed)
+        return build_answerer(settings, on_build=_say_indexed)
     except PolicybotError as error:
         raise click.ClickException(str(error)) from None
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.escalation.service import People
-from bot.serve.config import Settings
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import Clock, Escalation, utc_now
@@ -68,16 +67,6 @@ class Reminders:
         self.urgent_minutes = tuple(urgent_minutes)
         self.normal_minutes = tuple(normal_minutes)
         self.clock = clock
-
-    @classmethod
-    def from_settings(cls, store: Store, settings: Settings, clock: Clock = utc_now) -> Reminders:
-        return cls(
-            store,
-            People.from_settings(settings),
-            settings.reminder_urgent_minutes,
-            settings.reminder_normal_minutes,
-            clock,
-        )
 
     def due_reminders(self, now: datetime | None = None) -> list[Reminder]:
         """Reminders whose time has come and that are not yet in the outbox."""

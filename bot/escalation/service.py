@@ -2,7 +2,7 @@
 
 Skins (Slack, Teams) call this; it never imports a chat SDK.
 
-    service = EscalationService.from_settings(store, settings)
+    service = EscalationService(store, dsl_ids, headteacher_ids, chair_ids)
     esc = service.submit(ConcernReport(...))   # stored + outbox rows, committed, then returns
     service.claim(esc.ref, user_id)             # DSLs (and, for allegations, the route's holder)
     service.resolve(esc.ref, user_id, note=None)
@@ -37,7 +37,6 @@ from typing import Any
 
 from bot import messages
 from bot.errors import PermissionDenied
-from bot.serve.config import Settings
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import AuditEntry, Clock, ConcernReport, Escalation, utc_now
@@ -54,11 +53,6 @@ class People:
     dsl_ids: tuple[str, ...] = ()
     headteacher_ids: tuple[str, ...] = ()
     chair_ids: tuple[str, ...] = ()
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> People:
-        ids = settings.dsl_user_ids, settings.headteacher_user_ids, settings.chair_user_ids
-        return cls(*ids)
 
     def for_route(self, route: str) -> tuple[str, ...]:
         return {"dsl": self.dsl_ids, "headteacher": self.headteacher_ids}.get(route, self.chair_ids)
@@ -78,13 +72,6 @@ class EscalationService:
         self.store = store
         self.people = People(tuple(dsl_ids), tuple(headteacher_ids), tuple(chair_ids))
         self.clock = clock
-
-    @classmethod
-    def from_settings(
-        cls, store: Store, settings: Settings, clock: Clock = utc_now
-    ) -> EscalationService:
-        people = People.from_settings(settings)
-        return cls(store, people.dsl_ids, people.headteacher_ids, people.chair_ids, clock=clock)
 
     # --- who --------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from bot.answering.model import Route
 from bot.chat.skin import Answers, SkinDeps
+from bot.slack.settings import SlackSettings
 
 AnswerCore = Answers
 
@@ -57,6 +58,7 @@ class MemoryFeedbackLog:
 
 @dataclass
 class SlackDeps(SkinDeps):
+    settings: SlackSettings
     events: EventLog = field(default_factory=MemoryEventLog)
     feedback: FeedbackLog = field(default_factory=MemoryFeedbackLog)
     escalations: Any = None  # bot.escalation.service.EscalationService, when a store is configured

@@ -27,9 +27,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.errors import DeliveryError
 from bot.escalation.delivery import retry_delay, targets_for
 from bot.escalation.view import reminder_text, reporter_text
-from bot.serve.config import Settings
 from bot.slack import escalation_blocks as eb
 from bot.slack.blocks import escape
+from bot.slack.settings import SlackSettings
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 
 log = logging.getLogger(__name__)
@@ -38,14 +38,9 @@ HISTORY_LIMIT = 200
 
 
 class SlackNotifier:
-    def __init__(self, client: WebClient, settings: Settings) -> None:
+    def __init__(self, client: WebClient, settings: SlackSettings) -> None:
         self.client = client
         self.settings = settings
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> SlackNotifier:
-        client = WebClient(settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
-        return cls(client, settings)
 
     # --- the Notifier protocol --------------------------------------------------------
 

@@ -25,10 +25,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.serve.config import Settings
+    from bot.teams.settings import TeamsSettings
 
 
-def teams_enabled(settings: Settings) -> bool:
+def teams_enabled(settings: TeamsSettings) -> bool:
     """Teams is served when it is configured: MICROSOFT_APP_ID (authenticated), or for local
     development TEAMS_DSL_AAD_IDS without an app id (anonymous, with a loud warning). A
     Slack-only deployment has neither and exposes no /api/messages."""

@@ -2,7 +2,7 @@
 ``teams_mount``: the hook that adds ``POST /api/messages`` to ``policybot serve``'s aiohttp app.
 
     from bot.teams.app import teams_mount
-    app = build_web_app(settings, answerer, mounts=[teams_mount(settings, store)])
+    app = build_web_app(settings, answerer, mounts=[teams_mount(settings, answerer, store)])
 
 The route is a translation shim: bearer check (:func:`bot.teams.auth.authorize`) -> the SDK's
 ``CloudAdapter.process_request`` -> the handlers -> an aiohttp response. A body that is not
@@ -31,8 +31,6 @@ from pydantic import ValidationError
 
 from bot import messages
 from bot.escalation.service import EscalationService
-from bot.serve.config import Settings
-from bot.serve.web import ANSWERER_KEY, Mount
 from bot.store import Store
 from bot.teams.auth import (
     auth_configuration,
@@ -45,9 +43,11 @@ from bot.teams.connector import TeamsConnector
 from bot.teams.deps import Answers, TeamsDeps
 from bot.teams.directory import Directory
 from bot.teams.handlers import register_handlers
+from bot.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
 TEAMS_PATH = "/api/messages"
+Mount = Callable[[web.Application], None]  # adds routes to policybot serve's web app
 
 
 @dataclass
@@ -97,7 +97,7 @@ TEAMS_KEY = web.AppKey("teams_bot", TeamsBot)
 
 
 def teams_services(
-    settings: Settings, store: Store | None
+    settings: TeamsSettings, store: Store | None
 ) -> tuple[Directory, EscalationService | None]:
     """The directory (in the store when there is one) and the escalation service with the
     Teams people (TEAMS_DSL_AAD_IDS, TEAMS_HEADTEACHER_AAD_IDS, TEAMS_CHAIR_AAD_IDS)."""
@@ -114,7 +114,7 @@ def teams_services(
 
 
 def build_teams(
-    settings: Settings,
+    settings: TeamsSettings,
     answerer: Answers,
     store: Store | None = None,
     *,
@@ -147,13 +147,16 @@ def build_teams(
 
 
 def teams_mount(
-    settings: Settings, store: Store | None = None, *, kick: Callable[[], None] | None = None
+    settings: TeamsSettings,
+    answerer: Answers,
+    store: Store | None = None,
+    *,
+    kick: Callable[[], None] | None = None,
 ) -> Mount:
-    """A ``bot.serve.web`` mount adding ``POST /api/messages`` (answers from
-    ``app[ANSWERER_KEY]``)."""
+    """A mount for ``bot.serve.web.build_web_app`` adding ``POST /api/messages``."""
 
     def mount(app: web.Application) -> None:
-        bot = build_teams(settings, app[ANSWERER_KEY], store, kick=kick)  # type: ignore[arg-type]
+        bot = build_teams(settings, answerer, store, kick=kick)
         app[TEAMS_KEY] = bot
         app.router.add_post(TEAMS_PATH, _messages)
         warn_if_anonymous(settings)

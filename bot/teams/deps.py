@@ -14,6 +14,7 @@ from bot.chat.skin import Answers, SkinDeps
 from bot.errors import StoreError
 from bot.teams.connector import TeamsConnector
 from bot.teams.directory import Directory, is_personal, person_id, tenant_of
+from bot.teams.settings import TeamsSettings
 
 __all__ = ["Answers", "Records", "TeamsDeps"]
 
@@ -30,6 +31,7 @@ class Records(Protocol):
 
 @dataclass
 class TeamsDeps(SkinDeps):
+    settings: TeamsSettings
     directory: Directory
     connector: TeamsConnector
     escalations: Any = None  # bot.escalation.service.EscalationService over the Teams people

@@ -33,12 +33,12 @@ from microsoft_agents.activity import Activity
 from bot.errors import DeliveryError
 from bot.escalation.delivery import retry_delay, targets_for
 from bot.escalation.view import reminder_text, reporter_text
-from bot.serve.config import Settings
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 from bot.teams.cards import card_message, text_message
 from bot.teams.connector import TeamsConnector
-from bot.teams.directory import Directory, Record, Refs
+from bot.teams.directory import Directory, Record
 from bot.teams.escalation_cards import dsl_card
+from bot.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,17 +55,12 @@ class Target:
 
 
 class TeamsNotifier:
-    def __init__(self, connector: TeamsConnector, directory: Directory, settings: Settings) -> None:
+    def __init__(
+        self, connector: TeamsConnector, directory: Directory, settings: TeamsSettings
+    ) -> None:
         self.connector = connector
         self.directory = directory
         self.settings = settings
-
-    @classmethod
-    def from_settings(cls, settings: Settings, refs: Refs | None = None) -> TeamsNotifier:
-        from bot.teams.auth import build_adapter
-
-        connector = TeamsConnector(build_adapter(settings), settings.microsoft_app_id)
-        return cls(connector, Directory(refs), settings)
 
     # --- the Notifier protocol ------------------------------------------------------------
 

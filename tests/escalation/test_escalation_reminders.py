@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.escalation.outbox import Outbox
 from bot.escalation.reminders import Reminders
 from bot.serve.config import Settings
+from bot.serve.wiring import build_reminders
 from tests.fakes.concerns import CHAIR, DEPUTY, DSL, HEAD, make_report, make_service
 from tests.fakes.notifier import FakeNotifier
 
@@ -17,7 +18,7 @@ def _reminders(store, clock) -> Reminders:
         reminder_urgent_minutes=(5, 15),
         reminder_normal_minutes=(60, 120),
     )
-    return Reminders.from_settings(store, settings, clock)
+    return build_reminders(store, settings, clock)
 
 
 def _levels(reminders: Reminders) -> list[tuple[str, int, tuple[str, ...]]]:

@@ -196,7 +196,9 @@ def test_secrets_never_reach_logs_or_responses(
 def teams_live(settings, real_answerer, runtime: Runtime):
     secured = replace(settings, microsoft_app_id="5f0c4a9e-1111-4222-8333-944445555666",
                       microsoft_app_tenant_id="tenant-1")  # fmt: skip
-    app = build_web_app(secured, real_answerer, mounts=[teams_mount(secured, runtime.store)])
+    app = build_web_app(
+        secured, real_answerer, mounts=[teams_mount(secured, real_answerer, runtime.store)]
+    )
     with LiveServer(app) as server:
         yield server
 
@@ -223,7 +225,9 @@ def test_teams_refuses_requests_without_a_valid_token(
 def test_teams_oversized_body_is_refused_even_when_anonymous(
     settings, real_answerer, runtime: Runtime
 ) -> None:
-    app = build_web_app(settings, real_answerer, mounts=[teams_mount(settings, runtime.store)])
+    app = build_web_app(
+        settings, real_answerer, mounts=[teams_mount(settings, real_answerer, runtime.store)]
+    )
     before = snapshot(runtime)
     with LiveServer(app) as server:
         activity = {"type": "message", "text": "x" * (MAX_BODY_BYTES + 1), "from": {"id": "29:x"},

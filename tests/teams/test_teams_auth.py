@@ -23,7 +23,9 @@ APP_ID = "5f0c4a9e-1111-4222-8333-944445555666"
 def secured(settings: Settings, answerer: StubAnswerer, teams_store):
     configured = replace(settings, microsoft_app_id=APP_ID, microsoft_app_password="s3cret",
                          microsoft_app_tenant_id="tenant-1")  # fmt: skip
-    app = build_web_app(configured, answerer, mounts=[teams_mount(configured, teams_store)])
+    app = build_web_app(
+        configured, answerer, mounts=[teams_mount(configured, answerer, teams_store)]
+    )
     with TeamsServer(app) as live:
         yield live
 
@@ -51,7 +53,7 @@ def test_configured_app_id_refuses_requests_without_a_valid_token(
 def test_no_app_id_is_anonymous_and_warns_loudly_at_start(settings, answerer, caplog) -> None:
     caplog.set_level(logging.WARNING)
 
-    build_web_app(settings, answerer, mounts=[teams_mount(settings)])
+    build_web_app(settings, answerer, mounts=[teams_mount(settings, answerer)])
 
     assert "ANONYMOUS" in caplog.text and "MICROSOFT_APP_ID" in caplog.text
 

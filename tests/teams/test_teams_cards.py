@@ -15,6 +15,7 @@ from bot.answering.model import Hit
 from bot.answering.presenter import present
 from bot.serve.config import Settings
 from bot.serve.web import build_web_app
+from bot.serve.wiring import build_answerer
 from bot.slack import blocks as slack_blocks
 from bot.teams.app import teams_mount
 from bot.teams.cards import CARD_LIMIT, answer_card, passage_ids, size
@@ -34,7 +35,7 @@ HOSTILE = "[click here](https://evil.example) **bold** <at>Head</at> &lt;at&gt;x
 def real_answerer(tmp_path_factory) -> Answerer:
     index = tmp_path_factory.mktemp("teams-index") / "index"
     settings = Settings(corpus_dir=Path("corpus"), index_path=index, default_school="kite-college")
-    return Answerer.from_settings(settings)
+    return build_answerer(settings)
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
@@ -49,7 +50,7 @@ def test_slack_and_teams_answers_carry_the_same_clause(
     slack_best = json.loads(raise_button["value"])["p"]
     slack_text = json.dumps(slack)
 
-    app = build_web_app(settings, real_answerer, mounts=[teams_mount(settings)])
+    app = build_web_app(settings, real_answerer, mounts=[teams_mount(settings, real_answerer)])
     with TeamsServer(app) as server:
         server.post(message(teams.url, question))
     [reply] = teams.calls_to(personal(STAFF)["id"])

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot import messages
-from bot.cli.doctor import Check, run_checks
+from bot.chat.check import Check
+from bot.cli.doctor import run_checks
 from bot.cli.serve import doctor
 from bot.serve.config import Settings
 from bot.teams.doctor import credential_checks, people_checks, teams_checks

@@ -214,12 +214,12 @@ def test_record_as_logged_by_a_dsl_is_saved_and_shown(server, teams, teams_store
 def test_a_reminder_for_an_unclaimed_concern_reaches_the_dsl_channel(
     server, teams, teams_store, outbox, settings, clock
 ) -> None:
-    from bot.escalation.reminders import Reminders
+    from bot.serve.wiring import build_reminders
 
     setup_dsl_channel(server, teams)
     raise_concern(server, teams, risk="yes")
     outbox.deliver_due()
-    reminders = Reminders.from_settings(teams_store, settings, clock)
+    reminders = build_reminders(teams_store, settings, clock)
 
     clock.advance(minutes=6)
     reminders.enqueue_due()
