@@ -45,11 +45,15 @@ def run_checks(settings: Settings, client: WebClient | None = None) -> list[Chec
 def config_checks(s: Settings) -> list[Check]:
     return [
         _either(bool(s.slack_bot_token), messages.DOCTOR_TOKEN_OK, messages.DOCTOR_TOKEN_MISSING),
-        _either(bool(s.slack_signing_secret or s.slack_app_token), messages.DOCTOR_SECRET_OK,
-                messages.DOCTOR_SECRET_MISSING),
-        Check("ok", messages.DOCTOR_APP_TOKEN_OK) if s.slack_app_token
+        _either(
+            bool(s.slack_signing_secret or s.slack_app_token),
+            messages.DOCTOR_SECRET_OK,
+            messages.DOCTOR_SECRET_MISSING,
+        ),
+        Check("ok", messages.DOCTOR_APP_TOKEN_OK)
+        if s.slack_app_token
         else Check("warn", messages.DOCTOR_APP_TOKEN_MISSING),
-    ]  # fmt: skip
+    ]
 
 
 def index_check(s: Settings) -> Check:
@@ -107,8 +111,12 @@ def route_checks(s: Settings) -> list[Check]:
 
 def _channel_check(client: WebClient, s: Settings) -> Check:
     channel = s.dsl_channel_id or ""
-    result = _slack(lambda: client.conversations_info(channel=channel), s,
-                    messages.DOCTOR_CHANNEL_FAILED, channel=channel)  # fmt: skip
+    result = _slack(
+        lambda: client.conversations_info(channel=channel),
+        s,
+        messages.DOCTOR_CHANNEL_FAILED,
+        channel=channel,
+    )
     if isinstance(result, Check):
         return result
     info = result.get("channel") or {}
@@ -126,8 +134,12 @@ def _user_check(client: WebClient, s: Settings, user: str) -> Check:
     )
 
 
-def _slack(call: Callable[[], object], s: Settings, refused: str = messages.DOCTOR_AUTH_FAILED,
-           **names: object) -> dict | Check:  # fmt: skip
+def _slack(
+    call: Callable[[], object],
+    s: Settings,
+    refused: str = messages.DOCTOR_AUTH_FAILED,
+    **names: object,
+) -> dict | Check:
     """The Slack response's data, or a failed Check worded with ``refused``."""
     try:
         response = call()

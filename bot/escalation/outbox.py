@@ -211,8 +211,13 @@ class Outbox:
             outbox_rows.retry_later(conn, item.id, self.worker_id, next_at, error)
         logger.warning(
             "outbox item %s (%s %s) attempt %d failed (%s); retry in %.0fs",
-            item.id, item.ref, item.kind, item.attempts, error, delay,
-        )  # fmt: skip
+            item.id,
+            item.ref,
+            item.kind,
+            item.attempts,
+            error,
+            delay,
+        )
 
     def backoff_delay(self, attempts: int, retry_after: float | None) -> float:
         """Seconds before the next attempt: ``retry_after`` if given, else exponential."""

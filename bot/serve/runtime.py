@@ -104,12 +104,19 @@ def build_runtime(
     if teams_enabled(settings):
         notifiers["teams"] = teams_notifier(settings, store)
     outbox = Outbox(store, PlatformNotifier(notifiers), backoff_base=outbox_backoff)
-    runtime = Runtime(settings, answerer, store, service, outbox,
-                      build_reminders(store, settings), None)  # fmt: skip
+    runtime = Runtime(
+        settings, answerer, store, service, outbox, build_reminders(store, settings), None
+    )
     if slack:
-        runtime.slack_app = build_app(settings, answerer, events=store, feedback=store,
-                                      escalations=service, socket_mode=socket_mode,
-                                      kick=runtime.kick)  # fmt: skip
+        runtime.slack_app = build_app(
+            settings,
+            answerer,
+            events=store,
+            feedback=store,
+            escalations=service,
+            socket_mode=socket_mode,
+            kick=runtime.kick,
+        )
     return runtime
 
 

@@ -100,8 +100,9 @@ class SlackNotifier:
                 found = self._find(target, f"{esc.ref}/post")
             if found is None or not found.message_id:
                 raise DeliveryError(f"{esc.ref}: destination message not found yet", 30)
-            self._call("chat_update", channel=found.channel, ts=found.message_id,
-                       blocks=blocks, text=text)  # fmt: skip
+            self._call(
+                "chat_update", channel=found.channel, ts=found.message_id, blocks=blocks, text=text
+            )
 
     def _reporter_message(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt:
         text = reporter_text(item, esc, name=eb.mention, text=escape)
@@ -130,8 +131,9 @@ class SlackNotifier:
 
     def _find(self, target: str, key: str) -> DeliveryReceipt | None:
         channel = self._open(target)
-        history = self._call("conversations_history", channel=channel,
-                             include_all_metadata=True, limit=HISTORY_LIMIT)  # fmt: skip
+        history = self._call(
+            "conversations_history", channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT
+        )
         for message in history.get("messages") or []:
             payload = (message.get("metadata") or {}).get("event_payload") or {}
             if payload.get("key") == key:

@@ -125,8 +125,9 @@ class TeamsNotifier:
             activity = text_message(reporter_text(item, esc, name=self.directory.name))
         return await self._post_each(item, self._targets(item, esc), activity)
 
-    async def _post_each(self, item: OutboxItem, targets: list[Target],
-                         activity: Activity) -> DeliveryReceipt:  # fmt: skip
+    async def _post_each(
+        self, item: OutboxItem, targets: list[Target], activity: Activity
+    ) -> DeliveryReceipt:
         receipts = []
         for target in targets:
             done = self.directory.sent(item.idempotency_key, target.key)

@@ -49,8 +49,13 @@ SECRET_DETAILS = "Zebulon Quigley-Marsh said his stepdad locks him out"
 
 
 def mention(live: LiveServer, question: str, event_id: str, ok: tuple[int, ...] = (200,)) -> None:
-    event = {"type": "app_mention", "user": "U100", "ts": "1.1", "channel": "C100",
-             "text": f"<@UBOT> {question}"}  # fmt: skip
+    event = {
+        "type": "app_mention",
+        "user": "U100",
+        "ts": "1.1",
+        "channel": "C100",
+        "text": f"<@UBOT> {question}",
+    }
     assert live.event(event_body(event, event_id)).status_code in ok
 
 
@@ -61,8 +66,10 @@ def raise_view(question: str = SECRET_QUESTION) -> dict:
 
 def rows(runtime: Runtime) -> dict[str, int]:
     with runtime.store.engine.connect() as conn:
-        return {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
-                for t in ("escalations", "audit", "outbox")}  # fmt: skip
+        return {
+            t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
+            for t in ("escalations", "audit", "outbox")
+        }
 
 
 def delivered(fake: FakeSlackAPI, channel: str) -> Counter[str]:
@@ -240,8 +247,12 @@ def test_sigkill_at_every_step_loses_nothing_and_sends_nothing_twice(
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     child = subprocess.run(
         [sys.executable, str(CHILD), step, database_url, str(log)],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
     ref = ref or child.stdout.strip()
     assert ref.startswith("ESC-")

@@ -21,8 +21,12 @@ APP_ID = "5f0c4a9e-1111-4222-8333-944445555666"
 
 @pytest.fixture
 def secured(settings: Settings, answerer: StubAnswerer, teams_store):
-    configured = replace(settings, microsoft_app_id=APP_ID, microsoft_app_password="s3cret",
-                         microsoft_app_tenant_id="tenant-1")  # fmt: skip
+    configured = replace(
+        settings,
+        microsoft_app_id=APP_ID,
+        microsoft_app_password="s3cret",
+        microsoft_app_tenant_id="tenant-1",
+    )
     app = build_web_app(
         configured, answerer, mounts=[teams_mount(configured, answerer, teams_store)]
     )
@@ -37,7 +41,7 @@ def secured(settings: Settings, answerer: StubAnswerer, teams_store):
         {"Authorization": "Bearer not.a.jwt"},
         {"Authorization": "Basic abc"},
         {"Authorization": "Bearer "},
-    ],  # fmt: skip
+    ],
 )
 def test_configured_app_id_refuses_requests_without_a_valid_token(
     secured, teams, answerer, headers, caplog

@@ -45,8 +45,13 @@ def test_slack_and_teams_answers_carry_the_same_clause(
     answer = real_answerer.answer(question, "kite-college")
     assert answer.answered, question
     slack = slack_blocks.answer_blocks(present(answer))
-    raise_button = next(e for b in slack if b["type"] == "actions" for e in b["elements"]
-                        if e["action_id"] == slack_blocks.ACTION_RAISE)  # fmt: skip
+    raise_button = next(
+        e
+        for b in slack
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == slack_blocks.ACTION_RAISE
+    )
     slack_best = json.loads(raise_button["value"])["p"]
     slack_text = json.dumps(slack)
 
@@ -70,8 +75,9 @@ def test_user_text_is_shown_as_typed_never_as_markdown_links_or_mentions() -> No
 
     assert '"TextBlock"' not in dumped  # TextBlock reads Markdown; TextRun never does
     assert "entities" not in dumped  # no mention can be made without msteams.entities
-    runs = [r["text"] for b in _blocks(card) if b.get("type") == "RichTextBlock"
-            for r in b["inlines"]]  # fmt: skip
+    runs = [
+        r["text"] for b in _blocks(card) if b.get("type") == "RichTextBlock" for r in b["inlines"]
+    ]
     assert any(HOSTILE in text for text in runs)
 
 

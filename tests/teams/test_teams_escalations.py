@@ -67,8 +67,12 @@ def test_raise_stores_then_delivers_to_the_dsl_channel_exactly_once(
     raised = raise_concern(server, teams)
 
     shown = "\n".join(str(v) for v in raised["form"]["body"])
-    for label in (messages.RAISE_DETAILS_LABEL, messages.RAISE_RISK_LABEL,
-                  messages.RAISE_STAFF_LABEL, messages.RAISE_TOLD_LABEL):  # fmt: skip
+    for label in (
+        messages.RAISE_DETAILS_LABEL,
+        messages.RAISE_RISK_LABEL,
+        messages.RAISE_STAFF_LABEL,
+        messages.RAISE_TOLD_LABEL,
+    ):
         assert label in shown
     assert "call 999" in shown and "01234 567890" in shown  # the DSL's phone, before sending
     assert messages.RAISE_DETAILS_HINT in shown
@@ -235,8 +239,9 @@ def test_raise_clicked_in_a_channel_opens_the_form_only_in_the_private_chat(serv
     answer = teams.calls_to(channel()["id"])[-1].cards()[0]
     before = len(teams.calls_to(channel()["id"]))
 
-    server.post(submit(teams.url, action_data(answer, messages.BUTTON_RAISE),
-                       conversation=channel()))  # fmt: skip
+    server.post(
+        submit(teams.url, action_data(answer, messages.BUTTON_RAISE), conversation=channel())
+    )
 
     assert len(teams.calls_to(channel()["id"])) == before  # nothing more in the channel
     [form] = teams.calls_to(teams.chat_with(STAFF["id"]), "send")

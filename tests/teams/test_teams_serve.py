@@ -39,8 +39,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "PORT": str(port),
     }
     with log.open("wb") as err:
-        proc = subprocess.Popen([sys.executable, "-c", SERVE, "--host", "127.0.0.1"],
-                                env=env, cwd=tmp_path, stderr=err)  # fmt: skip
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SERVE, "--host", "127.0.0.1"], env=env, cwd=tmp_path, stderr=err
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_for(lambda: proc.poll() is None and _healthy(url), log)
