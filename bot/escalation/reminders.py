@@ -3,15 +3,16 @@
 An unclaimed (status ``new``) escalation re-notifies its route after each interval in its
 schedule, counted from when it was raised:
 
-* urgent (immediate risk "yes"/"unsure"): ``reminder_urgent_minutes`` (default 5, 15) -- the
-  DSL and deputies each time;
-* normal: ``reminder_normal_minutes`` (default 60, 120) -- the DSL and deputies, and at the
-  last step also the headteacher (for an allegation about staff: the headteacher, then also
-  the chair of governors; about the headteacher: the chair).
+* urgent (immediate risk "yes"/"unsure"): ``urgent_minutes`` (default 5, 15) -- the route's
+  role (the DSL and deputies) each time;
+* normal: ``normal_minutes`` (default 60, 120) -- the DSL and deputies, and at the last step
+  also the headteacher (for an allegation about staff: the headteacher, then also the chair
+  of governors; about the headteacher: the chair).
 
 Reminders are ``reminder`` outbox rows with the key ``{ref}/reminder/{level}``: the outbox is
 the memory of which were sent, so they survive restarts, and two workers never enqueue the
-same one. The payload is ``{"level", "of", "minutes", "user_ids"}``. Call
+same one. The payload is ``{"level", "of", "minutes", "roles"}``: roles, not addresses, so
+each skin reaches the people of a role its own way (Slack DMs, Teams chats). Call
 ``enqueue_due()`` periodically (e.g. as the outbox loop's ``on_tick``).
 """
 
@@ -22,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.escalation.service import People
+from bot.escalation.people import escalate_to
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import Clock, Escalation, utc_now
@@ -36,7 +37,7 @@ class Reminder:
     level: int
     of: int
     minutes: int
-    user_ids: tuple[str, ...]
+    roles: tuple[str, ...]
 
     @property
     def key(self) -> str:
@@ -47,7 +48,7 @@ class Reminder:
             "level": self.level,
             "of": self.of,
             "minutes": self.minutes,
-            "user_ids": list(self.user_ids),
+            "roles": list(self.roles),
         }
 
 
@@ -57,13 +58,11 @@ class Reminders:
     def __init__(
         self,
         store: Store,
-        people: People,
         urgent_minutes: Iterable[int] = (5, 15),
         normal_minutes: Iterable[int] = (60, 120),
         clock: Clock = utc_now,
     ) -> None:
         self.store = store
-        self.people = people
         self.urgent_minutes = tuple(urgent_minutes)
         self.normal_minutes = tuple(normal_minutes)
         self.clock = clock
@@ -101,8 +100,8 @@ class Reminders:
         ]
 
     def _audience(self, esc: Escalation, last: bool) -> tuple[str, ...]:
-        first = self.people.for_route(esc.route)
+        """The roles a reminder goes to: the route's, and at the last normal step also the
+        role above it."""
         if esc.urgent or not last or esc.route == "chair":
-            return first
-        extra = self.people.for_route("headteacher" if esc.route == "dsl" else "chair")
-        return tuple(dict.fromkeys(first + extra))
+            return (esc.route,)
+        return (esc.route, escalate_to(esc.route))

@@ -21,7 +21,9 @@ Skins (Slack, Teams) call this; it never imports a chat SDK.
   escalation as it is: compare ``esc.claimed_by`` with the user to word the reply.
 * Routing (Keeping Children Safe in Education): a concern about a member of staff goes to
   the headteacher, one about the headteacher to the chair of governors, never to the DSL
-  channel. ``recipients(esc)`` gives the user ids for the route.
+  channel. The route is a role (:mod:`bot.escalation.people`); the outbox rows name it and
+  each skin turns it into addresses. ``recipients(esc)`` gives the ids of the people who
+  hold it, on any platform (who may act).
 
 Delivery happens later, in :mod:`bot.escalation.outbox`. Nothing here logs question, detail
 or name text.
@@ -31,31 +33,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from bot import messages
 from bot.errors import PermissionDenied
+from bot.escalation.people import People
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import AuditEntry, Clock, ConcernReport, Escalation, utc_now
 
-__all__ = ["AuditEntry", "ConcernReport", "Escalation", "EscalationService", "People"]
+__all__ = ["AuditEntry", "ConcernReport", "Escalation", "EscalationService"]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class People:
-    """Who escalations go to: chat user ids of the DSL and deputies, headteacher, chair."""
-
-    dsl_ids: tuple[str, ...] = ()
-    headteacher_ids: tuple[str, ...] = ()
-    chair_ids: tuple[str, ...] = ()
-
-    def for_route(self, route: str) -> tuple[str, ...]:
-        return {"dsl": self.dsl_ids, "headteacher": self.headteacher_ids}.get(route, self.chair_ids)
 
 
 class EscalationService:
@@ -76,8 +66,9 @@ class EscalationService:
     # --- who --------------------------------------------------------------------------
 
     def recipients(self, escalation: Escalation) -> tuple[str, ...]:
-        """User ids the escalation is routed to (DSL and deputies, headteacher, or chair)."""
-        return self.people.for_route(escalation.route)
+        """Ids of the people holding the escalation's route (DSL and deputies, headteacher,
+        or chair), on every platform."""
+        return self.people.holders(escalation.route)
 
     def can_act(self, user_id: str, escalation: Escalation) -> bool:
         """DSLs (deputies included) always; the headteacher/chair for their own route."""
@@ -96,7 +87,7 @@ class EscalationService:
             esc_id = rows.insert(conn, report, ref, now)
             rows.add_audit(conn, esc_id, report.reporter_id, "submitted", now)
             esc = rows.get_by_id(conn, esc_id)
-            post = {"event": "submitted", "route": esc.route, "user_ids": self.recipients(esc)}
+            post = {"event": "submitted", "route": esc.route, "roles": [esc.route]}
             outbox_rows.enqueue(conn, esc_id, "destination_post", f"{ref}/post", now, post)
             receipt = {"event": "submitted"}
             outbox_rows.enqueue(conn, esc_id, "reporter_receipt", f"{ref}/receipt", now, receipt)

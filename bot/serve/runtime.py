@@ -63,7 +63,10 @@ class Runtime:
             return []
         from bot.teams.app import teams_mount
 
-        return [teams_mount(self.settings, self.answerer, self.store, kick=self.kick)]
+        mount = teams_mount(
+            self.settings, self.answerer, self.store, escalations=self.escalations, kick=self.kick
+        )
+        return [mount]
 
     def kick(self) -> None:
         """Wake the outbox worker now (after a submit or a claim), not after its interval."""

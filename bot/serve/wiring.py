@@ -19,8 +19,9 @@ from bot.teams import teams_enabled
 from indexer.build import BuildReport
 
 if TYPE_CHECKING:  # imported where used, so `policybot ask` does not load SQLAlchemy
+    from bot.escalation.people import People
     from bot.escalation.reminders import Reminders
-    from bot.escalation.service import EscalationService, People
+    from bot.escalation.service import EscalationService
     from bot.slack.notifier import SlackNotifier
     from bot.store import Store
     from bot.store.records import Clock
@@ -38,10 +39,18 @@ def build_answerer(
 
 
 def people(settings: Settings) -> People:
-    """Who holds each role (DSL and deputies, headteacher, chair of governors)."""
-    from bot.escalation.service import People
+    """Who holds each role (DSL and deputies, headteacher, chair of governors) by the ids they
+    act under: Slack user ids and Teams AAD object ids."""
+    from bot.escalation.people import People
 
-    return People(settings.dsl_user_ids, settings.headteacher_user_ids, settings.chair_user_ids)
+    def both(slack: tuple[str, ...], teams: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*slack, *teams)))
+
+    return People(
+        both(settings.dsl_user_ids, settings.teams_dsl_aad_ids),
+        both(settings.headteacher_user_ids, settings.teams_headteacher_aad_ids),
+        both(settings.chair_user_ids, settings.teams_chair_aad_ids),
+    )
 
 
 def escalation_service(
@@ -61,7 +70,6 @@ def build_reminders(store: Store, settings: Settings, clock: Clock | None = None
 
     return Reminders(
         store,
-        people(settings),
         settings.reminder_urgent_minutes,
         settings.reminder_normal_minutes,
         clock or store.clock,

@@ -6,6 +6,8 @@ Where things go (Keeping Children Safe in Education):
   ``DSL_USER_IDS`` when no channel is set;
 * about a member of staff (``headteacher``) -> DMs to ``HEADTEACHER_USER_IDS``; about the
   headteacher (``chair``) -> DMs to ``CHAIR_USER_IDS``; never the DSL channel;
+* reminders -> a DM to each person of the roles the reminder names (the DSL channel when
+  no DSL is listed);
 * receipts and updates -> a DM to the reporter.
 
 Every post carries ``metadata`` with the outbox item's idempotency key, so
@@ -66,18 +68,21 @@ class SlackNotifier:
 
     # --- where ------------------------------------------------------------------------
 
-    def destinations(self, escalation: Escalation) -> list[str]:
-        """Channel or user ids the escalation's own message goes to."""
-        if escalation.route == "headteacher":
-            return list(self.settings.headteacher_user_ids)
-        if escalation.route == "chair":
-            return list(self.settings.chair_user_ids)
-        if self.settings.dsl_channel_id:
-            return [self.settings.dsl_channel_id]
-        return list(self.settings.dsl_user_ids)
+    def addresses(self, reminder: bool = False) -> dict[str, list[str]]:
+        """Channel or user ids for each role (see the module's docstring)."""
+        s = self.settings
+        dsl = list(s.dsl_user_ids) if reminder else []
+        if not dsl:
+            dsl = [s.dsl_channel_id] if s.dsl_channel_id else list(s.dsl_user_ids)
+        return {
+            "dsl": dsl,
+            "headteacher": list(s.headteacher_user_ids),
+            "chair": list(s.chair_user_ids),
+        }
 
     def _targets(self, item: OutboxItem, escalation: Escalation) -> list[str]:
-        return targets_for(item, escalation, self.destinations, str, _reminder_ids)
+        addresses = self.addresses(reminder=item.kind == "reminder")
+        return targets_for(item, escalation, addresses, escalation.reporter_id)
 
     # --- what -------------------------------------------------------------------------
 
@@ -148,11 +153,6 @@ class SlackNotifier:
 
     def _call(self, method: str, **kwargs: Any) -> Any:
         return getattr(self.client, method)(**kwargs)
-
-
-def _reminder_ids(item: OutboxItem) -> list[str]:
-    """The Slack user ids a reminder names (the reminder schedule's DSLs, deputies, ...)."""
-    return [str(u) for u in item.payload.get("user_ids") or []]
 
 
 def _guard(call: Callable[[], Any], item: OutboxItem) -> Any:

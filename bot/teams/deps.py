@@ -1,5 +1,5 @@
 """What the Teams handlers need, in one object: settings, the answer core, the escalation
-service (with the Teams people: ``TEAMS_*_AAD_IDS``), the directory and the connector."""
+service (one for both skins), the directory and the connector."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class TeamsDeps(SkinDeps):
     settings: TeamsSettings
     directory: Directory
     connector: TeamsConnector
-    escalations: Any = None  # bot.escalation.service.EscalationService over the Teams people
+    escalations: Any = None  # bot.escalation.service.EscalationService (shared with Slack)
     records: Records | None = None
     kick: Callable[[], None] = field(default=lambda: None)  # deliver the outbox now
 

@@ -6,6 +6,7 @@ Where things go (Keeping Children Safe in Education):
   or, when none is set, a 1:1 chat with each of ``TEAMS_DSL_AAD_IDS``;
 * about a member of staff (``headteacher``) -> 1:1 chats with ``TEAMS_HEADTEACHER_AAD_IDS``;
   about the headteacher (``chair``) -> ``TEAMS_CHAIR_AAD_IDS``; never the DSL destination;
+* reminders -> the same places, for each role the reminder names;
 * receipts and updates -> a 1:1 chat with the reporter.
 
 A person is reached through the record the bot keeps when they message it or install it
@@ -78,38 +79,27 @@ class TeamsNotifier:
 
     # --- where ----------------------------------------------------------------------------
 
+    def addresses(self) -> dict[str, list[Target]]:
+        """Where each role is reached (see the module's docstring)."""
+        s = self.settings
+        destination = self.directory.dsl_destination()
+        if destination:
+            dsl = [Target("dsl", ref=destination)]
+        else:
+            dsl = [_person(aad) for aad in s.teams_dsl_aad_ids]
+        return {
+            "dsl": dsl,
+            "headteacher": [_person(aad) for aad in s.teams_headteacher_aad_ids],
+            "chair": [_person(aad) for aad in s.teams_chair_aad_ids],
+        }
+
     def destinations(self, escalation: Escalation) -> list[Target]:
         """Where the escalation's own card goes, by its route."""
-        return self._route_targets(escalation.route)
-
-    def _route_targets(self, route: str) -> list[Target]:
-        s = self.settings
-        if route == "dsl":
-            destination = self.directory.dsl_destination()
-            if destination:
-                return [Target("dsl", ref=destination)]
-        ids = {"dsl": s.teams_dsl_aad_ids, "headteacher": s.teams_headteacher_aad_ids}.get(
-            route, s.teams_chair_aad_ids
-        )
-        return [_person(aad) for aad in ids]
+        return self.addresses()[escalation.route]
 
     def _targets(self, item: OutboxItem, escalation: Escalation) -> list[Target]:
-        return targets_for(item, escalation, self.destinations, _person, self._reminder_targets)
-
-    def _reminder_targets(self, item: OutboxItem) -> list[Target]:
-        """Reminders name people by role (the reminder schedule's ids); reach each role's
-        Teams destination."""
-        s, wanted = self.settings, {str(u) for u in item.payload.get("user_ids") or []}
-        roles = (
-            ("dsl", (*s.dsl_user_ids, *s.teams_dsl_aad_ids)),
-            ("headteacher", (*s.headteacher_user_ids, *s.teams_headteacher_aad_ids)),
-            ("chair", (*s.chair_user_ids, *s.teams_chair_aad_ids)),
-        )
-        targets: dict[str, Target] = {}
-        for role, ids in roles:
-            if wanted & set(ids):
-                targets.update((t.key, t) for t in self._route_targets(role))
-        return list(targets.values())
+        reporter = _person(escalation.reporter_id)
+        return targets_for(item, escalation, self.addresses(), reporter)
 
     # --- what -----------------------------------------------------------------------------
 

@@ -219,7 +219,11 @@ def teams_live(settings, real_answerer, runtime: Runtime):
         microsoft_app_tenant_id="tenant-1",
     )
     app = build_web_app(
-        secured, real_answerer, mounts=[teams_mount(secured, real_answerer, runtime.store)]
+        secured,
+        real_answerer,
+        mounts=[
+            teams_mount(secured, real_answerer, runtime.store, escalations=runtime.escalations)
+        ],
     )
     with LiveServer(app) as server:
         yield server
@@ -253,7 +257,11 @@ def test_teams_oversized_body_is_refused_even_when_anonymous(
     settings, real_answerer, runtime: Runtime
 ) -> None:
     app = build_web_app(
-        settings, real_answerer, mounts=[teams_mount(settings, real_answerer, runtime.store)]
+        settings,
+        real_answerer,
+        mounts=[
+            teams_mount(settings, real_answerer, runtime.store, escalations=runtime.escalations)
+        ],
     )
     before = snapshot(runtime)
     with LiveServer(app) as server:

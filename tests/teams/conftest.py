@@ -13,7 +13,7 @@ import requests
 from bot.escalation.outbox import Outbox, PlatformNotifier
 from bot.serve.config import Settings
 from bot.serve.web import build_web_app
-from bot.serve.wiring import teams_notifier
+from bot.serve.wiring import escalation_service, teams_notifier
 from bot.store import Store
 from bot.teams.app import teams_mount
 from tests.fakes.clock import FakeClock
@@ -57,7 +57,9 @@ def answerer() -> StubAnswerer:
 
 @pytest.fixture
 def server(settings: Settings, answerer: StubAnswerer, teams_store: Store) -> Iterator[TeamsServer]:
-    app = build_web_app(settings, answerer, mounts=[teams_mount(settings, answerer, teams_store)])
+    service = escalation_service(teams_store, settings)  # one service, as serve builds it
+    mount = teams_mount(settings, answerer, teams_store, escalations=service)
+    app = build_web_app(settings, answerer, mounts=[mount])
     with TeamsServer(app) as live:
         yield live
 

@@ -234,6 +234,37 @@ def test_a_reminder_for_an_unclaimed_concern_reaches_the_dsl_channel(
     assert reminder.body["text"] == messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=5)
 
 
+def test_on_a_teams_only_school_reminders_reach_the_dsl_and_at_last_the_headteacher(
+    server, teams, teams_store, outbox, settings, clock
+) -> None:
+    """Only TEAMS_* settings (no Slack ids): each normal reminder reaches the DSL, and the
+    last one the headteacher too, each in their own chat with the bot."""
+    from bot.serve.wiring import build_reminders
+
+    for person in (DSL, HEAD):
+        server.post(message(teams.url, "hello", user=person))  # both have talked to the bot
+    raise_concern(server, teams, risk="no")
+    outbox.deliver_due()
+    [esc] = escalations(teams_store).list_all()
+    reminders = build_reminders(teams_store, settings, clock)
+
+    def reminders_to(person: dict[str, str]) -> list[str]:
+        sent = [c.body.get("text") for c in teams.calls_to(personal(person)["id"], "send")]
+        return [text for text in sent if text and text.startswith("Reminder:")]
+
+    clock.advance(minutes=60)
+    reminders.enqueue_due()
+    outbox.deliver_due()
+    first = messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=60)
+    assert (reminders_to(DSL), reminders_to(HEAD)) == ([first], [])
+
+    clock.advance(minutes=60)
+    reminders.enqueue_due()
+    outbox.deliver_due()
+    last = messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=120)
+    assert (reminders_to(DSL), reminders_to(HEAD)) == ([first, last], [last])
+
+
 def test_raise_clicked_in_a_channel_opens_the_form_only_in_the_private_chat(server, teams) -> None:
     server.post(message(teams.url, "can I post photos of the trip?", conversation=channel()))
     answer = teams.calls_to(channel()["id"])[-1].cards()[0]
