@@ -42,6 +42,7 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.escalation.form import form_meta  # noqa: E402
 from bot.slack import escalation_blocks as eb  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 from tests.fakes.slack_api import FakeSlackAPI  # noqa: E402
@@ -157,7 +158,7 @@ class _Load:
                 self.questions += 1
 
     def _submit(self, url: str, n: int, question: str) -> None:
-        meta = eb.modal_meta(question, None, "kite-college", "the DSL")
+        meta = form_meta(question, None, "kite-college", "the DSL")
         view = {**eb.raise_modal(meta, None, "the DSL"), "id": f"V{n}"}
         state = {
             "details": {"details": {"type": "plain_text_input", "value": f"soak marker {n}"}},

@@ -393,9 +393,7 @@ class _Previous:
 def _previous(out: Path, analyzer: Analyzer, params: BM25Params) -> _Previous | None:
     try:
         meta = read_params(out)
-        if meta.get("analyzer") != analyzer.settings():
-            return None
-        if meta.get("fields") != DEFAULT_FIELDS.to_json():  # the term rows depend on them
+        if not _same_analysis(meta, analyzer):
             return None
         if meta.get("glossary_sha256") != _file_hash(GLOSSARY_PATH):
             return None
@@ -447,20 +445,34 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+def index_current(paths: list[Path], out: Path) -> bool:
+    """Whether the index in ``out`` was built from the files under ``paths`` as they are now,
+    the way today's analyzer, fields and BM25 parameters would build it. The one "is the index
+    current?" check (``ensure_index``, ``policybot doctor``). Raises IndexLoadError when there
+    is no readable index."""
+    meta = read_params(out)
+    return (
+        _same_analysis(meta, default_analyzer())
+        and meta.get("bm25") == DEFAULT_PARAMS.to_json()
+        and meta.get("corpus_hash") == corpus_fingerprint(paths)
+    )
+
+
+def _same_analysis(meta: dict[str, Any], analyzer: Analyzer) -> bool:
+    """The saved terms were made as ``analyzer`` and today's fields make them."""
+    return (
+        meta.get("analyzer") == analyzer.settings()
+        and meta.get("fields") == DEFAULT_FIELDS.to_json()
+    )
+
+
 def ensure_index(paths: list[Path], out: Path) -> tuple[SearchIndex, BuildReport | None]:
     """Load the index, building or refreshing it first when it is missing or stale."""
     existing = [p for p in paths if p.exists()]
     if not existing:
         return SearchIndex.load(out), None
     try:
-        meta = read_params(out)
-        current = (
-            meta.get("corpus_hash") == corpus_fingerprint(existing)
-            and meta.get("analyzer") == default_analyzer().settings()
-            and meta.get("fields") == DEFAULT_FIELDS.to_json()
-            and meta.get("bm25") == DEFAULT_PARAMS.to_json()
-        )
-        if current:
+        if index_current(existing, out):
             return SearchIndex.load(out), None
     except IndexLoadError:
         pass

@@ -57,15 +57,16 @@ def config_checks(s: Settings) -> list[Check]:
 
 
 def index_check(s: Settings) -> Check:
-    from indexer.build import corpus_fingerprint
+    from indexer.build import index_current
     from indexer.index import read_params
 
     where = {"path": s.index_path, "corpus": s.corpus_dir}
     try:
         params = read_params(s.index_path)
+        current = not s.corpus_dir.exists() or index_current([s.corpus_dir], s.index_path)
     except PolicybotError:
         return Check("fail", messages.DOCTOR_INDEX_MISSING.format(**where))
-    if s.corpus_dir.exists() and params.get("corpus_hash") != corpus_fingerprint([s.corpus_dir]):
+    if not current:
         return Check("warn", messages.DOCTOR_INDEX_STALE.format(**where))
     count = params.get("passages", "?")
     return Check("ok", messages.DOCTOR_INDEX_FRESH.format(count=count, **where))

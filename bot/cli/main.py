@@ -10,7 +10,6 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
@@ -33,7 +32,28 @@ def main() -> None:
         sys.exit(1)
 
 
-@click.group()
+class _Policybot(click.Group):
+    """The group, plus the commands that live beside their features (escalations, serve,
+    doctor), imported on first use so `policybot ask` does not pay for aiohttp, Slack Bolt
+    and SQLAlchemy."""
+
+    LAZY = {
+        "escalations": "bot.cli.escalations:escalations",
+        "serve": "bot.cli.serve:serve",
+        "doctor": "bot.cli.serve:doctor",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY and name not in self.commands:
+            module, _, attr = self.LAZY[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Policybot)
 @click.version_option(package_name="policybot")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -173,36 +193,6 @@ def eval_command(settings: Settings, file: Path, index_path: Path | None, as_jso
         click.echo(f"{name:>17}: {value}")
 
 
-class _LazyCommands(dict):  # type: ignore[type-arg]
-    """The group's commands; a "module:name" value is imported on first use, so `policybot
-    ask` does not pay for aiohttp, Slack Bolt and SQLAlchemy (serve, escalations)."""
-
-    def __getitem__(self, name: str) -> click.Command:
-        value = super().__getitem__(name)
-        if isinstance(value, str):
-            module, _, attr = value.partition(":")
-            value = getattr(importlib.import_module(module), attr)
-            super().__setitem__(name, value)
-        return value
-
-    def get(self, name: str, default: object = None) -> Any:  # type: ignore[override]
-        return self[name] if name in self else default
-
-    def items(self) -> list[tuple[str, click.Command]]:  # type: ignore[override]
-        return [(name, self[name]) for name in self]
-
-    def values(self) -> list[click.Command]:  # type: ignore[override]
-        return [self[name] for name in self]
-
-
-def _register_optional_commands() -> None:
-    """Commands that live beside their features (escalations, serve, doctor), loaded lazily."""
-    cli.commands = _LazyCommands(cli.commands)
-    cli.commands["escalations"] = "bot.cli.escalations:escalations"
-    cli.commands["serve"] = "bot.cli.serve:serve"
-    cli.commands["doctor"] = "bot.cli.serve:doctor"
-
-
 def _settings() -> Settings:
     try:
         return load_settings()
@@ -234,6 +224,3 @@ def _emit(answer: object, as_json: bool) -> None:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))  # type: ignore[attr-defined]
     else:
         render(answer, Console())  # type: ignore[arg-type]
-
-
-_register_optional_commands()

@@ -73,7 +73,7 @@ async def start_site(app: web.Application, host: str, port: int) -> tuple[web.Ap
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    sockets = getattr(site._server, "sockets", None) or ()
-    bound = sockets[0].getsockname()[1] if sockets else port
+    addresses = runner.addresses  # (host, port, ...) per listening socket
+    bound = addresses[0][1] if addresses else port
     log.info("serving on %s:%s", host, bound)
     return runner, bound

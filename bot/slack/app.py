@@ -16,8 +16,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
+from bot.chat.skin import Answers
 from bot.errors import ConfigError
-from bot.slack.deps import AnswerCore, EventLog, FeedbackLog, SlackDeps
+from bot.slack.deps import EventLog, FeedbackLog, SlackDeps
 from bot.slack.listeners import register_listeners
 from bot.slack.settings import SlackSettings
 
@@ -40,7 +41,7 @@ def build_client(settings: SlackSettings) -> AsyncWebClient:
 
 def build_app(
     settings: SlackSettings,
-    answerer: AnswerCore,
+    answerer: Answers,
     *,
     events: EventLog | None = None,
     feedback: FeedbackLog | None = None,

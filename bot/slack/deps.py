@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.answering.model import Route
-from bot.chat.skin import Answers, SkinDeps
+from bot.chat.skin import SkinDeps
 from bot.slack.settings import SlackSettings
-
-AnswerCore = Answers
 
 
 class EventLog(Protocol):

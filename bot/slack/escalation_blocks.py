@@ -16,7 +16,6 @@ from bot.escalation.form import (
     QUESTIONS,
     RISK_FIELD,
     Question,
-    form_meta,
     risk_warning,
     shows_risk_warning,
 )
@@ -37,7 +36,6 @@ BUTTONS = {
     "resolve": (ACTION_RESOLVE, None),
     "record": (ACTION_RECORD, None),
 }
-modal_meta = form_meta  # the form's hidden context is the core's (bot.escalation.form)
 
 
 def raise_modal(

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import strategies as st
 
 from bot.answering.answerer import Answerer
-from bot.answering.model import Answer, Concern, Contact, Hit, Route
+from bot.answering.model import Answer, Concern, Hit, Person, Route
 from bot.serve.config import Settings
 from bot.serve.runtime import Runtime
 from indexer.model import Passage
@@ -95,7 +95,7 @@ def hostile_answer(question: str, clause: str, context: str, title: str, level: 
         )
         for i in range(3)
     )
-    dsl = Contact("DSL", title[:80] or None, context[:30] or None)
+    dsl = Person("DSL", title[:80] or None, context[:30] or None)
     route = Route(school="kite-college", school_name=title, lead=dsl, dsl=dsl)
     concern = Concern(level=level, reason=context[:40])  # type: ignore[arg-type]
     return Answer(

@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, text
 from bot import messages
 from bot.answering.answerer import Answerer
 from bot.errors import IndexingError
+from bot.escalation.form import form_meta
 from bot.escalation.outbox import Outbox
 from bot.serve.runtime import Runtime, build_runtime
 from bot.slack import escalation_blocks as eb
@@ -60,7 +61,7 @@ def mention(live: LiveServer, question: str, event_id: str, ok: tuple[int, ...] 
 
 
 def raise_view(question: str = SECRET_QUESTION) -> dict:
-    meta = eb.modal_meta(question, None, "kite-college", "Sarah Miller")
+    meta = form_meta(question, None, "kite-college", "Sarah Miller")
     return {**eb.raise_modal(meta, None, "Sarah Miller"), "id": "V1"}
 
 
