@@ -85,7 +85,7 @@ def show_command(ref: str) -> None:
     trail = fields.pop("audit_trail")
     for name, value in fields.items():
         click.echo(f"{name.replace('_', ' ')}: {'' if value is None else value}")
-    click.echo("audit trail:")
+    click.echo(messages.CLI_AUDIT_TRAIL)
     for entry in trail:
         detail = f" ({entry['detail']})" if entry["detail"] else ""
         click.echo(f"  {entry['at']}  {entry['action']} by {entry['actor_id']}{detail}")

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from bot import messages
 from bot.answering import evaluate
 from bot.answering.answerer import Answerer
 from bot.cli.terminal import render
@@ -28,7 +29,7 @@ def main() -> None:
     try:
         cli(standalone_mode=True)
     except PolicybotError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(messages.CLI_ERROR.format(error=error), err=True)
         sys.exit(1)
 
 
@@ -87,10 +88,10 @@ def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None
     roots = list(paths) or [settings.corpus_dir]
     for root in roots:
         if not root.exists():
-            raise click.ClickException(f"{root} does not exist.")
+            raise click.ClickException(messages.CLI_PATH_MISSING.format(path=root))
     console = Console(stderr=True)
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Indexing", total=None)
+        task = progress.add_task(messages.CLI_INDEXING, total=None)
         try:
             report = build_index(
                 roots,
@@ -103,9 +104,16 @@ def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None
     for line in report.failed + report.warnings:
         console.print(f"[yellow]![/yellow] {line}", highlight=False)
     click.echo(
-        f"Indexed {report.documents} documents, {report.passages} passages "
-        f"({report.parsed} parsed, {report.reused} unchanged) into {report.out} "
-        f"in {report.seconds:.1f}s; {len(report.failed)} failed, {len(report.warnings)} warnings."
+        messages.CLI_INDEXED.format(
+            documents=report.documents,
+            passages=report.passages,
+            parsed=report.parsed,
+            reused=report.reused,
+            out=report.out,
+            seconds=report.seconds,
+            failed=len(report.failed),
+            warnings=len(report.warnings),
+        )
     )
 
 
@@ -158,7 +166,7 @@ def chat(settings: Settings, school: str | None, index_path: Path | None) -> Non
     console = Console()
     while True:
         try:
-            question = console.input("[bold]Ask about a policy>[/bold] ")
+            question = console.input(f"[bold]{messages.CLI_ASK_PROMPT}[/bold] ")
         except (EOFError, KeyboardInterrupt):
             break
         if not question.strip():
@@ -210,13 +218,14 @@ def _answerer(settings: Settings, index_path: Path | None) -> Answerer:
 
 
 def _say_indexed(report: BuildReport) -> None:
-    click.echo(f"(Indexed {report.documents} documents, {report.passages} passages.)", err=True)
+    done = messages.CLI_INDEXED_FIRST.format(documents=report.documents, passages=report.passages)
+    click.echo(done, err=True)
 
 
 def _check_school(answerer: Answerer, school: str | None) -> None:
     if school and school not in answerer.schools:
-        known = ", ".join(sorted(answerer.schools)) or "none"
-        raise click.ClickException(f"No school called {school!r} in the index. Known: {known}.")
+        known = ", ".join(sorted(answerer.schools)) or messages.CLI_NO_SCHOOLS
+        raise click.ClickException(messages.CLI_NO_SUCH_SCHOOL.format(school=school, known=known))
 
 
 def _emit(answer: object, as_json: bool) -> None:

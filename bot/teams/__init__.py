@@ -13,11 +13,15 @@ Microsoft 365 Agents SDK (``microsoft_agents``), served at ``POST /api/messages`
     notifier.py     the outbox Notifier for escalations raised on Teams
     doctor.py       policybot doctor's Teams checks
     package.py      the Teams app package (manifest + icons) to sideload
+    settings.py     the settings this skin reads (TeamsSettings)
 
 What is not about Teams lives in the core and is shared with Slack: the answer layout
 (bot.answering.presenter), the form (bot.escalation.form), the DSL's message and the
 reporter's texts (bot.escalation.view), acting on an escalation (bot.escalation.actions),
 delivery targets (bot.escalation.delivery) and answering again from a button (bot.chat.skin).
+
+Imports: bot.chat, the core (answering, escalation, store) and base. Never bot.slack,
+bot.serve or bot.cli.
 """
 
 from __future__ import annotations
