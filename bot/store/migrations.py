@@ -4,12 +4,18 @@ The same list runs on SQLite and PostgreSQL. ``migrate(engine)`` is idempotent a
 call from several processes starting at once (PostgreSQL: an advisory lock; SQLite: the
 ``BEGIN IMMEDIATE`` write lock). Add a migration by appending ``(name, function)`` to
 :data:`MIGRATIONS`; never edit or reorder one that has shipped.
+
+Each migration carries its own DDL, frozen when it shipped (``ddl/NAME.DIALECT.sql``, what
+SQLAlchemy compiled from :mod:`bot.store.tables` then), so adding a column to today's tables
+later never changes what an old migration creates. A new table or column is a new migration:
+``ALTER TABLE`` (or a new frozen file) for both dialects, and the same change in ``tables``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, select, text
 
@@ -19,24 +25,27 @@ from bot.store.records import utc_now
 logger = logging.getLogger(__name__)
 
 ADVISORY_LOCK_ID = 7_214_503_911
+DDL_DIR = Path(__file__).parent / "ddl"
 
 
-def _create(*tables_: tables.Table) -> Callable[[Connection], None]:
+def _frozen(name: str) -> Callable[[Connection], None]:
+    """Run ``ddl/{name}.{dialect}.sql``: statements separated by ";" at a line's end."""
+
     def apply(conn: Connection) -> None:
-        for table in tables_:
-            table.create(conn)
+        sql = (DDL_DIR / f"{name}.{conn.dialect.name}.sql").read_text(encoding="utf-8")
+        lines = [line for line in sql.splitlines() if not line.startswith("--")]
+        for statement in "\n".join(lines).split(";\n"):
+            if statement.strip():
+                conn.exec_driver_sql(statement.strip().rstrip(";"))
 
     return apply
 
 
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
-    (
-        "0001_escalations_audit_outbox",
-        _create(tables.ref_counters, tables.escalations, tables.audit, tables.outbox),
-    ),
-    ("0002_processed_events", _create(tables.processed_events)),
-    ("0003_feedback", _create(tables.feedback)),
-    ("0004_conversation_refs", _create(tables.conversation_refs)),
+    ("0001_escalations_audit_outbox", _frozen("0001_escalations_audit_outbox")),
+    ("0002_processed_events", _frozen("0002_processed_events")),
+    ("0003_feedback", _frozen("0003_feedback")),
+    ("0004_conversation_refs", _frozen("0004_conversation_refs")),
 ]
 
 
