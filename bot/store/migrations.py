@@ -5,10 +5,12 @@ call from several processes starting at once (PostgreSQL: an advisory lock; SQLi
 ``BEGIN IMMEDIATE`` write lock). Add a migration by appending ``(name, function)`` to
 :data:`MIGRATIONS`; never edit or reorder one that has shipped.
 
-Each migration carries its own DDL, frozen when it shipped (``ddl/NAME.DIALECT.sql``, what
-SQLAlchemy compiled from :mod:`bot.store.tables` then), so adding a column to today's tables
-later never changes what an old migration creates. A new table or column is a new migration:
-``ALTER TABLE`` (or a new frozen file) for both dialects, and the same change in ``tables``.
+Each migration carries its own DDL, frozen when it shipped (``ddl/NAME.sql``: what
+SQLAlchemy compiled from :mod:`bot.store.tables` then, with the two column types that differ
+between SQLite and PostgreSQL left as ``{serial}`` and ``{timestamp}``), so adding a column
+to today's tables later never changes what an old migration creates. A new table or column
+is a new migration (``ALTER TABLE`` or a new frozen file, for both dialects) and the same
+change in ``tables``.
 """
 
 from __future__ import annotations
@@ -26,13 +28,18 @@ logger = logging.getLogger(__name__)
 
 ADVISORY_LOCK_ID = 7_214_503_911
 DDL_DIR = Path(__file__).parent / "ddl"
+COLUMN_TYPES = {
+    "sqlite": {"serial": "INTEGER", "timestamp": "DATETIME"},
+    "postgresql": {"serial": "SERIAL", "timestamp": "TIMESTAMP WITHOUT TIME ZONE"},
+}
 
 
 def _frozen(name: str) -> Callable[[Connection], None]:
-    """Run ``ddl/{name}.{dialect}.sql``: statements separated by ";" at a line's end."""
+    """Run ``ddl/{name}.sql`` in the connection's dialect: statements end with ";"."""
 
     def apply(conn: Connection) -> None:
-        sql = (DDL_DIR / f"{name}.{conn.dialect.name}.sql").read_text(encoding="utf-8")
+        sql = (DDL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+        sql = sql.format(**COLUMN_TYPES[conn.dialect.name])
         lines = [line for line in sql.splitlines() if not line.startswith("--")]
         for statement in "\n".join(lines).split(";\n"):
             if statement.strip():

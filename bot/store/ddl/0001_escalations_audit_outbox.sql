@@ -1,4 +1,5 @@
--- 0001_escalations_audit_outbox (sqlite), frozen when it shipped: never edit; add a migration.
+-- 0001_escalations_audit_outbox: frozen when it shipped; never edit it, add a migration. {serial} and
+-- {timestamp} are the dialect's (bot.store.migrations.COLUMN_TYPES).
 CREATE TABLE ref_counters (
     year INTEGER NOT NULL,
     last INTEGER NOT NULL,
@@ -6,7 +7,7 @@ CREATE TABLE ref_counters (
 );
 
 CREATE TABLE escalations (
-    id INTEGER NOT NULL,
+    id {serial} NOT NULL,
     ref VARCHAR(32) NOT NULL,
     platform VARCHAR(16) NOT NULL,
     reporter_id VARCHAR(255) NOT NULL,
@@ -22,15 +23,15 @@ CREATE TABLE escalations (
     route VARCHAR(16) NOT NULL,
     status VARCHAR(16) NOT NULL,
     claimed_by VARCHAR(255),
-    claimed_at DATETIME,
+    claimed_at {timestamp},
     resolved_by VARCHAR(255),
-    resolved_at DATETIME,
+    resolved_at {timestamp},
     resolution_note TEXT,
     record_ref VARCHAR(255),
     destination_channel VARCHAR(255),
     destination_message_id VARCHAR(255),
-    created_at DATETIME NOT NULL,
-    updated_at DATETIME NOT NULL,
+    created_at {timestamp} NOT NULL,
+    updated_at {timestamp} NOT NULL,
     details_purged BOOLEAN NOT NULL,
     PRIMARY KEY (id),
     UNIQUE (ref)
@@ -39,9 +40,9 @@ CREATE TABLE escalations (
 CREATE INDEX ix_escalations_status ON escalations (status);
 
 CREATE TABLE audit (
-    id INTEGER NOT NULL,
+    id {serial} NOT NULL,
     escalation_id INTEGER NOT NULL,
-    at DATETIME NOT NULL,
+    at {timestamp} NOT NULL,
     actor_id VARCHAR(255) NOT NULL,
     action VARCHAR(32) NOT NULL,
     detail VARCHAR(255),
@@ -52,7 +53,7 @@ CREATE TABLE audit (
 CREATE INDEX ix_audit_escalation ON audit (escalation_id);
 
 CREATE TABLE outbox (
-    id INTEGER NOT NULL,
+    id {serial} NOT NULL,
     escalation_id INTEGER NOT NULL,
     kind VARCHAR(32) NOT NULL,
     stream VARCHAR(16) NOT NULL,
@@ -60,14 +61,14 @@ CREATE TABLE outbox (
     idempotency_key VARCHAR(200) NOT NULL,
     status VARCHAR(16) NOT NULL,
     attempts INTEGER NOT NULL,
-    next_attempt_at DATETIME NOT NULL,
+    next_attempt_at {timestamp} NOT NULL,
     lease_owner VARCHAR(200),
-    lease_until DATETIME,
+    lease_until {timestamp},
     last_error VARCHAR(200),
     channel VARCHAR(255),
     message_id VARCHAR(255),
-    created_at DATETIME NOT NULL,
-    delivered_at DATETIME,
+    created_at {timestamp} NOT NULL,
+    delivered_at {timestamp},
     PRIMARY KEY (id),
     FOREIGN KEY(escalation_id) REFERENCES escalations (id),
     UNIQUE (idempotency_key)

