@@ -32,7 +32,7 @@ import aiohttp
 from microsoft_agents.activity import Activity
 
 from bot.errors import DeliveryError
-from bot.escalation.delivery import retry_delay, targets_for
+from bot.escalation.delivery import REPORTER_KINDS, retry_delay, targets_for
 from bot.escalation.view import reminder_text, reporter_text
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 from bot.teams.cards import card_message, text_message
@@ -99,7 +99,8 @@ class TeamsNotifier:
 
     def _targets(self, item: OutboxItem, escalation: Escalation) -> list[Target]:
         reporter = _person(escalation.reporter_id)
-        return targets_for(item, escalation, self.addresses(), reporter)
+        addresses = {} if item.kind in REPORTER_KINDS else self.addresses()  # no lookup needed
+        return targets_for(item, escalation, addresses, reporter)
 
     # --- what -----------------------------------------------------------------------------
 
