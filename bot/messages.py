@@ -65,6 +65,16 @@ CONCERN_REASONS = {
     "staff_conduct": "describes a concern about an adult's conduct",
     "exploitation": "mentions grooming, exploitation or indecent images",
     "found_material": "describes material you have found",
+    "grooming": "describes an adult or older young person in private contact with a child",
+    "secrecy": "describes a child being asked to keep a secret",
+    "sexual": "describes sexual behaviour towards or by a child",
+    "online": "describes online abuse of a child",
+    "exploitation_signs": "describes signs of exploitation or radicalisation",
+    "family_harm": "describes harm at home",
+    "abuse_signs": "describes possible signs of abuse",
+    "neglect_signs": "describes signs of neglect",
+    "missing_education": "describes a child missing from school or home",
+    "staff_signs": "describes a concern about an adult's conduct",
 }
 
 # --- Answer layout (bot/answering/presenter.py: shared by the Slack and Teams skins) -----
