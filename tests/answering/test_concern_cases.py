@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import MAX_QUESTION_CHARS, Answerer
-from bot.concern import MAX_CLASSIFIED_CHARS, classify
+from bot.answering.answerer import MAX_QUESTION_CHARS, Answerer
+from bot.answering.concern import MAX_CLASSIFIED_CHARS, classify
 
 pytestmark = pytest.mark.usefixtures("isolated_env")
 
-DATA = Path(__file__).parent / "data"
-DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_questions.jsonl"
+DATA = Path(__file__).parents[1] / "data"
+DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev_questions.jsonl"
 CASES = [json.loads(line) for line in (DATA / "concern_cases.jsonl").open(encoding="utf-8")]
 MAX_FALSE_ALARMS = 0.05
 
