@@ -23,8 +23,7 @@ QUESTION_TRUNCATED = (
 )
 NOT_FOUND = (
     "I couldn't find a clause in the school's policies that answers this, and I won't guess. "
-    "For a question about a rule, ask your line manager; if you are worried about a child, "
-    "tell the DSL."
+    "For a question about a rule, ask your line manager."
 )
 NOT_FOUND_FLAGGED = "No policy clause matched; the route above is what to do."
 FOUND_INTRO = "Here is what the policy says:"
@@ -63,7 +62,7 @@ CONTACT_WITH_PHONE = "{name}, {phone}"
 
 CONCERN_REASONS = {
     "self_harm": "mentions self-harm or suicide",
-    "immediate_danger": "suggests a child may be in immediate danger",
+    "immediate_danger": "suggests a child may not be safe right now",
     "abuse": "describes possible abuse of a child",
     "disclosure": "describes something a child has told you",
     "pupil_contact": "describes contact from a pupil outside school channels",

@@ -31,6 +31,7 @@ from bot.answering.model import NSPCC_WHISTLEBLOWING, Answer, Contact, Hit, Rout
 
 MAX_ALSO = 2
 QUESTION_ECHO_CHARS = 300
+RAISE_ROLE_CHARS = 30  # a longer title is not a button label
 PartKind = Literal["banner", "notice", "question", "intro", "clause", "also", "review", "route"]
 
 
@@ -161,15 +162,18 @@ def review_text(answer: Answer) -> str | None:
 
 
 def raise_label(answer: Answer) -> str:
-    """The Raise button says where the concern goes (the DSL unless it is about an adult)."""
+    """The Raise button says where the concern goes: "Raise with DSL", or for an allegation
+    the headteacher / chair of governors (by the school's own title when it has a short one,
+    e.g. "Raise with Principal")."""
     concern = answer.concern
-    if concern.about_headteacher:
-        return messages.BUTTON_RAISE_WITH.format(destination=messages.RAISE_DESTINATIONS["chair"])
-    if concern.about_staff:
-        return messages.BUTTON_RAISE_WITH.format(
-            destination=messages.RAISE_DESTINATIONS["headteacher"]
-        )
-    return messages.BUTTON_RAISE
+    if not concern.about_staff:
+        return messages.BUTTON_RAISE
+    key = "chair" if concern.about_headteacher else "headteacher"
+    destination = messages.RAISE_DESTINATIONS[key]
+    role = answer.route.lead.role
+    if role and len(role) <= RAISE_ROLE_CHARS and role.lower() != destination:
+        destination = role
+    return messages.BUTTON_RAISE_WITH.format(destination=destination)
 
 
 def banner_text(answer: Answer) -> str:
