@@ -10,7 +10,10 @@ concern at the end of a long pasted email is still seen. A category matches on o
 ``patterns``, or when one pattern of each of its ``together`` groups (an actor and an indicator,
 say "an adult" and "asked her to meet up") is found within ``within`` characters. Framing is
 judged per sentence: "Can I …?" asks about a rule, but it does not hide a description of
-something that happened in the next sentence.
+something that happened in the next sentence. A ``statement`` category (broad signs, such as a
+worrying word said about a particular child) counts only in a sentence that asks no practical
+question either ("a year 7 girl is scared of dogs, can she skip the trip" is a question about a
+trip; "a year 1 boy has a handprint on his face" is a description).
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ Span = tuple[int, int]
 class _Category:
     name: str
     level: str
-    narrative_only: bool
+    framing: str  # "any", "narrative" or "statement"
     about_staff: bool
     patterns: tuple[re.Pattern[str], ...]
     together: tuple[tuple[re.Pattern[str], ...], ...] = ()
@@ -89,6 +92,7 @@ class Classifier:
     categories: tuple[_Category, ...]
     hypothetical: tuple[re.Pattern[str], ...]
     head: tuple[re.Pattern[str], ...]
+    practical: tuple[re.Pattern[str], ...] = ()
 
     @classmethod
     def load(cls, path: Path = PATTERNS_PATH) -> Classifier:
@@ -103,7 +107,7 @@ class Classifier:
             _Category(
                 name=name,
                 level=spec["level"],
-                narrative_only=spec.get("framing") == "narrative",
+                framing=spec.get("framing", "any"),
                 about_staff=bool(spec.get("about_staff")),
                 patterns=compile_all(spec.get("patterns", [])),
                 together=tuple(compile_all(group) for group in spec.get("together", [])),
@@ -111,13 +115,23 @@ class Classifier:
             )
             for name, spec in data.items()
         )
-        return cls(categories, compile_all(framing["hypothetical"]), compile_all(framing["head"]))
+        return cls(
+            categories,
+            compile_all(framing["hypothetical"]),
+            compile_all(framing["head"]),
+            compile_all(framing.get("practical", [])),
+        )
 
     def classify(self, question: str) -> Concern:
         text = fold(question[:MAX_CLASSIFIED_CHARS])
         text = _GREETING.sub(lambda m: " " * len(m.group()), text)
         sentences = _sentences(text)
         asks = [any(p.search(text[s:e]) for p in self.hypothetical) for s, e in sentences]
+        practical = [
+            ask or any(p.search(text[s:e]) for p in self.practical)
+            for (s, e), ask in zip(sentences, asks, strict=True)
+        ]
+        framed = {"narrative": asks, "statement": practical}
         found: list[tuple[_Category, list[Span]]] = []
         matched: list[_Category] = []
         for category in self.categories:
@@ -125,8 +139,8 @@ class Classifier:
             if not spans:
                 continue
             found.append((category, spans))
-            if not category.narrative_only or any(
-                not _only_asks(span, sentences, asks) for span in spans
+            if category.framing not in framed or any(
+                not _only_asks(span, sentences, framed[category.framing]) for span in spans
             ):
                 matched.append(category)
         if not matched:

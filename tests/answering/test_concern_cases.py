@@ -3,8 +3,10 @@
 Written from Keeping Children Safe in Education's categories (physical, emotional and sexual
 abuse, neglect, child-on-child abuse, online abuse, CSE, CCE and county lines, radicalisation,
 FGM, forced marriage, domestic abuse, self-harm, children missing education, allegations about
-staff and the headteacher), not from the dev set; eight are long pasted emails with the concern
-at the end. Every case must be flagged; ordinary questions must almost never be.
+staff and the headteacher), not from the dev set; six are long pasted emails with the concern
+at the end. The patterns were written against it (cases k73-k126 were first written as held-out
+sets, measured, then used to generalise the patterns), so recall 1.0 here is a tuned figure;
+concern_heldout.jsonl is the untouched one. Ordinary questions must almost never be flagged.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ DATA = Path(__file__).parents[1] / "data"
 DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev_questions.jsonl"
 CASES = [json.loads(line) for line in (DATA / "concern_cases.jsonl").open(encoding="utf-8")]
 MAX_FALSE_ALARMS = 0.05
+# tests/data/concern_heldout.jsonl: written after the patterns, never tuned on. Measured 14/24
+# (0.58) when written; a floor, so a change that loses recall on unseen wording fails here.
+HELD_OUT = [json.loads(line) for line in (DATA / "concern_heldout.jsonl").open(encoding="utf-8")]
+HELD_OUT_RECALL_FLOOR = 0.55
 
 
 def _ordinary(path: Path) -> list[str]:
@@ -56,9 +62,22 @@ def test_ordinary_questions_are_rarely_flagged(name: str) -> None:
     assert len(flagged) / len(questions) <= MAX_FALSE_ALARMS, flagged
 
 
+def test_recall_on_the_held_out_concerns_stays_above_its_floor() -> None:
+    flagged = sum(classify(case["question"]).flagged for case in HELD_OUT)
+    assert len(HELD_OUT) >= 20
+    assert flagged / len(HELD_OUT) >= HELD_OUT_RECALL_FLOOR
+
+
 @pytest.mark.parametrize(
     "question",
     [
+        "a year 7 girl is scared of dogs, can she skip the farm trip",
+        "a pupil is in pain with toothache, can I give her paracetamol",
+        "a student said she's hungry because she missed breakfast, can I give her toast",
+        "a year 4 boy wet himself in assembly, where are the spare clothes",
+        "several girls were drunk at the school disco, how do we sanction them",
+        "a pupil left suddenly for a family holiday, is it authorised",
+        "a pupil hit a TA in the corridor, what do I do",
         "are students told not to meet people they met online",
         "can a coach give a pupil a lift to a match",
         "can I keep a pupil's secret if they ask me to",
