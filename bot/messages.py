@@ -19,16 +19,21 @@ NO_WORDS_QUESTION = (
 )
 QUESTION_TRUNCATED = (
     "That was a long message, so I searched the first {limit} characters. If you need to "
-    "tell the DSL something, use the button below rather than pasting it here."
+    "raise a concern, use the Raise button below rather than pasting it here."
 )
 NOT_FOUND = (
-    "I couldn't find a clause in the school's policies that answers this. I won't guess: "
-    "please ask your line manager or the DSL."
+    "I couldn't find a clause in the school's policies that answers this, and I won't guess. "
+    "For a question about a rule, ask your line manager."
 )
+NOT_FOUND_FLAGGED = "No policy clause matched; the route above is what to do."
 FOUND_INTRO = "Here is what the policy says:"
 ALSO_RELEVANT = "Also relevant"
 REVIEW_OVERDUE = (
-    "This policy was due for review in {due}; check with the school that it is still current."
+    "{document} was due for review in {due}; check with the school that it is still current."
+)
+REVIEW_OVERDUE_ITEM = "{document} ({due})"
+REVIEW_OVERDUE_SEVERAL = (
+    "Due for review: {documents}. Check with the school that these are still current."
 )
 CITATION_CLAUSE = "clause {clause}"
 CITATION_PAGE = "page {page}"
@@ -42,7 +47,7 @@ SOMETHING_WENT_WRONG = (
 
 ROUTE_ALWAYS = "If you are worried about a child, tell the DSL \u2014 {dsl}."
 ROUTE_URGENT = "If a child is in immediate danger, call 999 \u2014 then tell the DSL now: {dsl}."
-ROUTE_REPORT = "This sounds like something to tell the DSL today: {dsl}. Don't wait to be sure."
+ROUTE_REPORT = "Tell the DSL today: {dsl}. Don't wait to be sure."
 ROUTE_ALLEGATION = (
     "Concerns about a member of staff go to the headteacher ({lead}). Don't discuss it with "
     "the colleague concerned. If you can't raise it in school, the NSPCC whistleblowing line "
@@ -57,7 +62,7 @@ CONTACT_WITH_PHONE = "{name}, {phone}"
 
 CONCERN_REASONS = {
     "self_harm": "mentions self-harm or suicide",
-    "immediate_danger": "a child may be in immediate danger",
+    "immediate_danger": "suggests a child may not be safe right now",
     "abuse": "describes possible abuse of a child",
     "disclosure": "describes something a child has told you",
     "pupil_contact": "describes contact from a pupil outside school channels",
@@ -65,12 +70,26 @@ CONCERN_REASONS = {
     "staff_conduct": "describes a concern about an adult's conduct",
     "exploitation": "mentions grooming, exploitation or indecent images",
     "found_material": "describes material you have found",
+    "grooming": "describes an adult or older young person in private contact with a child",
+    "secrecy": "describes a child being asked to keep a secret",
+    "sexual": "describes sexual behaviour towards or by a child",
+    "online": "describes online abuse of a child",
+    "exploitation_signs": "describes signs of exploitation or radicalisation",
+    "family_harm": "describes harm at home",
+    "abuse_signs": "describes possible signs of abuse",
+    "online_contact": "describes online contact that is turning private or sexual",
+    "hate_and_extremism": "describes hateful or extremist views",
+    "injury_and_fear": "describes an injury and a frightened or unexplained account",
+    "particular_child": "describes a worrying sign about a particular child",
+    "neglect_signs": "describes signs of neglect",
+    "missing_education": "describes a child missing from school or home",
+    "staff_signs": "describes a concern about an adult's conduct",
 }
 
 # --- Answer layout (bot/answering/presenter.py: shared by the Slack and Teams skins) -----
 
-CONCERN_BANNER = "This sounds like a safeguarding concern ({reason})."
-CONCERN_BANNER_NO_REASON = "This sounds like a safeguarding concern."
+CONCERN_BANNER = "Why this comes first: your message {reason}."
+CONCERN_BANNER_NO_REASON = "Why this comes first: it may be a safeguarding concern."
 YOU_ASKED = "You asked: {question}"
 CLAUSE_CUT = "\u2026 (the clause continues \u2014 use \u201cShow full clause\u201d)"
 
@@ -84,7 +103,14 @@ SLACK_HELP = (
 SLACK_PRIVATE_REPLY_SENT = (
     "I've sent you a private reply. If this is about a child's safety, please talk to the DSL."
 )
+SLACK_DELETE_PUBLIC = (
+    "Your message in the channel can still be seen by everyone there, and I can't delete "
+    "other people's messages. Please delete it now: hover over it, click ⋮ (More actions), "
+    "then Delete message. On a phone, press and hold the message, then tap Delete."
+)
 BUTTON_RAISE = "Raise with DSL"
+BUTTON_RAISE_WITH = "Raise with {destination}"
+RAISE_DESTINATIONS = {"headteacher": "headteacher", "chair": "chair of governors"}
 BUTTON_HELPFUL = "Helpful"
 BUTTON_NOT_HELPFUL = "Not helpful"
 BUTTON_SHARE = "Share in channel"
@@ -368,6 +394,11 @@ TEAMS_HELP = (
 )
 TEAMS_PRIVATE_REPLY_SENT = (
     "I've sent you a private reply. If this is about a child's safety, please talk to the DSL."
+)
+TEAMS_DELETE_PUBLIC = (
+    "Your message in the channel can still be seen by everyone there, and I can't delete it "
+    "for you. Please delete it now: hover over it, select … (More options), then Delete. "
+    "On a phone, press and hold the message, then tap Delete."
 )
 TEAMS_ANSWER_REQUIRED = "Please answer this question."
 TEAMS_RAISE_SENT = (

@@ -37,6 +37,10 @@ class Tuning:
     min_coverage: float = 0.35
     min_score: float = 1.0
     also_relevant_ratio: float = 0.45
+    # a further clause is shown under "Also relevant" only when it scores at least this share of
+    # the best one and covers the question as well as an answer must (min_coverage);
+    # benchmarks/also_relevant.py, docs/tuning.md
+    also_shown_ratio: float = 0.8
     duplicate_overlap: float = 0.8
     # a clause about someone other than the person the question asks about ("can learners
     # …?" against "Staff may use social media during breaks") scores this much lower, and
@@ -103,6 +107,7 @@ class Answerer:
         hits = [Hit(self.index.passages[doc], score) for doc, score in ranked]
         answered = bool(ranked) and self._confident(query, *ranked[0])
         route_school = school or (hits[0].passage.school if answered else None)
+        also = self._also(query, ranked) if answered else []
         return Answer(
             question=question,
             answered=answered,
@@ -110,7 +115,17 @@ class Answerer:
             concern=concern,
             route=build_route(self.schools.get(route_school or ""), concern),
             notice=notice,
+            also=tuple(hit for hit, (doc, _) in zip(hits, ranked, strict=True) if doc in also),
         )
+
+    def _also(self, query: WeightedQuery, ranked: list[tuple[int, float]]) -> list[int]:
+        """The further clauses relevant enough to show beside the best one."""
+        bar = ranked[0][1] * self.tuning.also_shown_ratio
+        return [
+            doc
+            for doc, score in ranked[1:]
+            if score >= bar and self.coverage(query, doc) >= self.tuning.min_coverage
+        ]
 
     def _ranked(self, query: WeightedQuery, school: str | None, k: int) -> list[tuple[int, float]]:
         """(passage index, score) of the best clause and the further relevant ones."""

@@ -79,7 +79,8 @@ class Answer:
     """The answer to one question: quoted clauses (never generated text) and the DSL route.
 
     ``answered`` is False when nothing matched confidently; ``notice`` is a message for a
-    question that could not be searched as asked (empty, only emoji ...).
+    question that could not be searched as asked (empty, only emoji ...). ``also`` are the
+    further hits that clear the "Also relevant" bar (a chat answer shows only those).
     """
 
     question: str
@@ -89,6 +90,7 @@ class Answer:
     route: Route
     notice: str | None = None
     today: date = field(default_factory=date.today)
+    also: tuple[Hit, ...] = ()
 
     @property
     def best(self) -> Hit | None:

@@ -23,6 +23,8 @@ def render(answer: Answer, console: Console) -> None:
                 console.print(_clause_panel(clause, primary=part.kind == "clause"))
         elif part.kind == "route":
             console.print(Text(part.text, style="bold cyan"))
+        elif part.kind == "review":  # once per answer, not on every clause
+            console.print(Text(part.text, style="yellow"))
         else:
             console.print(Text(part.text, style="dim" if part.kind == "question" else ""))
 
@@ -33,6 +35,4 @@ def _clause_panel(clause: ClauseView, primary: bool) -> Panel:
         body.append(Text(clause.context, style="italic"))
     body.append(Text(clause.text, style="bold" if primary else ""))
     body.append(Text(clause.citation, style="dim"))
-    if clause.overdue:
-        body.append(Text(clause.overdue, style="yellow"))
     return Panel(Group(*body), border_style="green" if primary else "grey50")

@@ -5,6 +5,11 @@ Every piece of text that did not come from this module is passed through :func:`
 can never become a mention or a link. Block Kit limits are kept: a section's text is at most
 3,000 characters (a long clause is cut at a word boundary and a "Show full clause" button
 opens the whole of it), a message at most 50 blocks, a button value at most 2,000 characters.
+
+An answer fits a phone: at most :data:`ANSWER_BLOCK_LIMIT` blocks (each clause is one section
+with its citation; "Also relevant" clauses are dropped from the end if it would not fit). The
+only styled button is "Share in channel" (``primary``); ``danger`` is for destructive
+confirmations, never an answer.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ Block = dict[str, Any]
 SECTION_LIMIT = 3000
 MESSAGE_BLOCK_LIMIT = 50
 MODAL_BLOCK_LIMIT = 100
+ANSWER_BLOCK_LIMIT = 8
+CITATION_LIMIT = 300
 VALUE_LIMIT = 2000
 LEAD_LIMIT = 1000  # a clause's lead-in shown above it (the full text is behind the button)
 ACTION_RAISE = "raise_dsl"
@@ -86,17 +93,22 @@ def read_value(value: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def answer_blocks(view: AnswerView, *, shareable: bool = True) -> list[Block]:
-    """The whole answer message: parts in the presenter's order, then the buttons."""
+def answer_blocks(
+    view: AnswerView, *, shareable: bool = True, limit: int = ANSWER_BLOCK_LIMIT
+) -> list[Block]:
+    """The whole answer message: parts in the presenter's order, then the buttons, in at most
+    ``limit`` blocks ("Also relevant" clauses go first when there is no room)."""
     blocks: list[Block] = []
     for part in view.parts:
         blocks.extend(_PART_RENDERERS[part.kind](part, view))
-    return [*blocks[: MESSAGE_BLOCK_LIMIT - 1], answer_actions(view, shareable=shareable)]
+    while len(blocks) > limit - 1 and any(_is_also(block) for block in blocks):
+        blocks.remove(next(b for b in reversed(blocks) if _is_also(b)))
+    return [*blocks[: limit - 1], answer_actions(view, shareable=shareable)]
 
 
 def answer_actions(view: AnswerView, *, shareable: bool) -> Block:
     value = answer_value(view.question, view.school, view.passage_id)
-    elements = [button(messages.BUTTON_RAISE, ACTION_RAISE, value, "danger")]
+    elements = [button(view.raise_label, ACTION_RAISE, value)]
     if view.passage_id:
         elements.append(button(messages.BUTTON_HELPFUL, ACTION_HELPFUL, view.passage_id))
         elements.append(button(messages.BUTTON_NOT_HELPFUL, ACTION_NOT_HELPFUL, view.passage_id))
@@ -110,24 +122,24 @@ def fallback_text(view: AnswerView) -> str:
     return fit(view.summary)[0]
 
 
-def clause_blocks(clause: ClauseView, value: str = "") -> list[Block]:
-    """The clause as a quote under its lead-in, then its citation line."""
-    lead = f"{fit(clause.context, LEAD_LIMIT)[0]}\n" if clause.context else ""
-    body, cut = fit(clause.text, SECTION_LIMIT - len(lead) - 200)
+def clause_blocks(clause: ClauseView, value: str = "", heading: str = "") -> list[Block]:
+    """One section: ``heading`` (mrkdwn, already safe), the clause quoted under its lead-in,
+    then its citation."""
+    lead = heading + (f"{fit(clause.context, LEAD_LIMIT)[0]}\n" if clause.context else "")
+    cite = f"\n\u2014 {fit(clause.citation, CITATION_LIMIT)[0]}"
+    room = SECTION_LIMIT - len(lead) - len(cite) - 200 - len(escape(messages.CLAUSE_CUT))
+    body, cut = fit(clause.text, room)
     if len(body.splitlines()) > 50:  # each quoted line costs a ">": keep within the 200 spare
-        body, cut = fit(" ".join(clause.text.split()), SECTION_LIMIT - len(lead) - 200)
+        body, cut = fit(" ".join(clause.text.split()), room)
     quote = "\n".join(f">{line}" for line in body.splitlines() or [""])
     if cut:
         quote += f"\n>{escape(messages.CLAUSE_CUT)}"
-    block = section(lead + quote)
+    block = section(lead + quote + cite)
     if cut:
         block["accessory"] = button(
             messages.BUTTON_FULL_CLAUSE, ACTION_FULL_CLAUSE, value or clause.passage_id
         )
-    cite = fit(clause.citation, 1000)[0]
-    if clause.overdue:
-        cite += f"\n{messages.SLACK_WARNING} {fit(clause.overdue, 1000)[0]}"
-    return [block, context(cite)]
+    return [block]
 
 
 def chunks(text: str, limit: int = SECTION_LIMIT, most: int = MODAL_BLOCK_LIMIT) -> list[str]:
@@ -174,30 +186,48 @@ def _banner(part: Part, view: AnswerView) -> list[Block]:
     return [section(f"{messages.SLACK_ALERT} {fit(part.text, SECTION_LIMIT - 20)[0]}")]
 
 
+def _intro(part: Part, view: AnswerView) -> list[Block]:
+    """Shown as the heading of the best clause when there is one, else on its own."""
+    return [] if view.part("clause") else _text_part(part, view)
+
+
+def _review(part: Part, view: AnswerView) -> list[Block]:
+    return [context(f"{messages.SLACK_WARNING} {fit(part.text, 1000)[0]}")]
+
+
 def _question(part: Part, view: AnswerView) -> list[Block]:
     return [context(fit(part.text)[0])]
 
 
-def _clause(part: Part, view: AnswerView) -> list[Block]:
-    return [
-        block
-        for clause in part.clauses
-        for block in clause_blocks(
-            clause, answer_value(view.question, view.school, clause.passage_id)
-        )
-    ]
+def _clause(part: Part, view: AnswerView, heading: str | None = None) -> list[Block]:
+    if heading is None:
+        intro = view.part("intro")
+        heading = f"*{escape(intro.text)}*\n" if intro else ""
+    rendered = []
+    for number, clause in enumerate(part.clauses):
+        value = answer_value(view.question, view.school, clause.passage_id)
+        rendered.extend(clause_blocks(clause, value, heading if number == 0 else ""))
+    return rendered
 
 
 def _also(part: Part, view: AnswerView) -> list[Block]:
-    return [section(f"*{escape(part.text)}*"), *_clause(part, view)]
+    rendered = _clause(part, view, f"*{escape(part.text)}*\n")
+    for number, block in enumerate(rendered):
+        block["block_id"] = f"also_{number}"
+    return rendered
+
+
+def _is_also(block: Block) -> bool:
+    return str(block.get("block_id", "")).startswith("also_")
 
 
 _PART_RENDERERS: dict[str, Callable[[Part, AnswerView], list[Block]]] = {
     "banner": _banner,
     "notice": _text_part,
     "question": _question,
-    "intro": _text_part,
+    "intro": _intro,
     "clause": _clause,
     "also": _also,
+    "review": _review,
     "route": _text_part,
 }

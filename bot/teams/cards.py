@@ -118,7 +118,8 @@ def text_card(text: str, style: str | None = None) -> Card:
 
 
 def answer_card(view: AnswerView) -> Card:
-    """The whole answer: parts in the presenter's order, then "Raise with DSL" and feedback."""
+    """The whole answer: parts in the presenter's order, then the Raise button (named after
+    where the concern goes, never styled as destructive) and feedback."""
     for limits in SHRINKING:
         whole = _answer_card(view, limits)
         if size(whole) <= CARD_LIMIT:
@@ -143,7 +144,7 @@ def _answer_card(view: AnswerView, limits: Limits) -> Card:
     body = [block for part in view.parts for block in _part(part, limits)]
     question = cut(view.question, limits.question)[0]
     data = {"verb": VERB_RAISE, "q": question, "s": view.school, "p": view.passage_id}
-    actions = [submit(messages.BUTTON_RAISE, data, "destructive")]
+    actions = [submit(view.raise_label, data)]
     if view.passage_id:
         best = view.part("clause")
         if best and best.clauses and limits.full and len(best.clauses[0].text) > limits.clause:
@@ -166,6 +167,8 @@ def _part(part: Part, limits: Limits) -> list[Card]:
             return [plain(cut(part.text, limits.question + 40)[0], isSubtle=True, size="small")]
         case "intro":
             return [plain(part.text, weight="bolder")]
+        case "review":
+            return [plain(f"{messages.TEAMS_WARNING} {part.text}", color="warning", size="small")]
         case "clause":
             return [_clause(clause, limits) for clause in part.clauses]
         case "also":
@@ -176,16 +179,13 @@ def _part(part: Part, limits: Limits) -> list[Card]:
 
 
 def _clause(clause: ClauseView, limits: Limits) -> Card:
-    """The clause under its lead-in, then its citation and any overdue-review warning."""
+    """The clause under its lead-in, then its citation (the review warning is the answer's)."""
     items = [plain(cut(clause.context, 500)[0], isSubtle=True)] if clause.context else []
     text, was_cut = cut(clause.text, limits.clause)
     items.append(plain(text))
     if was_cut:
         items.append(plain(messages.CLAUSE_CUT, isSubtle=True, italic=True))
     items.append(plain(cut(clause.citation, 500)[0], isSubtle=True, size="small"))
-    if clause.overdue:
-        warning = f"{messages.TEAMS_WARNING} {clause.overdue}"
-        items.append(plain(warning, color="warning", size="small"))
     return container(items, "emphasis", id=f"passage:{clause.passage_id}")
 
 

@@ -43,7 +43,7 @@ def make_answer(question: str, level: str = "none", hits: int = 3, **kw: object)
         concern=Concern(level=level, reason="disclosure" if level != "none" else ""),  # type: ignore[arg-type]
         route=ROUTE,
         today=date(2026, 3, 1),
-        **kw,  # type: ignore[arg-type]
+        **{"also": found[1:], **kw},  # type: ignore[arg-type]
     )
 
 

@@ -103,11 +103,12 @@ def test_served_process_answers_a_disclosure_privately(served: str, fake_slack: 
         "text": "<@UBOT> a pupil told me her uncle hits her, what do I do",
     }
     assert _post(served, event_body(event), "application/json").ok
-    posts = fake_slack.wait_for("chat.postMessage", 2)
+    posts = fake_slack.wait_for("chat.postMessage", 3)
     in_channel = [p for p in posts if p.body["channel"] == "C100"]
     assert [p.body["text"] for p in in_channel] == [messages.SLACK_PRIVATE_REPLY_SENT]
-    (private,) = [p for p in posts if p.body["channel"] == "D100"]
+    (private, delete) = [p for p in posts if p.body["channel"] == "D100"]
     assert "999" in private.shown()
+    assert delete.body["text"] == messages.SLACK_DELETE_PUBLIC
 
 
 def _doctor(settings: Settings) -> click.testing.Result:

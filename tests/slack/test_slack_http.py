@@ -48,8 +48,9 @@ def test_sensitive_mention_is_answered_only_in_private(
     server: LiveServer, fake_slack: FakeSlackAPI
 ):
     server.event(event_body(mention("<@UBOT> a pupil told me her uncle hits her")))
-    posts = fake_slack.wait_for("chat.postMessage", 2)
-    (dm_post,) = [p for p in posts if p.body["channel"].startswith("D")]
+    posts = fake_slack.wait_for("chat.postMessage", 3)
+    (dm_post, delete) = [p for p in posts if p.body["channel"].startswith("D")]
+    assert delete.body["text"] == messages.SLACK_DELETE_PUBLIC  # they delete the public one
     (thread_post,) = [p for p in posts if p.body["channel"] == "C100"]
     assert CLAUSE in dm_post.text()
     assert thread_post.body["text"] == messages.SLACK_PRIVATE_REPLY_SENT

@@ -47,9 +47,10 @@ def test_sensitive_question_in_a_channel_is_answered_only_in_a_private_chat(serv
     [created] = teams.of_kind("create")
     assert created.body["members"] == [{"id": STAFF["id"]}]
     assert created.body["tenantId"] == TENANT and created.body["bot"]["id"] == BOT["id"]
-    [private] = teams.calls_to(teams.chat_with(STAFF["id"]), "send")
+    [private, delete] = teams.calls_to(teams.chat_with(STAFF["id"]), "send")
+    assert delete.body["text"] == messages.TEAMS_DELETE_PUBLIC  # they delete the public one
     assert question in private.shown()
-    assert "safeguarding concern" in private.shown()  # the concern banner
+    assert private.shown().lstrip().startswith(messages.TEAMS_ALERT)  # the route comes first
     assert all(
         c.conversation in (channel()["id"], teams.chat_with(STAFF["id"]), "") for c in teams.calls
     )

@@ -32,7 +32,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         view = present(answer)
         if not view.share_allowed:
             return
-        shared = blocks.answer_blocks(view, shareable=False)
+        shared = blocks.answer_blocks(view, shareable=False, limit=blocks.ANSWER_BLOCK_LIMIT - 1)
         user = body.get("user", {}).get("id", "")
         if _USER_ID.match(user):
             shared.insert(0, blocks.context(messages.SHARED_BY.format(user=f"<@{user}>")))

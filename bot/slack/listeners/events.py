@@ -50,8 +50,9 @@ async def answer_in_thread(
     view = await _view(deps, event, deps.school_for(channel, team_id))
     if view is None:
         await client.chat_postMessage(channel=channel, thread_ts=thread, text=messages.SLACK_HELP)
-    elif view.sensitive:
-        await send_dm(client, event["user"], view)
+    elif view.sensitive:  # answered privately; the public message is theirs to delete
+        dm = await send_dm(client, event["user"], view)
+        await client.chat_postMessage(channel=dm, text=messages.SLACK_DELETE_PUBLIC)
         await client.chat_postMessage(
             channel=channel, thread_ts=thread, text=messages.SLACK_PRIVATE_REPLY_SENT
         )
@@ -69,9 +70,12 @@ async def answer_in_dm(
         await client.chat_postMessage(channel=event["channel"], **_message(view))
 
 
-async def send_dm(client: AsyncWebClient, user_id: str, view: AnswerView) -> None:
+async def send_dm(client: AsyncWebClient, user_id: str, view: AnswerView) -> str:
+    """Send the answer to ``user_id`` privately; the DM channel's id."""
     opened = await client.conversations_open(users=user_id)
-    await client.chat_postMessage(channel=opened["channel"]["id"], **_message(view))
+    channel = str(opened["channel"]["id"])
+    await client.chat_postMessage(channel=channel, **_message(view))
+    return channel
 
 
 async def _view(deps: SlackDeps, event: Event, school: str | None) -> AnswerView | None:

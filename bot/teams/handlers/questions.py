@@ -53,6 +53,7 @@ async def answer(context: TurnContext, deps: TeamsDeps, question: str) -> None:
     view = present(await deps.answer(question, deps.school_for(context.activity)))
     if view.sensitive and not is_personal(context.activity):
         await deps.send_private(context, answer_message(view))
+        await deps.send_private(context, text_message(messages.TEAMS_DELETE_PUBLIC))
         await context.send_activity(text_message(messages.TEAMS_PRIVATE_REPLY_SENT))
     else:
         await context.send_activity(answer_message(view))
