@@ -347,6 +347,7 @@ CLI_EVAL_NO_SCHOOL = (
     "--by-school answers each question from its own school, but {count} question(s) have no "
     "\"school\" field (first: {first})."
 )
+CLI_EVAL_NO_QUESTIONS = "No question in the files belongs to {schools}."
 CLI_EVAL_UNKNOWN_SCHOOL = (
     "The questions name schools the index does not hold: {missing}. Known: {known}."
 )

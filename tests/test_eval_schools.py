@@ -147,3 +147,16 @@ def test_interval_is_reproducible_and_counts_only_the_figures_own_cases() -> Non
         "low": 1.0, "high": 1.0, "n": 1}
     assert spans["concern_recall"] is None
     assert eval_report.interval([]) is None
+
+
+def test_several_files_and_a_school_filter_give_a_split(two_schools: Path,
+                                                        tmp_path: Path) -> None:
+    first = write_questions(tmp_path / "first.jsonl", QUESTIONS[:1])
+    second = write_questions(tmp_path / "second.jsonl", QUESTIONS[1:])
+    both = eval_json(two_schools, first, "--by-school", str(second))
+    assert both["metrics"]["cases"] == 3
+    alpha = eval_json(two_schools, first, str(second), "--by-school", "--school", "alpha")
+    assert alpha["metrics"]["cases"] == 2 and set(alpha["schools"]) == {"alpha"}
+    result = CliRunner().invoke(
+        cli, ["eval", str(first), "--index", str(two_schools), "--school", "gamma"])
+    assert result.exit_code == 1 and "No question in the files belongs to gamma" in result.output
