@@ -384,6 +384,14 @@ ROUTE_NAMES = {
 CLI_NO_ESCALATIONS = "No escalations."
 CLI_PURGED = "Removed the details of {count} resolved escalation(s) older than {age}."
 CLI_BAD_DURATION = "Give the age as a number and a unit, for example 90d, 12w, 48h or 30m."
+CLI_EVAL_NO_SCHOOL = (
+    "--by-school answers each question from its own school, but {count} question(s) have no "
+    '"school" field (first: {first}).'
+)
+CLI_EVAL_NO_QUESTIONS = "No question in the files belongs to {schools}."
+CLI_EVAL_UNKNOWN_SCHOOL = (
+    "The questions name schools the index does not hold: {missing}. Known: {known}."
+)
 
 # --- Microsoft Teams (bot/teams) ---------------------------------------------------------
 # Teams cards show these as plain text (never Markdown), so they carry no * or _ marks.

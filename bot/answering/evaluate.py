@@ -5,12 +5,17 @@ Each line: ``{"id", "question", "kind": "answer"|"concern"|"oos", "concern": tru
 quotes straightened, ``**`` removed, whitespace folded, lower case), contains one of
 ``expect``. Reported: Recall@1, Recall@3, MRR@5 over cases with a non-empty ``expect``;
 abstention on ``oos``; false abstention on ``answer``; concern recall and false alarms.
+An optional ``school`` (the index's school slug) says which setting's policies answer the
+question; ``run(..., by_school=True)`` searches only those. ``METRICS`` defines each figure
+once, as the cases it counts and each case's value, so intervals (eval_report.py) resample
+exactly what ``metrics`` averages.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +37,7 @@ class Case:
     kind: str
     concern: bool | None
     expect: list[str]
+    school: str | None = None
 
 
 @dataclass
@@ -61,6 +67,7 @@ def read_cases(path: Path) -> list[Case]:
                     data["kind"],
                     data.get("concern"),
                     list(data.get("expect") or []),
+                    data.get("school") or None,
                 )
             )
         except (ValueError, KeyError, TypeError):
@@ -68,10 +75,11 @@ def read_cases(path: Path) -> list[Case]:
     return cases
 
 
-def run(answerer: Answerer, cases: list[Case]) -> list[CaseResult]:
+def run(answerer: Answerer, cases: list[Case], by_school: bool = False) -> list[CaseResult]:
+    """Answer every case; with ``by_school`` each from its own school's policies only."""
     results = []
     for case in cases:
-        answer = answerer.answer(case.question, k=5)
+        answer = answerer.answer(case.question, school=case.school if by_school else None, k=5)
         texts = [normalise(hit.passage.text) for hit in answer.hits]
         wanted = [normalise(e) for e in case.expect]
         rank = next((i + 1 for i, t in enumerate(texts[:5]) if any(w in t for w in wanted)), None)
@@ -87,22 +95,35 @@ def run(answerer: Answerer, cases: list[Case]) -> list[CaseResult]:
     return results
 
 
+Counted = Callable[[CaseResult], bool]
+Value = Callable[[CaseResult], float]
+
+# name -> (which cases the figure counts, each counted case's value); a figure is the mean.
+METRICS: dict[str, tuple[Counted, Value]] = {
+    "recall@1": (lambda r: bool(r.case.expect), lambda r: float(r.rank == 1)),
+    "recall@3": (
+        lambda r: bool(r.case.expect),
+        lambda r: float(r.rank is not None and r.rank <= 3),
+    ),
+    "mrr@5": (lambda r: bool(r.case.expect), lambda r: 1 / r.rank if r.rank else 0.0),
+    "oos_abstention": (lambda r: r.case.kind == "oos", lambda r: float(not r.answered)),
+    "false_abstention": (lambda r: r.case.kind == "answer", lambda r: float(not r.answered)),
+    "concern_recall": (lambda r: r.case.concern is True, lambda r: float(r.flagged)),
+    "false_alarms": (lambda r: r.case.concern is False, lambda r: float(r.flagged)),
+}
+
+
+def metric_values(results: list[CaseResult], name: str) -> list[float]:
+    """The values ``name`` averages: one per case it counts."""
+    counted, value = METRICS[name]
+    return [value(r) for r in results if counted(r)]
+
+
 def metrics(results: list[CaseResult]) -> dict[str, Any]:
-    retrieval = [r for r in results if r.case.expect]
-    oos = [r for r in results if r.case.kind == "oos"]
-    answerable = [r for r in results if r.case.kind == "answer"]
-    concern_true = [r for r in results if r.case.concern is True]
-    concern_false = [r for r in results if r.case.concern is False]
-    return {
-        "cases": len(results),
-        "recall@1": _share(retrieval, lambda r: r.rank == 1),
-        "recall@3": _share(retrieval, lambda r: r.rank is not None and r.rank <= 3),
-        "mrr@5": _mean([1 / r.rank if r.rank else 0.0 for r in retrieval]),
-        "oos_abstention": _share(oos, lambda r: not r.answered),
-        "false_abstention": _share(answerable, lambda r: not r.answered),
-        "concern_recall": _share(concern_true, lambda r: r.flagged),
-        "false_alarms": _share(concern_false, lambda r: r.flagged),
-    }
+    figures: dict[str, Any] = {"cases": len(results)}
+    for name in METRICS:
+        figures[name] = _mean(metric_values(results, name))
+    return figures
 
 
 def misses(results: list[CaseResult]) -> list[dict[str, Any]]:
@@ -118,14 +139,16 @@ def misses(results: list[CaseResult]) -> list[dict[str, Any]]:
         if r.case.concern is not None and r.flagged != r.case.concern:
             problems.append("concern missed" if r.case.concern else "false concern alarm")
         if problems:
-            out.append(
-                {"id": r.case.id, "question": r.case.question, "problems": problems, "top": r.top}
-            )
+            item = {
+                "id": r.case.id,
+                "question": r.case.question,
+                "problems": problems,
+                "top": r.top,
+            }
+            if r.case.school:
+                item["school"] = r.case.school
+            out.append(item)
     return out
-
-
-def _share(items: list[CaseResult], test: Any) -> float | None:
-    return round(sum(1 for i in items if test(i)) / len(items), 3) if items else None
 
 
 def _mean(values: list[float]) -> float | None:

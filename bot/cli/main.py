@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 
 from bot import messages
-from bot.answering import evaluate
+from bot.answering import eval_report, evaluate
 from bot.answering.answerer import Answerer
 from bot.cli.terminal import render
 from bot.errors import PolicybotError
@@ -176,29 +176,76 @@ def chat(settings: Settings, school: str | None, index_path: Path | None) -> Non
 
 
 @cli.command(name="eval")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--index", "index_path", type=click.Path(path_type=Path), help="Index folder.")
 @click.option("--json", "as_json", is_flag=True, help="Metrics and misses as JSON.")
+@click.option(
+    "--by-school",
+    is_flag=True,
+    help='Answer each question from its own school (the question\'s "school" field).',
+)
+@click.option(
+    "--school",
+    "schools",
+    multiple=True,
+    metavar="SLUG",
+    help="Only the questions of this school (repeatable), e.g. a held-out split.",
+)
 @click.pass_obj
-def eval_command(settings: Settings, file: Path, index_path: Path | None, as_json: bool) -> None:
-    """Answer quality on a question file: Recall@1/@3, MRR@5, abstention, concern recall.
+def eval_command(
+    settings: Settings,
+    files: tuple[Path, ...],
+    index_path: Path | None,
+    as_json: bool,
+    by_school: bool,
+    schools: tuple[str, ...],
+) -> None:
+    """Answer quality on question files: Recall@1/@3, MRR@5, abstention, concern recall,
+    overall and per school, each with a 95% bootstrap interval.
 
-    Example: policybot eval ../shared/eval/dev_questions.jsonl
+    Example: policybot eval tests/data/real_questions.jsonl --by-school --school hccp-preschool
     """
     try:
-        cases = evaluate.read_cases(file)
+        cases = [case for file in files for case in evaluate.read_cases(file)]
     except PolicybotError as error:
         raise click.ClickException(str(error)) from None
+    if schools:
+        cases = [case for case in cases if case.school in schools]
+        if not cases:
+            raise click.ClickException(
+                messages.CLI_EVAL_NO_QUESTIONS.format(schools=", ".join(schools))
+            )
     answerer = _answerer(settings, index_path)
-    results = evaluate.run(answerer, cases)
-    figures, missed = evaluate.metrics(results), evaluate.misses(results)
+    if by_school:
+        _check_case_schools(answerer, cases)
+    results = evaluate.run(answerer, cases, by_school=by_school)
+    summary, missed = eval_report.report(results), evaluate.misses(results)
     if as_json:
-        click.echo(json.dumps({"metrics": figures, "misses": missed}, indent=1))
+        click.echo(json.dumps({**summary, "misses": missed, "by_school": by_school}, indent=1))
         return
     for item in missed:
         click.echo(f"miss {item['id']}: {'; '.join(item['problems'])} — {item['question']}")
-    for name, value in figures.items():
+    for name, value in summary["metrics"].items():
         click.echo(f"{name:>17}: {value}")
+    for line in eval_report.lines(summary):
+        click.echo(line)
+
+
+def _check_case_schools(answerer: Answerer, cases: list[evaluate.Case]) -> None:
+    unnamed = [case.id for case in cases if not case.school]
+    if unnamed:
+        raise click.ClickException(
+            messages.CLI_EVAL_NO_SCHOOL.format(count=len(unnamed), first=unnamed[0])
+        )
+    missing = sorted({case.school for case in cases} - set(answerer.schools))  # type: ignore[misc]
+    if missing:
+        raise click.ClickException(
+            messages.CLI_EVAL_UNKNOWN_SCHOOL.format(
+                missing=", ".join(missing), known=", ".join(sorted(answerer.schools)) or "none"
+            )
+        )
 
 
 def _settings() -> Settings:
