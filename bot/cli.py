@@ -52,8 +52,17 @@ def cli(ctx: click.Context) -> None:
     type=click.Path(path_type=Path),
     help="Index folder (default: $POLICYBOT_INDEX or data/index).",
 )
+@click.option(
+    "--parse-memory-mb",
+    type=click.IntRange(min=64),
+    help="Memory (MB of address space) each parser may use on top of what it starts with; "
+    "a document needing more is skipped with one line (default: $POLICYBOT_PARSE_MEMORY_MB "
+    "or 1024).",
+)
 @click.pass_obj
-def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None:
+def index(
+    settings: Settings, paths: tuple[Path, ...], out: Path | None, parse_memory_mb: int | None
+) -> None:
     """Index policy documents (PDF, Word, Markdown, text) into clause-level passages.
 
     Unchanged files are not parsed again. Exit status is non-zero only when nothing could
@@ -75,6 +84,7 @@ def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None
                 roots,
                 out or settings.index_path,
                 on_file=lambda name: progress.update(task, advance=1),
+                parse_memory_mb=parse_memory_mb or settings.parse_memory_mb,
             )
         except PolicybotError as error:
             progress.stop()
