@@ -97,7 +97,9 @@ class ParsePool:
             deadline = min(limit for _, _, limit in busy.values())
             for conn in wait(list(busy), timeout=max(0.0, deadline - time.monotonic())):
                 child, index, _ = busy.pop(conn)  # type: ignore[call-overload]
-                results[index] = child.receive()
+                outcome = results[index] = child.receive()
+                if outcome.problem == messages.DOC_TOO_LARGE_TO_READ:
+                    child.kill(grace=5.0)  # it exits by itself: wait, then fork a fresh one
             for conn, (child, index, limit) in list(busy.items()):
                 if time.monotonic() >= limit:
                     del busy[conn]

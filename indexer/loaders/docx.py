@@ -30,10 +30,10 @@ from indexer.model import Block, LoadedDocument
 log = logging.getLogger(__name__)
 
 # Refuse zip bombs before python-docx inflates them. The largest real policy measured (13
-# .docx files in the real corpus) holds 0.81 MB of XML, 0.91 MB unpacked: the XML cap is ~25x
+# .docx files in the real corpus) holds 0.81 MB of XML, 0.91 MB unpacked: the XML cap is ~12x
 # that; pictures (already compressed) may take the rest.
 MAX_UNPACKED_BYTES = 100_000_000
-MAX_XML_BYTES = 20_000_000
+MAX_XML_BYTES = 10_000_000
 METADATA_TABLE_ROWS = 12
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # password-protected .docx and old .doc files
 _HEADING_STYLE = re.compile(r"^heading ([1-9])$")
