@@ -37,7 +37,7 @@ def test_a_yaml_alias_bomb_is_refused_and_its_policy_still_indexed(tmp_path: Pat
     school = write_corpus(tmp_path, dict([GOOD, ("bomb.md", YAML_BOMB)]))
     assert len(YAML_BOMB.encode()) < 600
     out = tmp_path / "index"
-    report = build_index([school.parent], out, parse_memory_mb=512)
+    report = build_index([school.parent], out)
     assert "front matter" in _line(report, "bomb.md")
     assert not report.failed
     passages = SearchIndex.load(out).passages
@@ -49,35 +49,54 @@ def test_a_docx_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> Non
     bomb = docx_bomb()
     assert len(bomb) < 200_000
     school = write_corpus(tmp_path, dict([GOOD, ("bomb.docx", bomb)]))
-    report = build_index([school.parent], tmp_path / "index", parse_memory_mb=512)
+    report = build_index([school.parent], tmp_path / "index")
     assert _line(report, "bomb.docx") == (
         f"hostile-school/bomb.docx: {messages.DOC_TOO_LARGE_TO_READ}"
     )
     assert "hostile-school/good.txt" in _indexed(tmp_path / "index")
 
 
-def test_a_document_needing_too_much_memory_is_one_line_and_the_build_goes_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _hungry_loader(monkeypatch: pytest.MonkeyPatch, gigabytes: float) -> None:
     real_load = text_loader.load
 
-    def hungry(path: Path):  # runs in the forked worker: asks for 2 GB on cue
+    def hungry(path: Path):  # runs in the forked worker: asks for memory on cue
         if "hungry" in path.name:
-            hog = bytearray(2 * 1024**3)
+            hog = bytearray(int(gigabytes * 1024**3))
             hog[-1] = 1
         return real_load(path)
 
     monkeypatch.setattr(text_loader, "load", hungry)
+
+
+def _hungry_corpus(tmp_path: Path) -> Path:
     files = dict([GOOD, ("a-hungry.txt", GOOD[1].replace("Phones", "Cameras"))])
     files["z-after.txt"] = GOOD[1].replace("Phones", "Tablets").replace("phone", "tablet")
-    school = write_corpus(tmp_path, files)
+    return write_corpus(tmp_path, files)
+
+
+def test_a_document_needing_too_much_memory_is_one_line_and_the_build_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _hungry_loader(monkeypatch, gigabytes=2)  # over the default 1 GB
+    school = _hungry_corpus(tmp_path)
     out = tmp_path / "index"
-    report = build_index([school.parent], out, parse_memory_mb=256)
+    report = build_index([school.parent], out)
     assert _line(report, "a-hungry.txt") == (
         f"hostile-school/a-hungry.txt: {messages.DOC_TOO_LARGE_TO_READ}"
     )
     assert "too large to read safely" in messages.DOC_TOO_LARGE_TO_READ
     assert {"hostile-school/good.txt", "hostile-school/z-after.txt"} <= set(_indexed(out))
+
+
+def test_the_parser_memory_limit_is_configurable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _hungry_loader(monkeypatch, gigabytes=0.3)
+    school = _hungry_corpus(tmp_path)
+    tight = build_index([school.parent], tmp_path / "tight", parse_memory_mb=128)
+    assert _line(tight, "a-hungry.txt").endswith(messages.DOC_TOO_LARGE_TO_READ)
+    roomy = build_index([school.parent], tmp_path / "roomy")
+    assert not roomy.failed and "hostile-school/a-hungry.txt" in _indexed(tmp_path / "roomy")
 
 
 def test_a_document_with_too_many_clauses_is_refused(tmp_path: Path) -> None:
