@@ -193,6 +193,20 @@ SERVE_NO_TEAMS_PASSWORD = (
     "MICROSOFT_APP_PASSWORD is not set: Teams needs the client secret of the app "
     "registration named by MICROSOFT_APP_ID."
 )
+SERVE_TEAMS_NO_APP_ID = (
+    "Teams is configured (TEAMS_DSL_AAD_IDS) but MICROSOFT_APP_ID is not set, so anyone could "
+    "post to /api/messages as anyone. Set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and "
+    "MICROSOFT_APP_TENANT_ID; or, for local development only, POLICYBOT_TEAMS_INSECURE_DEV=1 "
+    "(serve then listens on 127.0.0.1 only)."
+)
+SERVE_TEAMS_BAD_AAD_ID = (
+    "{name} must hold Entra object ids (GUIDs such as 0f8fad5b-d9cb-469f-a165-70867728950e), "
+    "comma-separated: find them in Entra ID > Users > Object ID."
+)
+SERVE_TEAMS_BAD_TENANT = (
+    "MICROSOFT_APP_TENANT_ID must be the Directory (tenant) ID GUID of the app registration "
+    "(Entra ID > Overview > Tenant ID), not a domain name."
+)
 TEAMS_PACKAGE_BAD_APP_ID = "The app id must be the Application (client) ID GUID of the bot."
 TEAMS_PACKAGE_WROTE = "Wrote {path}"
 DOCTOR_OK = "All checks passed."

@@ -38,11 +38,13 @@ from bot.teams.auth import (
     authorize,
     build_adapter,
     build_connections,
+    token_policy,
     warn_if_anonymous,
 )
 from bot.teams.connector import TeamsConnector
 from bot.teams.deps import Answers, TeamsDeps
 from bot.teams.directory import Directory
+from bot.teams.guard import TokenPolicy
 from bot.teams.handlers import register_handlers
 from bot.web import ANSWERER_KEY, Mount
 
@@ -56,9 +58,10 @@ class TeamsBot:
     adapter: CloudAdapter
     auth: AgentAuthConfiguration
     deps: TeamsDeps
+    policy: TokenPolicy
 
     async def handle(self, request: web.Request) -> web.Response:
-        identity = await authorize(request, self.auth)
+        identity = await authorize(request, self.policy)
         if isinstance(identity, web.Response):
             return identity
         try:
@@ -119,11 +122,16 @@ def build_teams(
     store: Store | None = None,
     *,
     kick: Callable[[], None] | None = None,
+    policy: TokenPolicy | None = None,
 ) -> TeamsBot:
-    """The Teams bot: adapter, application, handlers. Raises ConfigError for bad settings."""
+    """The Teams bot: adapter, application, handlers. Raises ConfigError for bad settings.
+
+    ``policy`` (default: from the settings) says which tokens and serviceUrls are accepted.
+    """
     auth = auth_configuration(settings)
+    policy = policy or token_policy(settings)
     connections = build_connections(settings)
-    adapter = build_adapter(settings, connections)
+    adapter = build_adapter(settings, connections, policy)
     adapter.on_turn_error = _turn_error
     options = ApplicationOptions(
         storage=MemoryStorage(),
@@ -143,16 +151,18 @@ def build_teams(
         kick=kick or (lambda: None),
     )
     register_handlers(agent, deps)
-    return TeamsBot(agent, adapter, auth, deps)
+    return TeamsBot(agent, adapter, auth, deps, policy)
 
 
 def teams_mount(
-    settings: Settings, store: Store | None = None, *, kick: Callable[[], None] | None = None
+    settings: Settings, store: Store | None = None, *, kick: Callable[[], None] | None = None,
+    policy: TokenPolicy | None = None,
 ) -> Mount:
     """A ``bot.web`` mount adding ``POST /api/messages`` (answers from ``app[ANSWERER_KEY]``)."""
 
     def mount(app: web.Application) -> None:
-        bot = build_teams(settings, app[ANSWERER_KEY], store, kick=kick)  # type: ignore[arg-type]
+        bot = build_teams(settings, app[ANSWERER_KEY], store, kick=kick,  # type: ignore[arg-type]
+                          policy=policy)
         app[TEAMS_KEY] = bot
         app.router.add_post(TEAMS_PATH, _messages)
         warn_if_anonymous(settings)

@@ -195,7 +195,7 @@ def test_secrets_never_reach_logs_or_responses(
 @pytest.fixture
 def teams_live(settings, real_answerer, runtime: Runtime):
     secured = replace(settings, microsoft_app_id="5f0c4a9e-1111-4222-8333-944445555666",
-                      microsoft_app_tenant_id="tenant-1")  # fmt: skip
+                      microsoft_app_tenant_id="7d3c1f2e-0000-4000-8000-00000000a001")  # fmt: skip
     app = build_web_app(secured, real_answerer, mounts=[teams_mount(secured, runtime.store)])
     with LiveServer(app) as server:
         yield server
@@ -223,6 +223,7 @@ def test_teams_refuses_requests_without_a_valid_token(
 def test_teams_oversized_body_is_refused_even_when_anonymous(
     settings, real_answerer, runtime: Runtime
 ) -> None:
+    settings = replace(settings, teams_insecure_dev=True)
     app = build_web_app(settings, real_answerer, mounts=[teams_mount(settings, runtime.store)])
     before = snapshot(runtime)
     with LiveServer(app) as server:

@@ -13,7 +13,7 @@ from bot.errors import ConfigError
 from bot.teams.app import build_teams, teams_mount
 from bot.web import build_web_app
 from tests.slack.answers import StubAnswerer
-from tests.teams.activities import message
+from tests.teams.activities import TENANT, message
 from tests.teams.conftest import TeamsServer
 
 APP_ID = "5f0c4a9e-1111-4222-8333-944445555666"
@@ -22,7 +22,7 @@ APP_ID = "5f0c4a9e-1111-4222-8333-944445555666"
 @pytest.fixture
 def secured(settings: Settings, answerer: StubAnswerer, teams_store):
     configured = replace(settings, microsoft_app_id=APP_ID, microsoft_app_password="s3cret",
-                         microsoft_app_tenant_id="tenant-1")  # fmt: skip
+                         microsoft_app_tenant_id=TENANT)  # fmt: skip
     app = build_web_app(configured, answerer, mounts=[teams_mount(configured, teams_store)])
     with TeamsServer(app) as live:
         yield live
@@ -48,7 +48,7 @@ def test_configured_app_id_refuses_requests_without_a_valid_token(
     assert "s3cret" not in caplog.text and "not.a.jwt" not in caplog.text
 
 
-def test_no_app_id_is_anonymous_and_warns_loudly_at_start(settings, answerer, caplog) -> None:
+def test_insecure_dev_is_anonymous_and_warns_loudly_at_start(settings, answerer, caplog) -> None:
     caplog.set_level(logging.WARNING)
 
     build_web_app(settings, answerer, mounts=[teams_mount(settings)])
