@@ -20,7 +20,7 @@ from bot.answer import Answerer
 from bot.config import Settings, load_settings
 from bot.errors import PolicybotError
 from bot.logs import configure as configure_logging
-from bot.render_terminal import render
+from bot.render_terminal import markup_safe, printable, render
 from indexer.build import BuildReport, build_index
 
 
@@ -28,7 +28,7 @@ def main() -> None:
     try:
         cli(standalone_mode=True)
     except PolicybotError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {printable(str(error), newlines=True)}", err=True)
         sys.exit(1)
 
 
@@ -86,11 +86,11 @@ def index(
                 on_file=lambda name: progress.update(task, advance=1),
                 parse_memory_mb=parse_memory_mb or settings.parse_memory_mb,
             )
-        except PolicybotError as error:
+        except PolicybotError as error:  # may name files: print them as they are
             progress.stop()
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(printable(str(error), newlines=True)) from None
     for line in report.failed + report.warnings:
-        console.print(f"[yellow]![/yellow] {line}", highlight=False)
+        console.print(f"[yellow]![/yellow] {markup_safe(line)}", highlight=False)
     click.echo(
         f"Indexed {report.documents} documents, {report.passages} passages "
         f"({report.parsed} parsed, {report.reused} unchanged) into {report.out} "
@@ -225,7 +225,7 @@ def _answerer(settings: Settings, index_path: Path | None) -> Answerer:
             return Answerer.from_index(index_path, default_school=settings.default_school)
         return Answerer.from_settings(settings, on_build=_say_indexed)
     except PolicybotError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(printable(str(error), newlines=True)) from None
 
 
 def _say_indexed(report: BuildReport) -> None:

@@ -270,10 +270,10 @@ DOCTOR_TEAMS_CREDENTIALS_OK = (
     "({tenant}) are set, so only requests signed by Microsoft for this bot are accepted."
 )
 DOCTOR_TEAMS_ANONYMOUS = (
-    "Teams: MICROSOFT_APP_ID is not set, so /api/messages accepts anonymous requests \u2014 "
-    "anyone who can reach it could post as any user, even as a DSL. That is only for local "
-    "development; set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID "
-    "from the Azure Bot before real use."
+    "Teams: MICROSOFT_APP_ID is not set, so serve refuses to start unless "
+    "POLICYBOT_TEAMS_INSECURE_DEV=1, which accepts anonymous requests on 127.0.0.1 only "
+    "\u2014 for local development. Set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and "
+    "MICROSOFT_APP_TENANT_ID from the Azure Bot before real use."
 )
 DOCTOR_TEAMS_APP_ID_MISSING = (
     "Teams: {set_names} set but MICROSOFT_APP_ID is not, so /api/messages accepts anonymous "

@@ -3,6 +3,7 @@ service (with the Teams people: ``TEAMS_*_AAD_IDS``), the directory and the conn
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -16,6 +17,7 @@ from bot.teams.connector import TeamsConnector
 from bot.teams.directory import Directory, is_personal, person_id, tenant_of
 
 __all__ = ["Answers", "Records", "TeamsDeps"]
+log = logging.getLogger(__name__)
 
 
 class Records(Protocol):
@@ -52,6 +54,7 @@ class TeamsDeps(SkinDeps):
         try:
             return self.records.mark_event_seen(f"teams:{activity.id}")
         except StoreError:  # answering twice is better than not answering
+            log.warning("Teams de-duplication failed (database unavailable); answering anyway")
             return True
 
     async def send_private(self, context: TurnContext, message: Activity) -> None:
