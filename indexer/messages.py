@@ -18,6 +18,10 @@ DOC_TOO_LARGE_TO_READ = (
     "too large to read safely (it needs more memory than a parser may use); split it into "
     "smaller files, or raise --parse-memory-mb."
 )
+DOCX_TOO_LARGE = (
+    "too large to read safely: the Word file unpacks to {size} MB, over the {limit} MB a "
+    "policy needs (the largest real one is under 1 MB); split it, or remove pictures."
+)
 DOC_TOO_MANY_PASSAGES = (
     "has {count:,} clauses, more than one policy can ({limit:,}); split it into one file "
     "per policy."

@@ -72,8 +72,10 @@ def _open(path: Path) -> Any:
         raise DocumentError(path.name, messages.DOCX_PROTECTED)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            if _unpacked_too_large(package.infolist()):
-                raise DocumentError(path.name, messages.DOC_TOO_LARGE_TO_READ)
+            too_large = _unpacked_too_large(package.infolist())
+            if too_large:
+                raise DocumentError(path.name, messages.DOCX_TOO_LARGE.format(
+                    size=too_large[0] // 1_000_000, limit=too_large[1] // 1_000_000))
         return docx.Document(io.BytesIO(data))
     except DocumentError:
         raise
@@ -81,9 +83,13 @@ def _open(path: Path) -> Any:
         raise DocumentError(path.name, messages.DOCX_CORRUPT) from error
 
 
-def _unpacked_too_large(parts: list[zipfile.ZipInfo]) -> bool:
+def _unpacked_too_large(parts: list[zipfile.ZipInfo]) -> tuple[int, int] | None:
+    """(size, limit) in bytes when the XML or the whole package unpacks past its cap."""
     xml = sum(p.file_size for p in parts if p.filename.lower().endswith((".xml", ".rels")))
-    return xml > MAX_XML_BYTES or sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES
+    total = sum(p.file_size for p in parts)
+    if xml > MAX_XML_BYTES:
+        return xml, MAX_XML_BYTES
+    return (total, MAX_UNPACKED_BYTES) if total > MAX_UNPACKED_BYTES else None
 
 
 def _title(document: Any, walker: _Walker) -> str | None:
