@@ -100,6 +100,8 @@ async def check_token(header: str, policy: TokenPolicy) -> dict[str, Any]:
     uri = policy.jwks.get(issuer) if isinstance(issuer, str) else None
     if uri is None:
         raise Refused("issuer not accepted")
+    if not isinstance(key_id, str):
+        raise Refused("malformed token")
     try:
         key = await asyncio.to_thread(_client(uri).get_signing_key, key_id)
         claims: dict[str, Any] = jwt.decode(
