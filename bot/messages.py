@@ -219,6 +219,20 @@ SERVE_NO_TEAMS_PASSWORD = (
     "MICROSOFT_APP_PASSWORD is not set: Teams needs the client secret of the app "
     "registration named by MICROSOFT_APP_ID."
 )
+SERVE_TEAMS_NO_APP_ID = (
+    "Teams is configured (TEAMS_DSL_AAD_IDS) but MICROSOFT_APP_ID is not set, so anyone could "
+    "post to /api/messages as anyone. Set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and "
+    "MICROSOFT_APP_TENANT_ID; or, for local development only, POLICYBOT_TEAMS_INSECURE_DEV=1 "
+    "(serve then listens on 127.0.0.1 only)."
+)
+SERVE_TEAMS_BAD_AAD_ID = (
+    "{name} must hold Entra object ids (GUIDs such as 0f8fad5b-d9cb-469f-a165-70867728950e), "
+    "comma-separated: find them in Entra ID > Users > Object ID."
+)
+SERVE_TEAMS_BAD_TENANT = (
+    "MICROSOFT_APP_TENANT_ID must be the Directory (tenant) ID GUID of the app registration "
+    "(Entra ID > Overview > Tenant ID), not a domain name."
+)
 TEAMS_PACKAGE_BAD_APP_ID = "The app id must be the Application (client) ID GUID of the bot."
 TEAMS_PACKAGE_WROTE = "Wrote {path}"
 DOCTOR_OK = "All checks passed."
@@ -282,10 +296,10 @@ DOCTOR_TEAMS_CREDENTIALS_OK = (
     "({tenant}) are set, so only requests signed by Microsoft for this bot are accepted."
 )
 DOCTOR_TEAMS_ANONYMOUS = (
-    "Teams: MICROSOFT_APP_ID is not set, so /api/messages accepts anonymous requests \u2014 "
-    "anyone who can reach it could post as any user, even as a DSL. That is only for local "
-    "development; set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID "
-    "from the Azure Bot before real use."
+    "Teams: MICROSOFT_APP_ID is not set, so serve refuses to start unless "
+    "POLICYBOT_TEAMS_INSECURE_DEV=1, which accepts anonymous requests on 127.0.0.1 only "
+    "\u2014 for local development. Set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and "
+    "MICROSOFT_APP_TENANT_ID from the Azure Bot before real use."
 )
 DOCTOR_TEAMS_APP_ID_MISSING = (
     "Teams: {set_names} set but MICROSOFT_APP_ID is not, so /api/messages accepts anonymous "

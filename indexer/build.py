@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import shutil
 import time
 from collections import Counter
@@ -24,8 +25,8 @@ import numpy as np
 from indexer import messages
 from indexer.analysis import GLOSSARY_PATH, Analyzer, default_analyzer
 from indexer.clauses import DocumentInfo, segment
-from indexer.corpus import School, SourceFile, discover
-from indexer.errors import IndexingError, IndexLoadError
+from indexer.corpus import School, SourceFile, discover, open_nofollow
+from indexer.errors import DocumentError, IndexingError, IndexLoadError
 from indexer.index import (
     BM25Params,
     ChainedPassages,
@@ -33,13 +34,22 @@ from indexer.index import (
     PassageSlice,
     SearchIndex,
     read_params,
+    repair_swap,
+    staging_paths,
 )
 from indexer.loaders import load_document
 from indexer.model import Passage
-from indexer.worker import FILE_TIMEOUT_SECONDS, Outcome, ParsePool, check_size
+from indexer.worker import (
+    FILE_TIMEOUT_SECONDS,
+    PARSE_MEMORY_MB,
+    Outcome,
+    ParsePool,
+    check_size,
+)
 
 log = logging.getLogger(__name__)
 DEFAULT_PARAMS = BM25Params(variant="plus", k1=1.6, b=0.9)
+MAX_PASSAGES = 10_000  # per document: the largest real policy (37 measured) has 699
 
 
 @dataclass(frozen=True)
@@ -103,19 +113,23 @@ def build_index(
     analyzer: Analyzer | None = None,
     on_file: Callable[[str], None] | None = None,
     file_timeout: float = FILE_TIMEOUT_SECONDS,
+    parse_memory_mb: int = PARSE_MEMORY_MB,
 ) -> BuildReport:
     """Index the policy files under ``paths`` into the folder ``out``.
 
     Files are parsed in parallel worker processes, each given at most ``file_timeout``
-    seconds.
+    seconds and ``parse_memory_mb`` of address space beyond what it starts with.
     """
     started = time.perf_counter()
     analyzer = analyzer or default_analyzer()
     report = BuildReport(out=out)
-    schools, files = discover(paths)
+    schools, files = discover(paths, skipped=report.warnings)
+    repair_swap(out)
     previous = _previous(out, analyzer, params)
     slots, digests = _plan(files, previous, report, on_file)
-    with ParsePool(_ParseJob(analyzer, schools), timeout=file_timeout) as pool:
+    with ParsePool(
+        _ParseJob(analyzer, schools), timeout=file_timeout, memory_mb=parse_memory_mb
+    ) as pool:
         chunks = _parse_all(slots, pool, report)
     if not any(chunk.passages for chunk in chunks):
         raise IndexingError(_nothing_indexed(paths, report))
@@ -224,6 +238,10 @@ class _ParseJob:
     def __call__(self, task: tuple[str, str, str]) -> tuple[Any, ...]:
         path_text, source, slug = task
         path = Path(path_text)
+        try:
+            os.close(open_nofollow(path))  # a link swapped in since discovery is not followed
+        except OSError:
+            raise DocumentError(path.name, messages.DOC_UNREADABLE) from None
         check_size(path)
         loaded = load_document(path)
         meta = self.schools[slug].documents.get(path.name, {})
@@ -235,6 +253,11 @@ class _ParseJob:
             review_date=meta.get("review_date") or loaded.review_date,
         )
         passages = segment(loaded.blocks, info)
+        if len(passages) > MAX_PASSAGES:
+            raise DocumentError(
+                path.name,
+                messages.DOC_TOO_MANY_PASSAGES.format(count=len(passages), limit=MAX_PASSAGES),
+            )
         rows = [Counter(passage_terms(p, self.analyzer)) for p in passages]
         return passages, rows, loaded.warnings, title
 
@@ -405,9 +428,11 @@ def _previous(out: Path, analyzer: Analyzer, params: BM25Params) -> _Previous | 
 
 
 def _save_atomically(index: SearchIndex, out: Path, extra: dict[str, Any]) -> None:
+    """Write to ``.out.new``, then swap it in: a kill at any point leaves a complete index
+    at ``out``, or one that :func:`repair_swap` puts back on the next start."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.with_name(f".{out.name}.new")
-    old = out.with_name(f".{out.name}.old")
+    repair_swap(out)
+    staging, old = staging_paths(out)
     shutil.rmtree(staging, ignore_errors=True)
     try:
         index.save(staging, extra)
@@ -435,7 +460,7 @@ def _nothing_indexed(paths: list[Path], report: BuildReport) -> str:
 
 def _file_hash(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with os.fdopen(open_nofollow(path), "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -469,6 +494,7 @@ def _same_analysis(meta: dict[str, Any], analyzer: Analyzer) -> bool:
 def ensure_index(paths: list[Path], out: Path) -> tuple[SearchIndex, BuildReport | None]:
     """Load the index, building or refreshing it first when it is missing or stale."""
     existing = [p for p in paths if p.exists()]
+    repair_swap(out)
     if not existing:
         return SearchIndex.load(out), None
     try:

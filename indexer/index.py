@@ -268,6 +268,7 @@ class SearchIndex:
 
     @classmethod
     def load(cls, folder: Path) -> SearchIndex:
+        repair_swap(folder)
         params = read_params(folder)
         _verify_files(folder, params["files"])
         try:
@@ -430,6 +431,29 @@ def read_params(folder: Path) -> dict[str, Any]:
             "Run `policybot index` to rebuild it."
         )
     return params
+
+
+def staging_paths(folder: Path) -> tuple[Path, Path]:
+    """Where a build writes the next index, and where the current one waits during the swap."""
+    return folder.with_name(f".{folder.name}.new"), folder.with_name(f".{folder.name}.old")
+
+
+def repair_swap(folder: Path) -> None:
+    """Finish or undo a swap a kill interrupted: with no index at ``folder``, promote a
+    complete ``.index.new`` (its params.json verifies every file), else restore
+    ``.index.old``. Leftovers beside a working index are left for the next build."""
+    if folder.exists():
+        return
+    staging, old = staging_paths(folder)
+    for candidate in (staging, old):
+        if not candidate.is_dir():
+            continue
+        try:
+            _verify_files(candidate, read_params(candidate)["files"])
+        except (IndexLoadError, KeyError, TypeError, AttributeError):
+            continue
+        os.replace(candidate, folder)
+        return
 
 
 def _verify_files(folder: Path, files: dict[str, dict[str, Any]]) -> None:

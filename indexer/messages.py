@@ -13,6 +13,21 @@ DOC_TOO_LARGE = (
     "the file is too large for a policy document ({size} MB; the limit is {limit} MB): "
     "split it into one file per policy."
 )
+DOC_TOO_LARGE_TO_READ = (
+    "too large to read safely (it needs more memory than a parser may use); split it into "
+    "smaller files, or raise --parse-memory-mb."
+)
+DOCX_TOO_LARGE = (
+    "too large to read safely: the Word file unpacks to {size} MB, over the {limit} MB a "
+    "policy needs (the largest real one is under 1 MB); split it, or remove pictures."
+)
+DOC_TOO_MANY_PASSAGES = (
+    "has {count:,} clauses, more than one policy can ({limit:,}); split it into one file "
+    "per policy."
+)
+CORPUS_LINK_SKIPPED = (
+    "{name}: a symbolic link, not followed; copy the file itself into the corpus folder."
+)
 PDF_NOT_PDF = "this is not a PDF (it may have been renamed): open it and save it as PDF again."
 PDF_TRUNCATED = (
     "the PDF is incomplete (cut off by an interrupted download or copy): copy it again "

@@ -9,15 +9,25 @@ text or Markdown file over ``MAX_TEXT_MB`` is refused unread. A child that dies 
 C extension, the kernel's out-of-memory killer) costs only that file. Where ``fork`` is not
 available the jobs run in this process, one after another, without a limit.
 
+Each child runs under an address-space limit (``resource.RLIMIT_AS``): what it inherited
+plus ``memory_mb`` (default ``PARSE_MEMORY_MB``). A document that needs more is reported as
+``messages.DOC_TOO_LARGE_TO_READ`` and the child is replaced. Children die with the build:
+each closes the parent's ends of every pipe (so an idle child sees EOF when the build goes)
+and asks the kernel for SIGKILL when its parent dies (``PR_SET_PDEATHSIG``).
+
     with ParsePool(job, timeout=120) as pool:
         outcomes = pool.map(tasks)   # one Outcome per task, in order
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
+import resource
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -31,8 +41,11 @@ from indexer.errors import DocumentError
 
 log = logging.getLogger(__name__)
 FILE_TIMEOUT_SECONDS = 120.0
+PARSE_MEMORY_MB = 1024  # address space a parser may add to what it inherits
 MAX_TEXT_MB = 10  # plain text / Markdown: ~5,000 pages; the bundled policies are < 0.2 MB
 _TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+_PR_SET_PDEATHSIG = 1
+_parent_ends: set[Connection] = set()  # every child closes these: only the build holds them
 
 
 @dataclass(frozen=True)
@@ -61,9 +74,11 @@ class ParsePool:
         job: Callable[[Any], Any],
         timeout: float = FILE_TIMEOUT_SECONDS,
         workers: int | None = None,
+        memory_mb: int = PARSE_MEMORY_MB,
     ) -> None:
         self.job = job
         self.timeout = timeout
+        self.memory_mb = memory_mb
         self.workers = max(1, workers or os.cpu_count() or 1)
         self._forkable = "fork" in multiprocessing.get_all_start_methods()
         self._slots: list[_Child] = []
@@ -87,7 +102,9 @@ class ParsePool:
             deadline = min(limit for _, _, limit in busy.values())
             for conn in wait(list(busy), timeout=max(0.0, deadline - time.monotonic())):
                 child, index, _ = busy.pop(conn)  # type: ignore[call-overload]
-                results[index] = child.receive()
+                outcome = results[index] = child.receive()
+                if outcome.problem == messages.DOC_TOO_LARGE_TO_READ:
+                    child.kill(grace=5.0)  # it exits by itself: wait, then fork a fresh one
             for conn, (child, index, limit) in list(busy.items()):
                 if time.monotonic() >= limit:
                     del busy[conn]
@@ -111,18 +128,22 @@ class ParsePool:
     def _idle_children(self, working: set[_Child], wanted: int) -> list[_Child]:
         self._slots = [child for child in self._slots if child.alive()]
         while len(self._slots) < min(self.workers, len(working) + wanted):
-            self._slots.append(_Child(self.job))
+            self._slots.append(_Child(self.job, self.memory_mb))
         return [child for child in self._slots if child not in working][:wanted]
 
 
 class _Child:
     """One forked worker process and its pipe."""
 
-    def __init__(self, job: Callable[[Any], Any]) -> None:
+    def __init__(self, job: Callable[[Any], Any], memory_mb: int = PARSE_MEMORY_MB) -> None:
         context = multiprocessing.get_context("fork")
         self.conn, child_end = context.Pipe()
+        _parent_ends.add(self.conn)
         self.process = context.Process(
-            target=_serve, args=(child_end, job), daemon=True, name="policybot-parser"
+            target=_serve,
+            args=(child_end, job, memory_mb, os.getpid()),
+            daemon=True,
+            name="policybot-parser",
         )
         self.process.start()
         child_end.close()
@@ -154,19 +175,67 @@ class _Child:
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
+        _parent_ends.discard(self.conn)
         self.conn.close()
 
 
-def _serve(conn: Connection, job: Callable[[Any], Any]) -> None:
+def _serve(conn: Connection, job: Callable[[Any], Any], memory_mb: int, parent: int) -> None:
     """The child: run the job for each task sent until None, answering with an Outcome."""
+    _die_with(parent)
+    for end in list(_parent_ends):  # else this child holds its own pipe open for ever
+        end.close()
+    _parent_ends.clear()
+    _limit_memory(memory_mb)
     while True:
         try:
             task = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             return
         if task is None:
             return
-        conn.send(_run(job, task))
+        outcome = _run(job, task)
+        try:
+            conn.send(outcome)
+        except MemoryError:
+            conn.send(Outcome(problem=messages.DOC_TOO_LARGE_TO_READ))
+        if outcome.problem == messages.DOC_TOO_LARGE_TO_READ:
+            return  # a fresh child for the next file, not this one's fragmented heap
+
+
+def _die_with(parent: int) -> None:
+    """Ask the kernel to SIGKILL this process when the build that forked it dies (Linux)."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name:
+        try:
+            libc = ctypes.CDLL(libc_name, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            log.debug("PR_SET_PDEATHSIG is not available here")
+    if os.getppid() != parent:  # the build died before the request took effect
+        os._exit(0)
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Cap this process's address space at what it has now plus ``memory_mb``."""
+    if memory_mb <= 0:
+        return
+    limit = _address_space() + memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        log.warning("could not limit a parser's memory; parsing without a limit")
+
+
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _run(job: Callable[[Any], Any], task: Any) -> Outcome:
@@ -174,5 +243,7 @@ def _run(job: Callable[[Any], Any], task: Any) -> Outcome:
         return Outcome(value=job(task))
     except DocumentError as error:
         return Outcome(problem=error.problem)
+    except MemoryError:
+        return Outcome(problem=messages.DOC_TOO_LARGE_TO_READ)
     except Exception as error:  # a parser bug: the parent logs its type and reports the file
         return Outcome(crashed=type(error).__name__)

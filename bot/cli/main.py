@@ -17,7 +17,7 @@ from rich.console import Console
 from bot import messages
 from bot.answering import eval_report, evaluate
 from bot.answering.answerer import Answerer
-from bot.cli.terminal import render
+from bot.cli.terminal import markup_safe, printable, render
 from bot.errors import PolicybotError
 from bot.logs import configure as configure_logging
 from bot.serve.config import Settings, load_settings
@@ -29,7 +29,7 @@ def main() -> None:
     try:
         cli(standalone_mode=True)
     except PolicybotError as error:
-        click.echo(messages.CLI_ERROR.format(error=error), err=True)
+        click.echo(messages.CLI_ERROR.format(error=printable(str(error), newlines=True)), err=True)
         sys.exit(1)
 
 
@@ -74,8 +74,17 @@ def cli(ctx: click.Context) -> None:
     type=click.Path(path_type=Path),
     help="Index folder (default: $POLICYBOT_INDEX or data/index).",
 )
+@click.option(
+    "--parse-memory-mb",
+    type=click.IntRange(min=64),
+    help="Memory (MB of address space) each parser may use on top of what it starts with; "
+    "a document needing more is skipped with one line (default: $POLICYBOT_PARSE_MEMORY_MB "
+    "or 1024).",
+)
 @click.pass_obj
-def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None:
+def index(
+    settings: Settings, paths: tuple[Path, ...], out: Path | None, parse_memory_mb: int | None
+) -> None:
     """Index policy documents (PDF, Word, Markdown, text) into clause-level passages.
 
     Unchanged files are not parsed again. Exit status is non-zero only when nothing could
@@ -97,12 +106,13 @@ def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None
                 roots,
                 out or settings.index_path,
                 on_file=lambda name: progress.update(task, advance=1),
+                parse_memory_mb=parse_memory_mb or settings.parse_memory_mb,
             )
-        except PolicybotError as error:
+        except PolicybotError as error:  # may name files: print them as they are
             progress.stop()
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(printable(str(error), newlines=True)) from None
     for line in report.failed + report.warnings:
-        console.print(f"[yellow]![/yellow] {line}", highlight=False)
+        console.print(f"[yellow]![/yellow] {markup_safe(line)}", highlight=False)
     click.echo(
         messages.CLI_INDEXED.format(
             documents=report.documents,
@@ -261,7 +271,7 @@ def _answerer(settings: Settings, index_path: Path | None) -> Answerer:
             return Answerer.from_index(index_path, default_school=settings.default_school)
         return build_answerer(settings, on_build=_say_indexed)
     except PolicybotError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(printable(str(error), newlines=True)) from None
 
 
 def _say_indexed(report: BuildReport) -> None:

@@ -50,6 +50,7 @@ def serve(settings: Settings, port: int | None, host: str, socket_mode: bool) ->
         click.echo(messages.SERVE_SOCKET, err=True)
         main = serve_socket(runtime)
     else:
+        host = _bind_host(settings, host)
         bound = port if port is not None else settings.port
         click.echo(
             messages.SERVE_LISTENING.format(host=host, port=bound, path=SLACK_PATH), err=True
@@ -58,6 +59,17 @@ def serve(settings: Settings, port: int | None, host: str, socket_mode: bool) ->
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main)
     runtime.close()
+
+
+def _bind_host(settings: Settings, host: str) -> str:
+    """127.0.0.1 when Teams is anonymous (POLICYBOT_TEAMS_INSECURE_DEV=1), else ``host``."""
+    from bot.teams import teams_enabled
+
+    if not teams_enabled(settings):
+        return host
+    from bot.teams.auth import bind_host
+
+    return bind_host(settings, host)
 
 
 @click.command()

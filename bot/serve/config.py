@@ -42,6 +42,8 @@ class Settings:
     teams_dsl_aad_ids: tuple[str, ...] = ()
     teams_headteacher_aad_ids: tuple[str, ...] = ()
     teams_chair_aad_ids: tuple[str, ...] = ()
+    teams_insecure_dev: bool = False  # POLICYBOT_TEAMS_INSECURE_DEV=1: anonymous, loopback only
+    parse_memory_mb: int = 1024  # POLICYBOT_PARSE_MEMORY_MB: address space per parse worker
     log_level: str = "INFO"
 
 
@@ -78,6 +80,8 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> 
         microsoft_app_tenant_id=_get(env, "MICROSOFT_APP_TENANT_ID"),
         teams_dsl_aad_ids=_ids(env, "TEAMS_DSL_AAD_IDS"),
         teams_headteacher_aad_ids=_ids(env, "TEAMS_HEADTEACHER_AAD_IDS"),
+        teams_insecure_dev=_get(env, "POLICYBOT_TEAMS_INSECURE_DEV") == "1",
+        parse_memory_mb=_int(env, "POLICYBOT_PARSE_MEMORY_MB", 1024),
         teams_chair_aad_ids=_ids(env, "TEAMS_CHAIR_AAD_IDS"),
         log_level=(_get(env, "LOG_LEVEL") or "INFO").upper(),
     )

@@ -59,9 +59,15 @@ async def _healthz(request: web.Request) -> web.Response:
     return web.Response(text="ok")
 
 
+_SIGNED_HEADERS = ("X-Slack-Request-Timestamp", "X-Slack-Signature")
+
+
 async def _slack_events(request: web.Request) -> web.Response:
-    if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+    # exactly one of each signed header: with two, this check and Bolt could read different ones
+    if any(len(request.headers.getall(name, [])) != 1 for name in _SIGNED_HEADERS):
         return web.json_response({"error": "invalid request"}, status=401)  # as Bolt says it
+    if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
+        return web.json_response({"error": "invalid request"}, status=401)
     slack_app = request.app[SLACK_APP_KEY]
     bolt_response = await slack_app.async_dispatch(await to_bolt_request(request))
     return await to_aiohttp_response(bolt_response)

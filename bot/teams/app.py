@@ -38,11 +38,13 @@ from bot.teams.auth import (
     authorize,
     build_adapter,
     build_connections,
+    token_policy,
     warn_if_anonymous,
 )
 from bot.teams.connector import TeamsConnector
 from bot.teams.deps import Answers, TeamsDeps
 from bot.teams.directory import Directory
+from bot.teams.guard import TokenPolicy
 from bot.teams.handlers import register_handlers
 from bot.teams.settings import TeamsSettings
 
@@ -57,9 +59,10 @@ class TeamsBot:
     adapter: CloudAdapter
     auth: AgentAuthConfiguration
     deps: TeamsDeps
+    policy: TokenPolicy
 
     async def handle(self, request: web.Request) -> web.Response:
-        identity = await authorize(request, self.auth)
+        identity = await authorize(request, self.policy)
         if isinstance(identity, web.Response):
             return identity
         try:
@@ -104,14 +107,17 @@ def build_teams(
     *,
     escalations: EscalationService | None = None,
     kick: Callable[[], None] | None = None,
+    policy: TokenPolicy | None = None,
 ) -> TeamsBot:
     """The Teams bot: adapter, application, handlers. Raises ConfigError for bad settings.
 
     ``escalations`` is the one escalation service the process shares with Slack (without it,
-    "Raise with DSL" says escalations are not set up); ``store`` keeps the directory."""
+    "Raise with DSL" says escalations are not set up); ``store`` keeps the directory;
+    ``policy`` (default: from the settings) says which tokens and serviceUrls are accepted."""
     auth = auth_configuration(settings)
+    policy = policy or token_policy(settings)
     connections = build_connections(settings)
-    adapter = build_adapter(settings, connections)
+    adapter = build_adapter(settings, connections, policy)
     adapter.on_turn_error = _turn_error
     options = ApplicationOptions(
         storage=MemoryStorage(),
@@ -131,7 +137,7 @@ def build_teams(
         kick=kick or (lambda: None),
     )
     register_handlers(agent, deps)
-    return TeamsBot(agent, adapter, auth, deps)
+    return TeamsBot(agent, adapter, auth, deps, policy)
 
 
 def teams_mount(
@@ -141,11 +147,14 @@ def teams_mount(
     *,
     escalations: EscalationService | None = None,
     kick: Callable[[], None] | None = None,
+    policy: TokenPolicy | None = None,
 ) -> Mount:
     """A mount for ``bot.serve.web.build_web_app`` adding ``POST /api/messages``."""
 
     def mount(app: web.Application) -> None:
-        bot = build_teams(settings, answerer, store, escalations=escalations, kick=kick)
+        bot = build_teams(
+            settings, answerer, store, escalations=escalations, kick=kick, policy=policy
+        )
         app[TEAMS_KEY] = bot
         app.router.add_post(TEAMS_PATH, _messages)
         warn_if_anonymous(settings)

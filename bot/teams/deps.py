@@ -3,6 +3,7 @@ service (one for both skins), the directory and the connector."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -17,6 +18,7 @@ from bot.teams.directory import Directory, is_personal, person_id, tenant_of
 from bot.teams.settings import TeamsSettings
 
 __all__ = ["Answers", "Records", "TeamsDeps"]
+log = logging.getLogger(__name__)
 
 
 class Records(Protocol):
@@ -54,6 +56,7 @@ class TeamsDeps(SkinDeps):
         try:
             return self.records.mark_event_seen(f"teams:{activity.id}")
         except StoreError:  # answering twice is better than not answering
+            log.warning("Teams de-duplication failed (database unavailable); answering anyway")
             return True
 
     async def send_private(self, context: TurnContext, message: Activity) -> None:

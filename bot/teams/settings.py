@@ -29,3 +29,6 @@ class TeamsSettings(ChatSettings, Protocol):
 
     @property
     def database_url(self) -> str: ...
+
+    @property
+    def teams_insecure_dev(self) -> bool: ...

@@ -6,6 +6,7 @@ sentence naming what to do when the file cannot be read.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,8 +24,9 @@ def load_document(path: Path) -> LoadedDocument:
 
 def read_nonempty(path: Path) -> bytes:
     """The file's bytes; DocumentError when it cannot be read or is empty."""
-    try:
-        data = path.read_bytes()
+    try:  # O_NOFOLLOW: a symbolic link is refused, never read
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as f:
+            data = f.read()
     except OSError as error:
         raise DocumentError(path.name, messages.DOC_UNREADABLE) from error
     if not data:

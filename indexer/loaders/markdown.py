@@ -1,6 +1,8 @@
 """Markdown loader: front matter as metadata, CommonMark structure as blocks.
 
-YAML front matter (between ``---`` lines at the top) gives the title and review date.
+YAML front matter (between ``---`` lines at the top) gives the title and review date; it is
+read by a safe loader that refuses aliases (``*name``), so a few hundred bytes of "billion
+laughs" cannot expand into gigabytes.
 The body is parsed by markdown-it-py (CommonMark, plus tables): ``#`` headings become heading
 blocks, bullets and ordered lists become items (nesting depth as level, "1" / "1)" labels as
 the list prints them), paragraphs keep their words with hard wraps joined, link and emphasis
@@ -31,6 +33,18 @@ _CLAUSE = re.compile(
     r"^(?P<label>\d{1,3}(?:\.\d{1,3})+|\((?:[a-z]|[ivx]{1,5}|\d{1,3})\))\.?\s+(?=\S)"
 )
 _PARSER = MarkdownIt("commonmark").enable("table")
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` without aliases: front matter never needs them, bombs do."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def load(path: Path) -> LoadedDocument:
@@ -71,8 +85,8 @@ def split_front_matter(text: str, name: str, warnings: list[str]) -> tuple[dict[
     if not match:
         return {}, text
     try:
-        data = yaml.safe_load(match.group("yaml"))
-    except yaml.YAMLError:
+        data = yaml.load(match.group("yaml"), Loader=_NoAliasLoader)  # noqa: S506 (safe)
+    except (yaml.YAMLError, RecursionError):  # RecursionError: [[[[... thousands deep
         warnings.append(messages.MARKDOWN_BAD_FRONT_MATTER.format(name=name))
         return {}, text[match.end() :]
     if not isinstance(data, dict):

@@ -42,7 +42,7 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re
 _CONTENTS_LINE = re.compile(r"^.{3,100}?(?:\t+|\.{4,}|\s{4,})\s*\d{1,3}\s*$")
 _TERMINAL = ".;:!?)\u201d\"'"
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
+_MAX_WORD = 64  # letters; a line-end hyphen after a longer run is kept as it is
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 _URL_ONLY = re.compile(r"^\s*https?://\S+\s*$")
 _OPEN_WORDS = frozenset(
@@ -332,19 +332,43 @@ def _glyph_class(glyph: str) -> str:
 
 
 def _join(lines: list[str], vocabulary: set[str]) -> str:
-    """Join wrapped lines; rejoin a line-end hyphen only when the whole word exists."""
-    out = ""
+    """Join wrapped lines; rejoin a line-end hyphen only when the whole word exists.
+
+    Linear in the paragraph's length: the pieces are collected in a list, and only the last
+    ``_MAX_WORD`` characters joined so far are looked at for a line-end hyphen (a "word"
+    longer than that is never rejoined).
+    """
+    pieces: list[str] = []
+    tail = ""  # the end of what is joined so far
     for line in lines:
         line = line.strip()
-        if not out:
-            out = line
+        if not tail:
+            if line:  # a space stands before the text: a run reaching index 0 was cut short
+                pieces, tail = [line], (" " + line)[-_MAX_WORD - 2 :]
             continue
-        hyphen = _HYPHEN_END.search(out)
+        word = _hyphenated_word(tail)
         head = re.match(r"[A-Za-z]+", line)
-        if hyphen and head and (hyphen.group(1) + head.group(0)).lower() in vocabulary:
-            out = out[:-1] + line
-        elif out.endswith("-") and hyphen:
-            out = out + line
-        else:
-            out = f"{out} {line}"
-    return re.sub(r"\s+", " ", out).strip()
+        if word and head and (word + head.group(0)).lower() in vocabulary:
+            pieces[-1] = pieces[-1][:-1]  # drop the hyphen: "safe-" + "guarding"
+            tail = tail[:-1]
+        elif word is None:
+            pieces.append(" ")
+            tail += " "
+        if line:
+            pieces.append(line)
+        tail = (tail + line)[-_MAX_WORD - 2 :]
+    return re.sub(r"\s+", " ", "".join(pieces)).strip()
+
+
+def _hyphenated_word(tail: str) -> str | None:
+    """The letters before a line-end hyphen ("" when too long to be a word), else None."""
+    if len(tail) < 2 or tail[-1] != "-" or not _is_letter(tail[-2]):
+        return None
+    start = len(tail) - 1
+    while start > 0 and _is_letter(tail[start - 1]):
+        start -= 1
+    return tail[start:-1] if start > 0 else ""
+
+
+def _is_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()

@@ -216,7 +216,7 @@ def teams_live(settings, real_answerer, runtime: Runtime):
     secured = replace(
         settings,
         microsoft_app_id="5f0c4a9e-1111-4222-8333-944445555666",
-        microsoft_app_tenant_id="tenant-1",
+        microsoft_app_tenant_id="7d3c1f2e-0000-4000-8000-00000000a001",
     )
     app = build_web_app(
         secured,
@@ -256,6 +256,7 @@ def test_teams_refuses_requests_without_a_valid_token(
 def test_teams_oversized_body_is_refused_even_when_anonymous(
     settings, real_answerer, runtime: Runtime
 ) -> None:
+    settings = replace(settings, teams_insecure_dev=True)
     app = build_web_app(
         settings,
         real_answerer,

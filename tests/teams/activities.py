@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-TENANT = "tenant-1"
+TENANT = "7d3c1f2e-0000-4000-8000-00000000a001"
 BOT = {"id": "28:policybot", "name": "policybot"}
-STAFF = {"id": "29:staff", "name": "Sam Staff", "aadObjectId": "aad-staff"}
-DSL = {"id": "29:dsl", "name": "Dana DSL", "aadObjectId": "aad-dsl"}
-HEAD = {"id": "29:head", "name": "Hana Head", "aadObjectId": "aad-head"}
+AAD = "0b1e2c3d-0000-4000-8000-00000000000{}"  # Entra object ids are GUIDs
+STAFF = {"id": "29:staff", "name": "Sam Staff", "aadObjectId": AAD.format(1)}
+DSL = {"id": "29:dsl", "name": "Dana DSL", "aadObjectId": AAD.format(2)}
+HEAD = {"id": "29:head", "name": "Hana Head", "aadObjectId": AAD.format(3)}
 CHANNEL = "19:general@thread.tacv2"
 DSL_CHANNEL = "19:dsl-private@thread.tacv2"
 _ids = itertools.count(1000)

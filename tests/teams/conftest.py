@@ -37,9 +37,10 @@ def teams() -> Iterator[FakeTeamsConnector]:
 def settings() -> Settings:
     return Settings(
         default_school="kite-college",
-        teams_dsl_aad_ids=("aad-dsl",),
-        teams_headteacher_aad_ids=("aad-head",),
-        teams_chair_aad_ids=("aad-chair",),
+        teams_dsl_aad_ids=("0b1e2c3d-0000-4000-8000-000000000002",),
+        teams_headteacher_aad_ids=("0b1e2c3d-0000-4000-8000-000000000003",),
+        teams_chair_aad_ids=("0b1e2c3d-0000-4000-8000-000000000004",),
+        teams_insecure_dev=True,  # anonymous, against the loopback fake connector
     )
 
 

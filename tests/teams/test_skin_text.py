@@ -13,8 +13,7 @@ SKINS = Path(__file__).resolve().parents[2] / "bot"
 NOT_SHOWN_TO_PEOPLE = {
     ("teams/app.py", "Not an Activity"),  # JSON error bodies for the Bot Connector
     ("teams/app.py", "Internal error"),
-    ("teams/auth.py", "missing token"),  # 401 reasons, logged only
-    ("teams/auth.py", "malformed header"),
+    ("teams/auth.py", "Bad Request"),  # JSON error body for the Bot Connector
     ("teams/handlers/questions.py", "setup dsl"),  # commands people type, not text shown
     ("teams/package.py", "The bot's Application (client) ID (default: $MICROSOFT_APP_ID)."),
     ("teams/package.py", "Where to write the zip."),  # click --help of a build script
@@ -23,7 +22,7 @@ LOG_CALLS = {"debug", "info", "warning", "error", "exception"}
 
 
 def _skipped_nodes(tree: ast.AST) -> set[int]:
-    """Docstrings, and everything inside a log call or an internal DeliveryError."""
+    """Docstrings, and everything inside a log call or an internal DeliveryError/Refused."""
     skipped: set[int] = set()
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
@@ -31,7 +30,7 @@ def _skipped_nodes(tree: ast.AST) -> set[int]:
             skipped.add(id(body[0].value))
         call = node if isinstance(node, ast.Call) else None
         name = getattr(call.func, "attr", getattr(call.func, "id", "")) if call else ""
-        if name in LOG_CALLS or name == "DeliveryError":
+        if name in LOG_CALLS or name in ("DeliveryError", "Refused"):  # internal reasons
             skipped.update(id(sub) for sub in ast.walk(node))
     return skipped
 

@@ -13,7 +13,7 @@ from bot.serve.config import Settings
 from bot.serve.web import build_web_app
 from bot.teams.app import build_teams, teams_mount
 from tests.slack.answers import StubAnswerer
-from tests.teams.activities import message
+from tests.teams.activities import TENANT, message
 from tests.teams.conftest import TeamsServer
 
 APP_ID = "5f0c4a9e-1111-4222-8333-944445555666"
@@ -25,7 +25,7 @@ def secured(settings: Settings, answerer: StubAnswerer, teams_store):
         settings,
         microsoft_app_id=APP_ID,
         microsoft_app_password="s3cret",
-        microsoft_app_tenant_id="tenant-1",
+        microsoft_app_tenant_id=TENANT,
     )
     app = build_web_app(
         configured, answerer, mounts=[teams_mount(configured, answerer, teams_store)]
@@ -54,7 +54,7 @@ def test_configured_app_id_refuses_requests_without_a_valid_token(
     assert "s3cret" not in caplog.text and "not.a.jwt" not in caplog.text
 
 
-def test_no_app_id_is_anonymous_and_warns_loudly_at_start(settings, answerer, caplog) -> None:
+def test_insecure_dev_is_anonymous_and_warns_loudly_at_start(settings, answerer, caplog) -> None:
     caplog.set_level(logging.WARNING)
 
     build_web_app(settings, answerer, mounts=[teams_mount(settings, answerer)])

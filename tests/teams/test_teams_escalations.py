@@ -57,7 +57,7 @@ def delivered_concern(server, teams, teams_store, outbox):
 
 
 def escalations(teams_store) -> EscalationService:
-    return EscalationService(teams_store, ("aad-dsl",))
+    return EscalationService(teams_store, (DSL["aadObjectId"],))
 
 
 def test_raise_stores_then_delivers_to_the_dsl_channel_exactly_once(
@@ -77,7 +77,7 @@ def test_raise_stores_then_delivers_to_the_dsl_channel_exactly_once(
     assert "call 999" in shown and "01234 567890" in shown  # the DSL's phone, before sending
     assert messages.RAISE_DETAILS_HINT in shown
     [esc] = escalations(teams_store).list_all()
-    assert (esc.platform, esc.reporter_id, esc.details) == ("teams", "aad-staff", DETAILS)
+    assert (esc.platform, esc.reporter_id, esc.details) == ("teams", STAFF["aadObjectId"], DETAILS)
     assert (esc.route, esc.urgent, esc.passage_id) == ("dsl", True, "p0")
     [replaced] = teams.of_kind("update")
     assert replaced.activity_id == raised["form_id"] and esc.ref in replaced.shown()
@@ -122,7 +122,7 @@ def test_claim_and_resolve_by_a_dsl_update_the_card_and_tell_the_reporter(
     body = claimed.json()
     assert body["type"] == "application/vnd.microsoft.card.adaptive"
     assert "claimed by Dana DSL" in str(body["value"])
-    assert escalations(teams_store).get(esc.ref).claimed_by == "aad-dsl"
+    assert escalations(teams_store).get(esc.ref).claimed_by == DSL["aadObjectId"]
     assert outbox.deliver_due() == 2
     [update] = teams.calls_to(DSL_CHANNEL, "update")
     assert "claimed by Dana DSL" in update.shown()

@@ -36,6 +36,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "POLICYBOT_SCHOOL": "kite-college",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
         "TEAMS_DSL_AAD_IDS": DSL["aadObjectId"],
+        "POLICYBOT_TEAMS_INSECURE_DEV": "1",  # anonymous, against the loopback fake
         "PORT": str(port),
     }
     with log.open("wb") as err:

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.answering.presenter import AnswerView, present
+from bot.errors import StoreError
 from bot.slack import blocks, home
 from bot.slack.deps import SlackDeps
 from bot.slack.text import question_from_message
@@ -103,10 +104,20 @@ def _dedupe(deps: SlackDeps) -> Callable[..., Awaitable[BoltResponse]]:
         body: dict[str, Any], resp: BoltResponse, next: Callable[[], Awaitable[None]]
     ) -> BoltResponse:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not deps.events.mark_event_seen(event_id):
+        if event_id and not _first_time(deps, event_id):
             log.info("event %s already handled; retry ignored", event_id)
             return BoltResponse(status=200, body="")
         await next()
         return resp
 
     return dedupe_events
+
+
+def _first_time(deps: SlackDeps, event_id: str) -> bool:
+    """False for a retry of an event already handled; True when the database cannot say
+    (answering twice is better than not answering)."""
+    try:
+        return deps.events.mark_event_seen(event_id)
+    except StoreError:
+        log.warning("event de-duplication failed (database unavailable); answering anyway")
+        return True
