@@ -3,8 +3,10 @@
 The escalation service only writes outbox rows; an :class:`Outbox` worker (a background
 thread in every ``policybot serve`` process, any number of processes) delivers them:
 
-1. claim one due row with a lease (an atomic conditional UPDATE, so no two workers or
-   processes ever hold the same row);
+1. claim one due row with a lease and a new token (an atomic conditional UPDATE, so no two
+   workers or processes ever hold the same row). Lease times are the database's clock, not
+   the worker's; the lease is renewed every third of its length while the platform is being
+   called (:class:`LeaseKeeper`), and completion is fenced by the token;
 2. if an earlier attempt may have reached the platform (``item.may_have_been_sent``: the
    process died after sending, before recording), ask ``notifier.find_existing`` first;
 3. otherwise ``notifier.deliver``; then record the receipt and mark the row done in one
@@ -153,10 +155,9 @@ class Outbox:
         return stop
 
     def _claim(self) -> OutboxItem | None:
-        now = self.clock()
         try:
             with self.store.transaction() as conn:
-                return outbox_rows.claim_next(conn, self.worker_id, now, now + self.lease)
+                return outbox_rows.claim_next(conn, self.worker_id, self.lease.total_seconds())
         except StoreError:
             return None
 
@@ -165,10 +166,11 @@ class Outbox:
             esc = rows.get_by_id(conn, item.escalation_id)
         if item.kind == "reminder" and esc.status != "new":
             with self.store.transaction() as conn:
-                outbox_rows.skip(conn, item.id, self.worker_id, self.clock(), "no longer new")
+                outbox_rows.skip(conn, item.id, item.lease_token, "no longer new")
             return 0
         try:
-            receipt = self._send(item, esc)
+            with LeaseKeeper(self.store, item, self.lease):
+                receipt = self._send(item, esc)
         except DeliveryError as exc:
             self._retry(item, exc.retry_after, "DeliveryError")
             return 0
@@ -188,14 +190,13 @@ class Outbox:
         return self.notifier.deliver(item, esc)
 
     def _complete(self, item: OutboxItem, receipt: DeliveryReceipt | None) -> None:
-        now = self.clock()
         with self.store.transaction() as conn:
-            mine = outbox_rows.complete(conn, item.id, self.worker_id, receipt, now)
+            mine = outbox_rows.complete(conn, item.id, item.lease_token, receipt)
             if mine and receipt is not None and item.kind == "destination_post":
                 rows.set_fields(
                     conn,
                     item.escalation_id,
-                    now,
+                    self.clock(),
                     destination_channel=receipt.channel,
                     destination_message_id=receipt.message_id,
                 )
@@ -207,8 +208,7 @@ class Outbox:
     def _retry(self, item: OutboxItem, retry_after: float | None, error: str) -> None:
         delay = self.backoff_delay(item.attempts, retry_after)
         with self.store.transaction() as conn:
-            next_at = self.clock() + timedelta(seconds=delay)
-            outbox_rows.retry_later(conn, item.id, self.worker_id, next_at, error)
+            outbox_rows.retry_later(conn, item.id, item.lease_token, delay, error)
         logger.warning(
             "outbox item %s (%s %s) attempt %d failed (%s); retry in %.0fs",
             item.id, item.ref, item.kind, item.attempts, error, delay,
@@ -219,3 +219,39 @@ class Outbox:
         if retry_after is not None and retry_after >= 0:
             return min(float(retry_after), 3600.0)
         return min(self.backoff_max, self.backoff_base * 2 ** max(attempts - 1, 0))
+
+
+class LeaseKeeper:
+    """Renews ``item``'s lease every third of ``lease`` while a delivery runs, so a slow
+    platform never lets the lease lapse and another worker send the message again.
+
+        with LeaseKeeper(store, item, lease):
+            receipt = notifier.deliver(item, escalation)
+    """
+
+    def __init__(self, store: Store, item: OutboxItem, lease: timedelta) -> None:
+        self.store, self.item, self.seconds = store, item, lease.total_seconds()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="outbox-lease", daemon=True)
+
+    def __enter__(self) -> LeaseKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._done.wait(self.seconds / 3):
+            if not self._renew():
+                logger.warning("outbox item %s (%s) lease lost while delivering",
+                               self.item.id, self.item.ref)  # fmt: skip
+                return
+
+    def _renew(self) -> bool:
+        try:
+            with self.store.transaction() as conn:
+                return outbox_rows.renew(conn, self.item.id, self.item.lease_token, self.seconds)
+        except StoreError:
+            return True  # the database is briefly unavailable: try again next round

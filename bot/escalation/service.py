@@ -101,12 +101,21 @@ class EscalationService:
     # --- changes ----------------------------------------------------------------------
 
     def submit(self, report: ConcernReport) -> Escalation:
-        """Store the escalation and its outbox rows; return once committed."""
+        """Store the escalation and its outbox rows; return once committed. A report whose
+        ``submission_key`` was submitted before returns that escalation, adding nothing."""
         report.validate()
         now = self.clock()
         with self.store.transaction() as conn:
+            key = report.submission_key
+            earlier = rows.claim_submission(conn, key, now) if key else None
+            if earlier is not None:
+                esc = rows.get_by_id(conn, earlier)
+                logger.info("repeated submission of %s: nothing new stored", esc.ref)
+                return esc
             ref = rows.next_ref(conn, now.year)
             esc_id = rows.insert(conn, report, ref, now)
+            if key:
+                rows.link_submission(conn, key, esc_id)
             rows.add_audit(conn, esc_id, report.reporter_id, "submitted", now)
             esc = rows.get_by_id(conn, esc_id)
             post = {"event": "submitted", "route": esc.route, "user_ids": self.recipients(esc)}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, MetaData, select, text
 
 from bot.store import tables
 from bot.store.records import utc_now
@@ -29,14 +29,52 @@ def _create(*tables_: tables.Table) -> Callable[[Connection], None]:
     return apply
 
 
+def _as_shipped(table: tables.Table, *added_later: str) -> tables.Table:
+    """``table`` as an early migration created it: without columns a later migration adds
+    (a copy in its own MetaData, with the tables its foreign keys name)."""
+    frozen = MetaData()
+    for other in table.metadata.sorted_tables:
+        if other is not table:
+            other.to_metadata(frozen)
+    columns = [c._copy() for c in table.columns if c.name not in added_later]
+    indexes = [tables.Index(ix.name, *[c.name for c in ix.columns]) for ix in table.indexes]
+    return tables.Table(table.name, frozen, *columns, *indexes)
+
+
+def _sql(*statements: str) -> Callable[[Connection], None]:
+    """A migration frozen as the DDL it ran when it shipped (valid on SQLite and PostgreSQL),
+    so later edits to :mod:`bot.store.tables` never change what it does."""
+
+    def apply(conn: Connection) -> None:
+        for statement in statements:
+            conn.execute(text(statement))
+
+    return apply
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     (
         "0001_escalations_audit_outbox",
-        _create(tables.ref_counters, tables.escalations, tables.audit, tables.outbox),
+        _create(
+            tables.ref_counters,
+            tables.escalations,
+            tables.audit,
+            _as_shipped(tables.outbox, "lease_token"),
+        ),
     ),
     ("0002_processed_events", _create(tables.processed_events)),
     ("0003_feedback", _create(tables.feedback)),
     ("0004_conversation_refs", _create(tables.conversation_refs)),
+    (
+        "0005_submission_keys_and_lease_tokens",
+        _sql(
+            "CREATE TABLE submissions ("
+            " platform_key VARCHAR(255) NOT NULL PRIMARY KEY,"
+            " escalation_id INTEGER REFERENCES escalations (id),"
+            " created_at TIMESTAMP NOT NULL)",
+            "ALTER TABLE outbox ADD COLUMN lease_token VARCHAR(64)",
+        ),
+    ),
 ]
 
 

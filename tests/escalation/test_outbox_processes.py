@@ -7,12 +7,15 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from bot.escalation.outbox import Outbox
+from bot.store import Store, tables
 from bot.store.records import utc_now
 from tests.fakes.concerns import make_report, make_service
 from tests.fakes.notifier import FakeNotifier
@@ -20,6 +23,21 @@ from tests.fakes.notifier import FakeNotifier
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = ROOT / "tests" / "fakes" / "outbox_child.py"
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    """The store as ``serve`` opens it: lease and due times from the database's own clock."""
+    opened = Store.open(database_url)
+    yield opened
+    opened.close()
+
+
+def expire_leases(store: Store) -> None:
+    """What the database clock passing the lease time does (tests never sleep for it)."""
+    past = utc_now() - timedelta(hours=1)
+    with store.transaction() as conn:
+        conn.execute(update(tables.outbox).values(lease_until=past))
 
 
 def _spawn(*args: str) -> subprocess.Popen[str]:
@@ -54,7 +72,8 @@ def test_killed_after_sending_before_recording_is_not_sent_again(
     assert child.wait(timeout=60) == -signal.SIGKILL
     notifier = FakeNotifier(log)
     assert notifier.keys() == [f"{esc.ref}/post"]  # the platform got it; the row is pending
-    later = Outbox(store, notifier, clock=lambda: utc_now() + timedelta(minutes=2))
+    expire_leases(store)
+    later = Outbox(store, notifier)
     assert later.deliver_due() == 2  # lease expired: found the post, sent the receipt
     assert Counter(notifier.keys()) == {f"{esc.ref}/post": 1, f"{esc.ref}/receipt": 1}
     stored = make_service(store, store.clock).get(esc.ref)
