@@ -139,5 +139,6 @@ def purge(store: Store, older_than: timedelta, clock: Clock = utc_now) -> list[s
             rows.set_fields(conn, esc_id, now, **blank)
             rows.add_audit(conn, esc_id, "policybot", "details_purged", now)
             purged.append(rows.get_by_id(conn, esc_id).ref)
+    store.checkpoint()  # secure_delete zeroed the old text; this clears it from the WAL too
     logger.info("purged details of %d escalation(s)", len(purged))
     return purged
