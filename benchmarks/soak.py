@@ -5,7 +5,9 @@
 
 Everything is on 127.0.0.1 and bounded (``--minutes`` and ``--max-requests``). It starts the
 fake Slack Web API (tests/fakes/slack_api.py) and ``--workers`` ``policybot serve``
-processes sharing one SQLite database (each with its own outbox worker), then ``--clients``
+processes sharing one SQLite database (each with its own outbox worker; with ``--skew S``
+worker i's own clock is i*S seconds ahead, as a badly synchronised server's would be), then
+``--clients``
 threads send signed requests: questions as /policy, @mentions and DMs, and "Raise with DSL"
 submissions, each with a unique marker in its details. Meanwhile a fault thread makes
 random Slack API calls fail: HTTP 500, 429 with Retry-After, and timeouts (an answer slower
@@ -63,7 +65,8 @@ QUESTIONS = [
     "can I accept a parent's friend request on Facebook?",
 ]
 FAULTED = ("chat.postMessage", "conversations.open", "chat.update", "conversations.history")
-SERVE = "from bot.cli.main import main; main()"
+SERVE_CHILD = ROOT / "tests" / "fakes" / "serve_child.py"
+LEASE = 60.0  # seconds: the outbox's default
 
 
 def run_soak(
@@ -73,6 +76,7 @@ def run_soak(
     clients: int = 4,
     fault_every: float = 0.5,
     seed: int = 1,
+    skew: float = 0.0,
 ) -> dict[str, Any]:
     """Run the soak and return its figures (see the module docstring)."""
     rng = random.Random(seed)
@@ -81,9 +85,9 @@ def run_soak(
         index = data / "index"
         build_index([ROOT / "corpus"], index)
         db = f"sqlite:///{data / 'policybot.db'}"
-        procs = [_serve(fake, index, db, data) for _ in range(workers)]
+        procs = [serve_worker(fake, index, db, data, i * skew) for i in range(workers)]
         try:
-            urls = [_wait_healthy(proc, port) for proc, port in procs]
+            urls = [wait_healthy(proc, port) for proc, port in procs]
             rss_start = [_rss(proc.pid) for proc, _ in procs]
             load = _Load(urls, fake, rng)
             faults = _Faults(fake, rng, fault_every)
@@ -93,13 +97,14 @@ def run_soak(
                 for _ in range(clients):
                     pool.submit(load.run, deadline, max_requests)
             faults.stop()
-            drained = _drain(db, timeout=120)
+            drained = drain(db, timeout=120)
             rss_end = [_rss(proc.pid) for proc, _ in procs]
         finally:
             for proc, _ in procs:
                 proc.terminate()
                 proc.wait(timeout=20)
-        return _report(load, faults, fake, db, drained, rss_start, rss_end, minutes, workers)
+        figures = _report(load, faults, fake, db, drained, rss_start, rss_end, minutes, workers)
+        return {**figures, "clock_skew_seconds": [i * skew for i in range(workers)]}
 
 
 class _Load:
@@ -205,7 +210,17 @@ def _post(url: str, body: str, ctype: str) -> requests.Response:
     return requests.post(url, data=body.encode(), headers=headers, timeout=15)
 
 
-def _serve(fake: FakeSlackAPI, index: Path, db: str, data: Path) -> tuple[subprocess.Popen, int]:
+def serve_worker(
+    fake: FakeSlackAPI,
+    index: Path,
+    db: str,
+    data: Path,
+    skew: float = 0.0,
+    lease: float = LEASE,
+    **env_changes: str,
+) -> tuple[subprocess.Popen, int]:
+    """A ``policybot serve`` process whose own clock is ``skew`` seconds ahead (see
+    tests/fakes/serve_child.py), with an outbox lease of ``lease`` seconds."""
     port = _free_port()
     env = {
         "PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT),
@@ -213,14 +228,15 @@ def _serve(fake: FakeSlackAPI, index: Path, db: str, data: Path) -> tuple[subpro
         "SLACK_API_URL": fake.url, "POLICYBOT_CORPUS": str(ROOT / "corpus"),
         "POLICYBOT_INDEX": str(index), "DATABASE_URL": db, "DSL_USER_IDS": "UDSL",
         "DSL_CHANNEL_ID": DSL_CHANNEL, "POLICYBOT_DATA_DIR": str(data),
-        "PYTHON_DOTENV_DISABLED": "1", "LOG_LEVEL": "WARNING",
+        "PYTHON_DOTENV_DISABLED": "1", "LOG_LEVEL": "WARNING", **env_changes,
     }  # fmt: skip
-    args = [sys.executable, "-c", SERVE, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    args = [sys.executable, str(SERVE_CHILD), str(skew), str(lease),
+            "serve", "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
     proc = subprocess.Popen(args, env=env, cwd=data, stderr=subprocess.DEVNULL)
     return proc, port
 
 
-def _wait_healthy(proc: subprocess.Popen, port: int) -> str:
+def wait_healthy(proc: subprocess.Popen, port: int) -> str:
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -234,7 +250,7 @@ def _wait_healthy(proc: subprocess.Popen, port: int) -> str:
     raise RuntimeError("policybot serve did not become healthy")
 
 
-def _drain(db: str, timeout: float) -> bool:
+def drain(db: str, timeout: float) -> bool:
     """Wait until every outbox row is delivered (or skipped)."""
     engine = create_engine(db)
     deadline = time.monotonic() + timeout
@@ -321,10 +337,16 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="concurrent senders")
     parser.add_argument("--fault-every", type=float, default=0.5, help="seconds between faults")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--skew",
+        type=float,
+        default=0.0,
+        help="seconds each further worker's clock is ahead of the one before",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     figures = run_soak(args.minutes, args.max_requests, args.workers, args.clients,
-                       args.fault_every, args.seed)  # fmt: skip
+                       args.fault_every, args.seed, args.skew)  # fmt: skip
     if args.json:
         print(json.dumps(figures, indent=2))
         return
