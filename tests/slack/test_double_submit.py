@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.runtime import Runtime
+from bot.serve.runtime import Runtime
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import action_body
 from tests.slack import test_escalation_flow as flow

@@ -6,7 +6,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from bot import messages
-from bot.escalation import EscalationService
+from bot.escalation.service import EscalationService
 from tests.teams.activities import DSL_CHANNEL, STAFF, action_data, message, personal, submit
 from tests.teams.test_teams_escalations import DETAILS, setup_dsl_channel
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.cli_escalations import escalations
+from bot.cli.escalations import escalations
 from bot.store import Store
 from tests.fakes.concerns import DSL, SECRET_DETAILS, SECRET_QUESTION, make_report, make_service
 
