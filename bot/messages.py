@@ -142,10 +142,10 @@ RAISE_STAFF_OPTIONS = {
 }
 RAISE_TOLD_LABEL = "Have you already told the DSL in person?"
 RAISE_TOLD_OPTIONS = {"yes": "Yes", "no": "No"}
-RAISE_SENT_TITLE = "Sent"
+RAISE_SENT_TITLE = "Stored"
 RAISE_SENT = (
-    "Your concern has been saved with the reference *{ref}* and is being sent privately to "
-    "{route_name}. You'll get a receipt in a direct message."
+    "Stored with reference *{ref}*; delivering to {route_name}. A direct message will tell you "
+    "when it has been delivered. If a child is in immediate danger, call 999 now."
 )
 RAISE_FAILED_TITLE = "Not sent"
 BUTTON_CLAIM = "Claim"
@@ -327,8 +327,16 @@ ESCALATION_NOT_ALLOWED = (
     "this concern. Nothing has been changed."
 )
 ESCALATION_RECEIPT = (
-    "Your concern has been sent privately to {route_name} with the reference {ref}. They will "
-    "pick it up and may contact you. If a child is in immediate danger, call 999 now."
+    "Stored with reference {ref}; delivering to {route_name}. This message will say when it "
+    "has been delivered. If a child is in immediate danger, call 999 now."
+)
+ESCALATION_DELIVERED = (
+    "{ref}: Delivered to {route_name} at {time}. They will pick it up and may contact you. "
+    "If a child is in immediate danger, call 999 now."
+)
+ESCALATION_NOT_DELIVERED = (
+    "{ref}: Not delivered yet: please speak to the DSL in person ({dsl}). Your concern is "
+    "stored and will still be delivered. If a child is in immediate danger, call 999 now."
 )
 ESCALATION_CLAIMED = "Your concern {ref} has been picked up by {actor}."
 ESCALATION_RESOLVED = "Your concern {ref} has been marked as resolved by {actor}."
@@ -356,8 +364,8 @@ TEAMS_PRIVATE_REPLY_SENT = (
 )
 TEAMS_ANSWER_REQUIRED = "Please answer this question."
 TEAMS_RAISE_SENT = (
-    "Your concern has been saved with the reference {ref} and is being sent privately to "
-    "{route_name}. You'll get a receipt in this chat."
+    "Stored with reference {ref}; delivering to {route_name}. A message in this chat will tell "
+    "you when it has been delivered. If a child is in immediate danger, call 999 now."
 )
 TEAMS_RAISE_ALREADY_SENT = "This form has already been sent (reference {ref})."
 TEAMS_ALERT = "\U0001f6a8"

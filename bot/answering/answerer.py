@@ -28,6 +28,8 @@ from indexer.index import SearchIndex
 from indexer.subjects import Roles, default_roles
 
 MAX_QUESTION_CHARS = 600
+
+
 @dataclass(frozen=True)
 class Tuning:
     """Measured on the development questions; see docs/tuning.md."""
@@ -121,8 +123,9 @@ class Answerer:
                 break
         return chosen
 
-    def _by_subject(self, question: str,
-                    ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    def _by_subject(
+        self, question: str, ranked: list[tuple[int, float]]
+    ) -> list[tuple[int, float]]:
         """Lower the clauses about someone other than the person the question asks about;
         raise those about a role it names."""
         asked = self.roles.asked_about(question)

@@ -54,8 +54,15 @@ def read_cases(path: Path) -> list[Case]:
             continue
         try:
             data = json.loads(line)
-            cases.append(Case(str(data["id"]), data["question"], data["kind"],
-                              data.get("concern"), list(data.get("expect") or [])))
+            cases.append(
+                Case(
+                    str(data["id"]),
+                    data["question"],
+                    data["kind"],
+                    data.get("concern"),
+                    list(data.get("expect") or []),
+                )
+            )
         except (ValueError, KeyError, TypeError):
             raise PolicybotError(f"{path}:{number} is not a question in the eval format.") from None
     return cases
@@ -68,8 +75,15 @@ def run(answerer: Answerer, cases: list[Case]) -> list[CaseResult]:
         texts = [normalise(hit.passage.text) for hit in answer.hits]
         wanted = [normalise(e) for e in case.expect]
         rank = next((i + 1 for i, t in enumerate(texts[:5]) if any(w in t for w in wanted)), None)
-        results.append(CaseResult(case, rank, answer.answered, answer.concern.flagged,
-                                  [hit.passage.text[:90] for hit in answer.hits[:3]]))
+        results.append(
+            CaseResult(
+                case,
+                rank,
+                answer.answered,
+                answer.concern.flagged,
+                [hit.passage.text[:90] for hit in answer.hits[:3]],
+            )
+        )
     return results
 
 
@@ -104,8 +118,9 @@ def misses(results: list[CaseResult]) -> list[dict[str, Any]]:
         if r.case.concern is not None and r.flagged != r.case.concern:
             problems.append("concern missed" if r.case.concern else "false concern alarm")
         if problems:
-            out.append({"id": r.case.id, "question": r.case.question, "problems": problems,
-                        "top": r.top})
+            out.append(
+                {"id": r.case.id, "question": r.case.question, "problems": problems, "top": r.top}
+            )
     return out
 
 

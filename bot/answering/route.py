@@ -19,8 +19,11 @@ def build_route(school: School | None, concern: Concern) -> Route:
     lead = dsl
     whistleblowing = None
     if concern.about_staff:
-        key, role = ("chair_of_governors", "Chair of Governors") if concern.about_headteacher else (
-            "headteacher", "Headteacher")
+        key, role = (
+            ("chair_of_governors", "Chair of Governors")
+            if concern.about_headteacher
+            else ("headteacher", "Headteacher")
+        )
         lead = _contact(school, key, role)
         whistleblowing = NSPCC_WHISTLEBLOWING
         if school and "allegations" in school.contacts:

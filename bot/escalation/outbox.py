@@ -33,13 +33,16 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Mapping
-from datetime import timedelta
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
 from bot.errors import DeliveryError, StoreError
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import Clock, DeliveryReceipt, Escalation, OutboxItem, utc_now
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 __all__ = ["DeliveryReceipt", "Notifier", "Outbox", "OutboxItem", "PlatformNotifier"]
 
@@ -164,9 +167,10 @@ class Outbox:
     def _process(self, item: OutboxItem) -> int:
         with self.store.reading() as conn:
             esc = rows.get_by_id(conn, item.escalation_id)
-        if item.kind == "reminder" and esc.status != "new":
+        reason = _no_longer_needed(item, esc)
+        if reason:
             with self.store.transaction() as conn:
-                outbox_rows.skip(conn, item.id, item.lease_token, "no longer new")
+                outbox_rows.skip(conn, item.id, item.lease_token, reason)
             return 0
         try:
             with LeaseKeeper(self.store, item, self.lease):
@@ -200,6 +204,8 @@ class Outbox:
                     destination_channel=receipt.channel,
                     destination_message_id=receipt.message_id,
                 )
+            if mine and item.kind == "destination_post":
+                _tell_reporter_delivered(conn, item, self.clock())
         if not mine:
             logger.warning("outbox item %s (%s) lease lost after delivery", item.id, item.ref)
             return
@@ -219,6 +225,24 @@ class Outbox:
         if retry_after is not None and retry_after >= 0:
             return min(float(retry_after), 3600.0)
         return min(self.backoff_max, self.backoff_base * 2 ** max(attempts - 1, 0))
+
+
+def _no_longer_needed(item: OutboxItem, esc: Escalation) -> str | None:
+    """Why ``item`` should be skipped rather than sent, or None."""
+    if item.kind == "reminder" and esc.status != "new":
+        return "no longer new"
+    if item.payload.get("event") == "not_delivered" and esc.destination_message_id:
+        return "delivered meanwhile"
+    return None
+
+
+def _tell_reporter_delivered(conn: Connection, item: OutboxItem, now: datetime) -> None:
+    """Only now that the DSL's post went out is the reporter told "delivered" (at the time
+    the database recorded it), in the same transaction that records the delivery."""
+    at = outbox_rows.delivered_at(conn, item.id)
+    payload = {"event": "delivered", "at": at.isoformat() if at else None}
+    key = f"{item.ref}/delivered"
+    outbox_rows.enqueue(conn, item.escalation_id, "reporter_update", key, now, payload)
 
 
 class LeaseKeeper:

@@ -120,7 +120,7 @@ class EscalationService:
             esc = rows.get_by_id(conn, esc_id)
             post = {"event": "submitted", "route": esc.route, "user_ids": self.recipients(esc)}
             outbox_rows.enqueue(conn, esc_id, "destination_post", f"{ref}/post", now, post)
-            receipt = {"event": "submitted"}
+            receipt = {"event": "submitted", "dsl": report.dsl_contact}
             outbox_rows.enqueue(conn, esc_id, "reporter_receipt", f"{ref}/receipt", now, receipt)
         logger.info("escalation %s stored (route=%s, urgent=%s)", ref, esc.route, esc.urgent)
         return esc

@@ -20,11 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from bot import messages
 from bot.store.records import Escalation, OutboxItem
 
+SCHOOL_TIME_ZONE = ZoneInfo("Europe/London")  # times the reporter reads ("at 10:42")
 Name = Callable[[str | None], str]
 Text = Callable[[str], str]
 Action = Literal["claim", "resolve", "record"]
@@ -113,7 +116,21 @@ def reporter_text(item: OutboxItem, esc: Escalation, name: Name, text: Text = as
         return messages.ESCALATION_RESOLVED.format(ref=ref, actor=actor)
     if event == "recorded":
         return messages.ESCALATION_RECORDED.format(ref=ref)
-    return messages.ESCALATION_RECEIPT.format(ref=ref, route_name=messages.ROUTE_NAMES[esc.route])
+    route_name = messages.ROUTE_NAMES[esc.route]
+    if event == "delivered":
+        time = local_time(item.payload.get("at"))
+        return messages.ESCALATION_DELIVERED.format(ref=ref, route_name=route_name, time=time)
+    if event == "not_delivered":
+        dsl = text(item.payload.get("dsl") or messages.DSL_UNKNOWN)
+        return messages.ESCALATION_NOT_DELIVERED.format(ref=ref, dsl=dsl)
+    return messages.ESCALATION_RECEIPT.format(ref=ref, route_name=route_name)
+
+
+def local_time(iso: str | None) -> str:
+    """An ISO UTC time as the school's clock shows it (UK time), e.g. "10:42"."""
+    if not iso:
+        return messages.UNKNOWN
+    return datetime.fromisoformat(iso).astimezone(SCHOOL_TIME_ZONE).strftime("%H:%M")
 
 
 def reminder_text(item: OutboxItem, esc: Escalation, text: Text = as_is) -> str:

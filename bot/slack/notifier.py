@@ -35,6 +35,7 @@ from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 log = logging.getLogger(__name__)
 EVENT_TYPE = "policybot_escalation"
 HISTORY_LIMIT = 200
+RECEIPT_EDITS = ("delivered", "not_delivered")  # reporter updates that edit the receipt
 
 
 class SlackNotifier:
@@ -110,6 +111,12 @@ class SlackNotifier:
 
     def _reporter_message(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt:
         text = reporter_text(item, esc, name=eb.mention, text=escape)
+        if item.payload.get("event") in RECEIPT_EDITS:
+            receipt = self._find(esc.reporter_id, f"{esc.ref}/receipt")
+            if receipt is not None:  # the same message now says what happened
+                self._call("chat_update", channel=receipt.channel, ts=receipt.message_id,
+                           text=text)  # fmt: skip
+                return receipt
         return self._post_once(esc.reporter_id, item, text=text)
 
     def _reminder(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt | None:

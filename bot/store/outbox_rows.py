@@ -163,6 +163,36 @@ def retry_later(
     conn.execute(update(OB).where(_mine(item_id, token)).values(**values))
 
 
+def delivered_at(conn: Connection, item_id: int) -> datetime | None:
+    return conn.execute(select(OB.c.delivered_at).where(OB.c.id == item_id)).scalar()
+
+
+def undelivered_posts(conn: Connection) -> list[tuple[int, datetime, dict[str, Any]]]:
+    """``(escalation id, when raised, receipt payload)`` for every escalation whose DSL post
+    is still pending and whose reporter has not been told "not delivered yet"."""
+    post, receipt, told = OB.alias("post"), OB.alias("receipt"), OB.alias("told")
+    stmt = (
+        select(post.c.escalation_id, post.c.created_at, receipt.c.payload)
+        .join(
+            receipt,
+            and_(
+                receipt.c.escalation_id == post.c.escalation_id,
+                receipt.c.kind == "reporter_receipt",
+            ),
+        )  # fmt: skip
+        .where(post.c.kind == "destination_post", post.c.status == "pending")
+        .where(
+            ~exists().where(
+                and_(
+                    told.c.escalation_id == post.c.escalation_id,
+                    told.c.idempotency_key.like("%/not-delivered"),
+                )
+            )
+        )  # fmt: skip
+    )
+    return [(r[0], r[1], json.loads(r[2])) for r in conn.execute(stmt)]
+
+
 def counts(conn: Connection) -> dict[str, int]:
     """status -> number of rows."""
     rows = conn.execute(select(OB.c.status, func.count()).group_by(OB.c.status))

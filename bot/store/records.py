@@ -69,6 +69,7 @@ class ConcernReport(_Submitted):
     """
 
     submission_key: str | None = None
+    dsl_contact: str | None = None  # the school's DSL, name and phone, as the form showed it
 
     def validate(self) -> None:
         """Raise ValueError if a field holds a value the skins must never send."""

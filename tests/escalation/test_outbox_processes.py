@@ -58,9 +58,9 @@ def test_killed_after_store_before_delivery_is_delivered_once_after_restart(
     assert ref.startswith("ESC-")
     notifier = FakeNotifier()
     restarted = Outbox(store, notifier)  # a new process would start exactly like this
-    assert restarted.deliver_due() == 2
+    assert restarted.deliver_due() == 3
     assert restarted.deliver_due() == 0
-    assert sorted(notifier.keys()) == [f"{ref}/post", f"{ref}/receipt"]
+    assert sorted(notifier.keys()) == [f"{ref}/delivered", f"{ref}/post", f"{ref}/receipt"]
 
 
 def test_killed_after_sending_before_recording_is_not_sent_again(
@@ -74,8 +74,12 @@ def test_killed_after_sending_before_recording_is_not_sent_again(
     assert notifier.keys() == [f"{esc.ref}/post"]  # the platform got it; the row is pending
     expire_leases(store)
     later = Outbox(store, notifier)
-    assert later.deliver_due() == 2  # lease expired: found the post, sent the receipt
-    assert Counter(notifier.keys()) == {f"{esc.ref}/post": 1, f"{esc.ref}/receipt": 1}
+    assert later.deliver_due() == 3  # lease expired: found the post, sent receipt + update
+    assert Counter(notifier.keys()) == {
+        f"{esc.ref}/post": 1,
+        f"{esc.ref}/receipt": 1,
+        f"{esc.ref}/delivered": 1,
+    }
     stored = make_service(store, store.clock).get(esc.ref)
     assert stored.destination_message_id == notifier.sent()[0].message_id
 
@@ -92,7 +96,7 @@ def test_two_worker_processes_deliver_each_item_exactly_once(store, database_url
     delivered = [int(w.communicate(timeout=120)[0].strip()) for w in workers]
     sent = FakeNotifier(log).sent()
     counts = Counter(s.key for s in sent)
-    assert len(counts) == 60 and set(counts.values()) == {1}
-    assert sum(delivered) == 60
+    assert len(counts) == 90 and set(counts.values()) == {1}  # post, receipt, "delivered"
+    assert sum(delivered) == 90
     assert {s.ref for s in sent} == set(refs)
     print(f"two workers delivered {delivered} from {len({s.pid for s in sent})} processes")

@@ -78,14 +78,16 @@ def test_raise_stores_then_delivers_to_the_dsl_channel_exactly_once(
     [replaced] = teams.of_kind("update")
     assert replaced.activity_id == raised["form_id"] and esc.ref in replaced.shown()
 
-    assert outbox.deliver_due() == 2
+    assert outbox.deliver_due() == 3  # the DSL's post, the receipt, then "delivered"
     assert outbox.deliver_due() == 0
     [post] = teams.calls_to(DSL_CHANNEL, "send")
     assert esc.ref in post.shown() and DETAILS in post.shown() and "Sam Staff" in post.shown()
     verbs = [a.get("verb") for a in post.cards()[0]["actions"] if a["type"] == "Action.Execute"]
     assert verbs == ["escalation_claim", "escalation_resolve"]
-    receipt = teams.calls_to(personal(STAFF)["id"], "send")[-1]
+    receipt, delivered = teams.calls_to(personal(STAFF)["id"], "send")[-2:]
     assert esc.ref in receipt.body["text"] and DETAILS not in receipt.shown()
+    assert "delivering to" in receipt.body["text"]
+    assert f"{esc.ref}: Delivered to" in delivered.body["text"]
     assert escalations(teams_store).get(esc.ref).destination_message_id == post.response_id
 
 
