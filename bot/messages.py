@@ -247,9 +247,13 @@ DOCTOR_NO_DSL_USERS = (
     "DSL_USER_IDS is empty: nobody can Claim or Resolve a concern. List the DSL and deputies."
 )
 DOCTOR_NO_HEADTEACHER = (
-    "HEADTEACHER_USER_IDS is empty: concerns about a member of staff cannot be delivered."
+    "HEADTEACHER_USER_IDS is empty: concerns about a member of staff cannot be delivered to "
+    "the headteacher (they go to the DSL instead). List the headteacher."
 )
-DOCTOR_NO_CHAIR = "CHAIR_USER_IDS is empty: concerns about the headteacher cannot be delivered."
+DOCTOR_NO_CHAIR = (
+    "CHAIR_USER_IDS is empty: concerns about the headteacher cannot be delivered to the chair "
+    "of governors (they go to the DSL instead). List the chair."
+)
 DOCTOR_SLACK_OFF = "Slack is not configured (no SLACK_BOT_TOKEN): only Teams is served."
 DOCTOR_TEAMS_CREDENTIALS_OK = (
     "Teams: MICROSOFT_APP_ID ({app_id}), MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID "
@@ -330,6 +334,17 @@ ESCALATION_RECEIPT = (
     "Stored with reference {ref}; delivering to {route_name}. This message will say when it "
     "has been delivered. If a child is in immediate danger, call 999 now."
 )
+ESCALATION_NO_RECIPIENT = (
+    "Not sent: nobody is set up to receive concerns here yet. Please speak to the DSL in "
+    "person now. If a child is in immediate danger, call 999."
+)
+DSL_FACT_NOTE = "Note"
+DSL_REROUTED = {
+    "staff": "About a member of staff: no headteacher is set up, so this came to the DSL.",
+    "headteacher": (
+        "About the headteacher: no chair of governors is set up, so this came to the DSL."
+    ),
+}
 ESCALATION_DELIVERED = (
     "{ref}: Delivered to {route_name} at {time}. They will pick it up and may contact you. "
     "If a child is in immediate danger, call 999 now."

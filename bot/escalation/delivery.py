@@ -31,11 +31,12 @@ def targets_for(
     if item.kind in REPORTER_KINDS:
         return [person(escalation.reporter_id)]
     if item.kind == "reminder":
-        return reminder_targets(item) or destinations(escalation)
-    targets = destinations(escalation)
-    if not targets:
+        targets = reminder_targets(item) or destinations(escalation)
+    else:
+        targets = destinations(escalation)
+    if not targets:  # an error to log and retry, never "done" with nobody told
         raise DeliveryError(
-            f"no {escalation.platform} destination for route {escalation.route}",
+            f"no {escalation.platform} recipient for {item.kind} on route {escalation.route}",
             MISCONFIGURED_RETRY,
         )
     return targets

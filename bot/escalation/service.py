@@ -37,7 +37,7 @@ from typing import Any
 
 from bot import messages
 from bot.config import Settings
-from bot.errors import PermissionDenied
+from bot.errors import NoRecipient, PermissionDenied
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import AuditEntry, Clock, ConcernReport, Escalation, utc_now
@@ -54,14 +54,25 @@ class People:
     dsl_ids: tuple[str, ...] = ()
     headteacher_ids: tuple[str, ...] = ()
     chair_ids: tuple[str, ...] = ()
+    dsl_destination: bool = False  # a DSL channel is set up (it receives even with no ids)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> People:
         ids = settings.dsl_user_ids, settings.headteacher_user_ids, settings.chair_user_ids
-        return cls(*ids)
+        return cls(*ids, dsl_destination=bool(settings.dsl_channel_id))
 
     def for_route(self, route: str) -> tuple[str, ...]:
         return {"dsl": self.dsl_ids, "headteacher": self.headteacher_ids}.get(route, self.chair_ids)
+
+    def route_for(self, wanted: str) -> str:
+        """The route a concern takes: its own if someone holds it, else the DSL (a concern
+        about staff with no headteacher set up, or about the headteacher with no chair, must
+        still reach someone). NoRecipient if not even the DSL is set up."""
+        if wanted != "dsl" and self.for_route(wanted):
+            return wanted
+        if self.dsl_ids or self.dsl_destination:
+            return "dsl"
+        raise NoRecipient(messages.ESCALATION_NO_RECIPIENT)
 
 
 class EscalationService:
@@ -74,17 +85,19 @@ class EscalationService:
         headteacher_ids: Iterable[str] = (),
         chair_ids: Iterable[str] = (),
         clock: Clock = utc_now,
+        dsl_destination: bool = False,
     ) -> None:
         self.store = store
-        self.people = People(tuple(dsl_ids), tuple(headteacher_ids), tuple(chair_ids))
+        ids = tuple(dsl_ids), tuple(headteacher_ids), tuple(chair_ids)
+        self.people = People(*ids, dsl_destination=dsl_destination)
         self.clock = clock
 
     @classmethod
     def from_settings(
         cls, store: Store, settings: Settings, clock: Clock = utc_now
     ) -> EscalationService:
-        people = People.from_settings(settings)
-        return cls(store, people.dsl_ids, people.headteacher_ids, people.chair_ids, clock=clock)
+        p = People.from_settings(settings)
+        return cls(store, p.dsl_ids, p.headteacher_ids, p.chair_ids, clock, p.dsl_destination)
 
     # --- who --------------------------------------------------------------------------
 
@@ -104,6 +117,7 @@ class EscalationService:
         """Store the escalation and its outbox rows; return once committed. A report whose
         ``submission_key`` was submitted before returns that escalation, adding nothing."""
         report.validate()
+        route = self.people.route_for(report.route)  # NoRecipient: refused at once
         now = self.clock()
         with self.store.transaction() as conn:
             key = report.submission_key
@@ -113,7 +127,9 @@ class EscalationService:
                 logger.info("repeated submission of %s: nothing new stored", esc.ref)
                 return esc
             ref = rows.next_ref(conn, now.year)
-            esc_id = rows.insert(conn, report, ref, now)
+            esc_id = rows.insert(conn, report, ref, now, route)
+            if route != report.route:
+                rows.add_audit(conn, esc_id, "policybot", "rerouted", now, f"{report.route}->dsl")
             if key:
                 rows.link_submission(conn, key, esc_id)
             rows.add_audit(conn, esc_id, report.reporter_id, "submitted", now)

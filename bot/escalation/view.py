@@ -147,7 +147,15 @@ def _facts(esc: Escalation, name: Name, text: Text) -> tuple[Fact, ...]:
         Fact(messages.DSL_FACT_RISK, messages.RAISE_RISK_OPTIONS[esc.immediate_risk]),
         Fact(messages.DSL_FACT_ABOUT, messages.RAISE_STAFF_OPTIONS[esc.about_staff]),
         Fact(messages.DSL_FACT_TOLD, told),
+        *_rerouted(esc),
     )
+
+
+def _rerouted(esc: Escalation) -> tuple[Fact, ...]:
+    """The note on a concern about staff that came to the DSL for want of anyone else."""
+    if esc.route != "dsl" or esc.about_staff == "no":
+        return ()
+    return (Fact(messages.DSL_FACT_NOTE, messages.DSL_REROUTED[esc.about_staff]),)
 
 
 def _clause(esc: Escalation, text: Text) -> Fact | None:

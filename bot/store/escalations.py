@@ -35,7 +35,11 @@ def next_ref(conn: Connection, year: int) -> str:
     return f"ESC-{year}-{seq:04d}"
 
 
-def insert(conn: Connection, report: ConcernReport, ref: str, now: datetime) -> int:
+def insert(
+    conn: Connection, report: ConcernReport, ref: str, now: datetime, route: str | None = None
+) -> int:
+    """Store ``report`` as escalation ``ref``; ``route`` if it differs from the report's own
+    (no headteacher or chair set up: the DSL)."""
     values: dict[str, Any] = {
         "ref": ref,
         "platform": report.platform,
@@ -49,7 +53,7 @@ def insert(conn: Connection, report: ConcernReport, ref: str, now: datetime) -> 
         "about_staff": report.about_staff,
         "told_dsl_in_person": bool(report.told_dsl_in_person),
         "urgent": report.urgent,
-        "route": report.route,
+        "route": route or report.route,
         "status": "new",
         "created_at": now,
         "updated_at": now,

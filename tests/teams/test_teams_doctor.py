@@ -77,14 +77,14 @@ def test_an_app_id_that_is_not_a_guid_is_pointed_out(configured):
     )
 
 
-def test_missing_teams_dsls_fail_and_missing_headteacher_or_chair_warn(configured):
+def test_missing_teams_dsls_headteacher_or_chair_fail(configured):
     nobody = replace(configured, teams_dsl_aad_ids=(), teams_headteacher_aad_ids=(),
                      teams_chair_aad_ids=())  # fmt: skip
     checks = people_checks(nobody)
     assert [(c.level, c.text) for c in checks] == [
         ("fail", messages.DOCTOR_TEAMS_NO_DSLS),
-        ("warn", messages.DOCTOR_TEAMS_NO_HEADTEACHER),
-        ("warn", messages.DOCTOR_TEAMS_NO_CHAIR),
+        ("fail", messages.DOCTOR_TEAMS_NO_HEADTEACHER),
+        ("fail", messages.DOCTOR_TEAMS_NO_CHAIR),
     ]
 
 
