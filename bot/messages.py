@@ -179,6 +179,7 @@ DSL_STATUS_CLAIMED = "claimed by {actor}"
 DSL_STATUS_RESOLVED = "resolved by {actor}"
 DSL_RECORDED = "Recorded as"
 DSL_PURGED = "Details removed under the retention policy."
+DSL_PURGED_POST = "{ref} \u2014 details removed after {days} days (retention)"
 
 # --- policybot serve / doctor (bot/cli/serve.py, bot/cli/doctor.py) ----------------------
 

@@ -126,6 +126,13 @@ def reporter_text(item: OutboxItem, esc: Escalation, name: Name, text: Text = as
     return messages.ESCALATION_RECEIPT.format(ref=ref, route_name=route_name)
 
 
+def purged_text(item: OutboxItem, esc: Escalation, text: Text = as_is) -> str | None:
+    """What the DSL's message is edited down to after a purge, or None for other updates."""
+    if item.payload.get("event") != "purged":
+        return None
+    return messages.DSL_PURGED_POST.format(ref=text(esc.ref), days=item.payload.get("days", ""))
+
+
 def local_time(iso: str | None) -> str:
     """An ISO UTC time as the school's clock shows it (UK time), e.g. "10:42"."""
     if not iso:

@@ -27,7 +27,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.config import Settings
 from bot.errors import DeliveryError
 from bot.escalation.delivery import retry_delay, targets_for
-from bot.escalation.view import reminder_text, reporter_text
+from bot.escalation.view import purged_text, reminder_text, reporter_text
 from bot.slack import escalation_blocks as eb
 from bot.slack.blocks import escape
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
@@ -97,6 +97,9 @@ class SlackNotifier:
 
     def _destination_update(self, item: OutboxItem, esc: Escalation) -> None:
         blocks, text = eb.dsl_post(esc)
+        purged = purged_text(item, esc, text=escape)
+        if purged is not None:  # edited down to the reference: no details stay in Slack
+            blocks, text = [{"type": "section", "text": {"type": "mrkdwn", "text": purged}}], purged
         for target in self._targets(item, esc):
             if esc.destination_message_id and target == esc.destination_channel:
                 found: DeliveryReceipt | None = DeliveryReceipt(

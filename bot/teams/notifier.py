@@ -33,7 +33,7 @@ from microsoft_agents.activity import Activity
 from bot.config import Settings
 from bot.errors import DeliveryError
 from bot.escalation.delivery import retry_delay, targets_for
-from bot.escalation.view import reminder_text, reporter_text
+from bot.escalation.view import purged_text, reminder_text, reporter_text
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 from bot.teams.cards import card_message, text_message
 from bot.teams.connector import TeamsConnector
@@ -120,7 +120,7 @@ class TeamsNotifier:
 
     async def _deliver(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt | None:
         if item.kind == "destination_update":
-            await self._update_posts(esc)
+            await self._update_posts(esc, purged_text(item, esc))
             return None
         if item.kind == "destination_post":
             activity = card_message(dsl_card(esc, self.directory.name), esc.ref)
@@ -153,9 +153,13 @@ class TeamsNotifier:
             return ref["conversation"], message_id
         return await self.connector.post_to_person(self.directory, str(target.person), activity)
 
-    async def _update_posts(self, esc: Escalation) -> None:
-        """Replace the card wherever the escalation was posted."""
-        activity = card_message(dsl_card(esc, self.directory.name), esc.ref)
+    async def _update_posts(self, esc: Escalation, purged: str | None = None) -> None:
+        """Replace the card wherever the escalation was posted (after a purge: with only
+        the reference and why the details are gone)."""
+        if purged is not None:
+            activity = text_message(purged)
+        else:
+            activity = card_message(dsl_card(esc, self.directory.name), esc.ref)
         candidates = {t.key: t for t in self.destinations(esc)}
         candidates.setdefault("dsl", Target("dsl"))
         updated = 0
