@@ -106,7 +106,11 @@ class EscalationService:
         return self.people.for_route(escalation.route)
 
     def can_act(self, user_id: str, escalation: Escalation) -> bool:
-        """DSLs (deputies included) always; the headteacher/chair for their own route."""
+        """DSLs (deputies included) and the headteacher/chair for their own route; never
+        someone the concern is about (a headteacher who is also a DSL, for one about the
+        headteacher)."""
+        if escalation.about_staff == "headteacher" and user_id in self.people.headteacher_ids:
+            return False
         if user_id in self.people.dsl_ids:
             return True
         return escalation.route != "dsl" and user_id in self.recipients(escalation)
