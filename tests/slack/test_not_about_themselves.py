@@ -12,6 +12,7 @@ from bot import messages
 from bot.config import Settings
 from bot.serve.runtime import Runtime
 from tests.fakes.slack_api import FakeSlackAPI
+from tests.slack import test_escalation_flow as flow
 from tests.slack.answers import StubAnswerer
 from tests.slack.live import LiveServer, running
 from tests.slack.test_escalation_flow import click, open_modal, submit, wait_until
@@ -26,10 +27,7 @@ def runtime(settings: Settings, answerer: StubAnswerer, tmp_path) -> Iterator[Ru
         yield rt
 
 
-@pytest.fixture
-def live(runtime: Runtime) -> Iterator[LiveServer]:
-    with LiveServer(runtime.web_app()) as server:
-        yield server
+live = flow.live  # served over loopback, with this module's runtime
 
 
 def test_the_headteacher_cannot_act_on_an_allegation_about_the_headteacher(
