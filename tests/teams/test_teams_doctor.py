@@ -17,7 +17,7 @@ from bot.cli.doctor import Check, run_checks
 from bot.cli.serve import doctor
 from bot.config import Settings
 from bot.teams.doctor import credential_checks, people_checks, teams_checks
-from tests.teams.activities import DSL, DSL_CHANNEL, channel, message
+from tests.teams.activities import DSL, DSL_CHANNEL, ONLY_DSLS, channel, message
 
 APP_ID = "5f0c4a9e-1111-4222-8333-944445555666"
 TENANT_ID = "0a1b2c3d-4444-4555-8666-777788889999"
@@ -41,6 +41,7 @@ def test_a_complete_teams_setup_passes_once_a_dsl_has_run_setup_dsl(configured, 
     assert texts(before, "fail") == []
     assert messages.DOCTOR_TEAMS_NO_DESTINATION in texts(before, "warn")
 
+    teams.rosters[DSL_CHANNEL] = ONLY_DSLS
     server.post(message(teams.url, "setup dsl", user=DSL, conversation=channel(DSL_CHANNEL)))
 
     after = teams_checks(configured)

@@ -12,6 +12,7 @@ from tests.teams.activities import (
     DSL,
     DSL_CHANNEL,
     HEAD,
+    ONLY_DSLS,
     STAFF,
     action_data,
     channel,
@@ -26,6 +27,7 @@ DETAILS = "Pupil X said at 10:15 that her stepfather hit her last night."
 
 def setup_dsl_channel(server, teams) -> str:
     """A DSL sends "setup dsl" in the private DSL channel; returns the channel's id."""
+    teams.rosters[DSL_CHANNEL] = ONLY_DSLS
     server.post(message(teams.url, "setup dsl", user=DSL, conversation=channel(DSL_CHANNEL)))
     [done] = teams.calls_to(channel(DSL_CHANNEL)["id"])
     assert done.body["text"] == messages.TEAMS_SETUP_DONE
