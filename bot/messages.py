@@ -391,13 +391,13 @@ TEAMS_SETUP_DONE = (
     "listed in TEAMS_DSL_AAD_IDS can claim or resolve them."
 )
 TEAMS_SETUP_PERSONAL = (
-    "Concerns cannot be posted in a 1:1 chat: other DSLs would not see them. Send \"setup "
-    "dsl\" in a private channel or a group chat whose members are all DSLs. Nothing has been "
+    'Concerns cannot be posted in a 1:1 chat: other DSLs would not see them. Send "setup '
+    'dsl" in a private channel or a group chat whose members are all DSLs. Nothing has been '
     "changed."
 )
 TEAMS_SETUP_NOT_ONLY_DSLS = (
     "Concerns cannot be posted here: {count} member(s) of this conversation are not DSLs listed "
-    "in TEAMS_DSL_AAD_IDS, and concerns must be seen only by the DSLs. Send \"setup dsl\" in a "
+    'in TEAMS_DSL_AAD_IDS, and concerns must be seen only by the DSLs. Send "setup dsl" in a '
     "private channel or a group chat whose members are all DSLs. Nothing has been changed."
 )
 TEAMS_SETUP_ROSTER_FAILED = (
@@ -405,7 +405,7 @@ TEAMS_SETUP_ROSTER_FAILED = (
     "will see concerns. Please try again later. Nothing has been changed."
 )
 TEAMS_SETUP_TOLD = (
-    "{who} chose where concerns raised on Teams are now posted: \"{where}\". Only the listed "
+    '{who} chose where concerns raised on Teams are now posted: "{where}". Only the listed '
     "DSLs are members there."
 )
 TEAMS_SETUP_THIS_CHAT = "this chat"

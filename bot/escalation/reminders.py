@@ -23,12 +23,12 @@ person", with the DSL's name and phone (a ``reporter_update``, key ``{ref}/not-d
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import Settings
-from bot.escalation.service import People
+from bot.escalation.service import EscalationService, People
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import Clock, Escalation, utc_now
@@ -68,7 +68,9 @@ class Reminders:
         normal_minutes: Iterable[int] = (60, 120),
         clock: Clock = utc_now,
         delivery_minutes: tuple[int, int] = (2, 1),
+        schools: Mapping[str, People] | None = None,
     ) -> None:
+        self.schools = dict(schools or {})
         self.store = store
         self.people = people
         self.urgent_minutes = tuple(urgent_minutes)
@@ -78,13 +80,19 @@ class Reminders:
 
     @classmethod
     def from_settings(cls, store: Store, settings: Settings, clock: Clock = utc_now) -> Reminders:
+        return cls.for_service(EscalationService.from_settings(store, settings, clock), settings)
+
+    @classmethod
+    def for_service(cls, service: EscalationService, settings: Settings) -> Reminders:
+        """Reminders of ``service``'s escalations, to the same people (per school in a trust)."""
         return cls(
-            store,
-            People.from_settings(settings),
+            service.store,
+            service.people,
             settings.reminder_urgent_minutes,
             settings.reminder_normal_minutes,
-            clock,
+            service.clock,
             (settings.delivery_deadline_minutes, settings.delivery_deadline_urgent_minutes),
+            service.schools,
         )
 
     def due_reminders(self, now: datetime | None = None) -> list[Reminder]:
@@ -138,8 +146,9 @@ class Reminders:
         ]
 
     def _audience(self, esc: Escalation, last: bool) -> tuple[str, ...]:
-        first = self.people.for_route(esc.route)
+        people = self.schools.get(esc.school or "", self.people)
+        first = people.for_route(esc.route)
         if esc.urgent or not last or esc.route == "chair":
             return first
-        extra = self.people.for_route("headteacher" if esc.route == "dsl" else "chair")
+        extra = people.for_route("headteacher" if esc.route == "dsl" else "chair")
         return tuple(dict.fromkeys(first + extra))

@@ -30,7 +30,7 @@ or name text.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -55,6 +55,7 @@ class People:
     headteacher_ids: tuple[str, ...] = ()
     chair_ids: tuple[str, ...] = ()
     dsl_destination: bool = False  # a DSL channel is set up (it receives even with no ids)
+    dsl_channel: str | None = None  # a school's own DSL channel (bot.escalation.schools)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> People:
@@ -86,32 +87,44 @@ class EscalationService:
         chair_ids: Iterable[str] = (),
         clock: Clock = utc_now,
         dsl_destination: bool = False,
+        schools: Mapping[str, People] | None = None,
     ) -> None:
         self.store = store
         ids = tuple(dsl_ids), tuple(headteacher_ids), tuple(chair_ids)
         self.people = People(*ids, dsl_destination=dsl_destination)
+        self.schools = dict(schools or {})  # a trust: each school's own people
         self.clock = clock
 
     @classmethod
     def from_settings(
-        cls, store: Store, settings: Settings, clock: Clock = utc_now
+        cls,
+        store: Store,
+        settings: Settings,
+        clock: Clock = utc_now,
+        schools: Mapping[str, People] | None = None,
     ) -> EscalationService:
         p = People.from_settings(settings)
-        return cls(store, p.dsl_ids, p.headteacher_ids, p.chair_ids, clock, p.dsl_destination)
+        return cls(store, p.dsl_ids, p.headteacher_ids, p.chair_ids, clock, p.dsl_destination,
+                   schools)  # fmt: skip
+
+    def people_for(self, school: str | None) -> People:
+        """The school's own people when it names them, else the global ones."""
+        return self.schools.get(school or "", self.people)
 
     # --- who --------------------------------------------------------------------------
 
     def recipients(self, escalation: Escalation) -> tuple[str, ...]:
         """User ids the escalation is routed to (DSL and deputies, headteacher, or chair)."""
-        return self.people.for_route(escalation.route)
+        return self.people_for(escalation.school).for_route(escalation.route)
 
     def can_act(self, user_id: str, escalation: Escalation) -> bool:
         """DSLs (deputies included) and the headteacher/chair for their own route; never
         someone the concern is about (a headteacher who is also a DSL, for one about the
         headteacher)."""
-        if escalation.about_staff == "headteacher" and user_id in self.people.headteacher_ids:
+        people = self.people_for(escalation.school)  # only that school's people
+        if escalation.about_staff == "headteacher" and user_id in people.headteacher_ids:
             return False
-        if user_id in self.people.dsl_ids:
+        if user_id in people.dsl_ids:
             return True
         return escalation.route != "dsl" and user_id in self.recipients(escalation)
 
@@ -121,7 +134,7 @@ class EscalationService:
         """Store the escalation and its outbox rows; return once committed. A report whose
         ``submission_key`` was submitted before returns that escalation, adding nothing."""
         report.validate()
-        route = self.people.route_for(report.route)  # NoRecipient: refused at once
+        route = self.people_for(report.school).route_for(report.route)  # NoRecipient: at once
         now = self.clock()
         with self.store.transaction() as conn:
             key = report.submission_key

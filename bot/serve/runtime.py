@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.errors import StoreError
 from bot.escalation.outbox import Notifier, Outbox, PlatformNotifier
 from bot.escalation.reminders import Reminders
+from bot.escalation.schools import school_people
 from bot.escalation.service import EscalationService
 from bot.serve.web import Mount, build_web_app, start_site
 from bot.slack import slack_enabled
@@ -92,18 +93,20 @@ def build_runtime(
     except StoreError:
         scheme = settings.database_url.split(":", 1)[0]
         raise StoreError(messages.STORE_OPEN_FAILED.format(scheme=scheme)) from None
-    service = EscalationService.from_settings(store, settings)
+    schools = school_people(settings.corpus_dir, "slack")  # a trust: per-school DSLs
+    service = EscalationService.from_settings(store, settings, schools=schools)
     slack = slack and slack_enabled(settings)
     notifiers: dict[str, Notifier] = {}
     if slack:
-        notifiers["slack"] = SlackNotifier.from_settings(settings)
+        notifiers["slack"] = SlackNotifier.from_settings(settings, schools)
     if teams_enabled(settings):
         from bot.teams.notifier import TeamsNotifier
 
         notifiers["teams"] = TeamsNotifier.from_settings(settings, store)
     outbox = Outbox(store, PlatformNotifier(notifiers), backoff_base=outbox_backoff)
     runtime = Runtime(settings, answerer, store, service, outbox,
-                      Reminders.from_settings(store, settings), None)  # fmt: skip
+                      Reminders.for_service(service, settings),
+                      None)  # fmt: skip
     if slack:
         runtime.slack_app = build_app(settings, answerer, events=store, feedback=store,
                                       escalations=service, socket_mode=socket_mode,

@@ -18,7 +18,7 @@ outbox keeps the item and retries; nothing is dropped.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_sdk import WebClient
@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.config import Settings
 from bot.errors import DeliveryError
 from bot.escalation.delivery import retry_delay, targets_for
+from bot.escalation.service import People
 from bot.escalation.view import purged_text, reminder_text, reporter_text
 from bot.slack import escalation_blocks as eb
 from bot.slack.blocks import escape
@@ -39,14 +40,19 @@ RECEIPT_EDITS = ("delivered", "not_delivered")  # reporter updates that edit the
 
 
 class SlackNotifier:
-    def __init__(self, client: WebClient, settings: Settings) -> None:
+    def __init__(
+        self, client: WebClient, settings: Settings, schools: Mapping[str, People] | None = None
+    ) -> None:
         self.client = client
         self.settings = settings
+        self.schools = dict(schools or {})  # a trust: each school's own channel and people
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> SlackNotifier:
+    def from_settings(
+        cls, settings: Settings, schools: Mapping[str, People] | None = None
+    ) -> SlackNotifier:
         client = WebClient(settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
-        return cls(client, settings)
+        return cls(client, settings, schools)
 
     # --- the Notifier protocol --------------------------------------------------------
 
@@ -74,6 +80,11 @@ class SlackNotifier:
 
     def destinations(self, escalation: Escalation) -> list[str]:
         """Channel or user ids the escalation's own message goes to."""
+        school = self.schools.get(escalation.school or "")
+        if school is not None:  # only that school's people
+            if escalation.route == "dsl" and school.dsl_channel:
+                return [school.dsl_channel]
+            return list(school.for_route(escalation.route))
         if escalation.route == "headteacher":
             return list(self.settings.headteacher_user_ids)
         if escalation.route == "chair":
