@@ -17,7 +17,8 @@ the outboxes drain, and it reports:
 * requests sent / acknowledged (HTTP 200), answers delivered;
 * escalations submitted (reporter got a reference), stored, delivered to the DSL channel,
   lost (submitted but never delivered) and duplicated (delivered more than once), and the
-  same for the reporters' receipts;
+  same for the reporters' receipts; falsely acknowledged (the reporter was told "Delivered"
+  before the DSL's post went out, or without it);
 * faults injected by kind; RSS of each serve process at start and end (memory growth).
 """
 
@@ -27,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -67,6 +69,7 @@ QUESTIONS = [
 FAULTED = ("chat.postMessage", "conversations.open", "chat.update", "conversations.history")
 SERVE_CHILD = ROOT / "tests" / "fakes" / "serve_child.py"
 LEASE = 60.0  # seconds: the outbox's default
+REF = re.compile(r"ESC-\d{4}-\d{4,}")
 
 
 def run_soak(
@@ -164,7 +167,7 @@ class _Load:
         response = _post(url, action_body(payload), "form")
         if response.status_code != 200:
             return
-        refs = [w.strip(".,*") for w in response.text.split() if w.strip(".,*").startswith("ESC-")]
+        refs = REF.findall(response.text)
         with self.lock:
             self.acked += 1
             if refs:
@@ -285,6 +288,7 @@ def _report(
                        if str(c.body.get("channel", "")).startswith("DREP"))  # fmt: skip
     posts.pop("", None)
     receipts.pop("", None)
+    false_acks, told_delivered = _falsely_acknowledged(fake)
     engine = create_engine(db)
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT COUNT(*) FROM escalations")).scalar_one()
@@ -304,6 +308,8 @@ def _report(
         "escalations_duplicated": sum(1 for n in posts.values() if n > 1),
         "receipts_lost": len(submitted - set(receipts)),
         "receipts_duplicated": sum(1 for n in receipts.values() if n > 1),
+        "escalations_falsely_acknowledged": false_acks,
+        "reporters_told_delivered": told_delivered,
         "outbox_drained": drained, "faults_injected": dict(faults.injected),
         "slack_calls_failed": sum(1 for c in fake.calls if c.status != 200),
         "rss_mb_start": [round(r / 1e6, 1) for r in rss_start],
@@ -311,9 +317,23 @@ def _report(
     }  # fmt: skip
 
 
+def _falsely_acknowledged(fake: FakeSlackAPI) -> tuple[int, int]:
+    """Escalations whose reporter was told "Delivered" before (or without) the DSL's post,
+    and all whose reporter was told "Delivered"."""
+    posted: dict[str, float] = {}
+    for call in fake.calls_to("chat.postMessage"):
+        if call.body.get("channel") == DSL_CHANNEL:
+            posted.setdefault(_ref(call.shown()), call.at)
+    told = [c for c in fake.calls_to("chat.postMessage") + fake.calls_to("chat.update")
+            if str(c.body.get("channel", "")).startswith("DREP")
+            and "Delivered" in str(c.body.get("text", ""))]  # fmt: skip
+    early = {_ref(c.shown()) for c in told if c.at < posted.get(_ref(c.shown()), float("inf"))}
+    return len(early), len({_ref(c.shown()) for c in told})
+
+
 def _ref(shown: str) -> str:
-    words = [w.strip("*.,:()") for w in shown.split()]
-    return next((w for w in words if w.startswith("ESC-")), "")
+    found = REF.search(shown)
+    return found.group() if found else ""
 
 
 def _rss(pid: int) -> int:
