@@ -8,16 +8,13 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 
 from bot.escalation.outbox import Outbox
-from bot.store import Store, tables
-from bot.store.records import utc_now
-from tests.fakes.concerns import make_report, make_service
+from bot.store import Store
+from tests.fakes.concerns import expire_leases, make_report, make_service
 from tests.fakes.notifier import FakeNotifier
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,13 +28,6 @@ def store(database_url: str) -> Iterator[Store]:
     opened = Store.open(database_url)
     yield opened
     opened.close()
-
-
-def expire_leases(store: Store) -> None:
-    """What the database clock passing the lease time does (tests never sleep for it)."""
-    past = utc_now() - timedelta(hours=1)
-    with store.transaction() as conn:
-        conn.execute(update(tables.outbox).values(lease_until=past))
 
 
 def _spawn(*args: str) -> subprocess.Popen[str]:
