@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from bot import messages
 from bot.store.records import Escalation, OutboxItem
 
+RECEIPT_EDITS = ("delivered", "not_delivered")  # reporter updates that rewrite the receipt
 SCHOOL_TIME_ZONE = ZoneInfo("Europe/London")  # times the reporter reads ("at 10:42")
 Name = Callable[[str | None], str]
 Text = Callable[[str], str]

@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.errors import DeliveryError
 from bot.escalation.delivery import retry_delay, targets_for
 from bot.escalation.service import People
-from bot.escalation.view import purged_text, reminder_text, reporter_text
+from bot.escalation.view import RECEIPT_EDITS, purged_text, reminder_text, reporter_text
 from bot.slack import escalation_blocks as eb
 from bot.slack.blocks import escape
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
@@ -36,7 +36,6 @@ from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 log = logging.getLogger(__name__)
 EVENT_TYPE = "policybot_escalation"
 HISTORY_LIMIT = 200
-RECEIPT_EDITS = ("delivered", "not_delivered")  # reporter updates that edit the receipt
 
 
 class SlackNotifier:

@@ -33,7 +33,7 @@ from microsoft_agents.activity import Activity
 from bot.config import Settings
 from bot.errors import DeliveryError
 from bot.escalation.delivery import retry_delay, targets_for
-from bot.escalation.view import purged_text, reminder_text, reporter_text
+from bot.escalation.view import RECEIPT_EDITS, purged_text, reminder_text, reporter_text
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 from bot.teams.cards import card_message, text_message
 from bot.teams.connector import TeamsConnector
@@ -128,7 +128,26 @@ class TeamsNotifier:
             activity = text_message(reminder_text(item, esc))
         else:
             activity = text_message(reporter_text(item, esc, name=self.directory.name))
+            edited = await self._edit_receipt(item, esc, activity)
+            if edited is not None:
+                return edited
         return await self._post_each(item, self._targets(item, esc), activity)
+
+    async def _edit_receipt(
+        self, item: OutboxItem, esc: Escalation, activity: Activity
+    ) -> DeliveryReceipt | None:
+        """ "Delivered …" / "Not delivered yet …" replace the receipt's text in the reporter's
+        chat, so it never goes on saying only "delivering"; None if it cannot be found."""
+        if item.payload.get("event") not in RECEIPT_EDITS:
+            return None
+        target = _person(esc.reporter_id)
+        receipt = self.directory.sent(f"{esc.ref}/receipt", target.key)
+        service_url = self._service_url(target)
+        if receipt is None or service_url is None:
+            return None
+        conversation, message_id = str(receipt["conversation"]), str(receipt["activity"])
+        await self.connector.update(service_url, conversation, message_id, activity)
+        return DeliveryReceipt(conversation, message_id)
 
     async def _post_each(self, item: OutboxItem, targets: list[Target],
                          activity: Activity) -> DeliveryReceipt:  # fmt: skip

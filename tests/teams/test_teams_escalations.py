@@ -86,9 +86,14 @@ def test_raise_stores_then_delivers_to_the_dsl_channel_exactly_once(
     assert esc.ref in post.shown() and DETAILS in post.shown() and "Sam Staff" in post.shown()
     verbs = [a.get("verb") for a in post.cards()[0]["actions"] if a["type"] == "Action.Execute"]
     assert verbs == ["escalation_claim", "escalation_resolve"]
-    receipt, delivered = teams.calls_to(personal(STAFF)["id"], "send")[-2:]
+    receipt = teams.calls_to(personal(STAFF)["id"], "send")[-1]
     assert esc.ref in receipt.body["text"] and DETAILS not in receipt.shown()
     assert "delivering to" in receipt.body["text"]
+    [delivered] = [
+        c
+        for c in teams.calls_to(personal(STAFF)["id"], "update")
+        if c.activity_id == receipt.response_id
+    ]  # the receipt itself, edited
     assert f"{esc.ref}: Delivered to" in delivered.body["text"]
     assert escalations(teams_store).get(esc.ref).destination_message_id == post.response_id
 
