@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.serve.runtime import Runtime
 from bot.slack import escalation_blocks as eb
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.fakes.slack_signing import action_body
+from tests.fakes.slack_signing import action_body, event_body
 from tests.slack import test_escalation_flow as flow
 from tests.slack.answers import StubAnswerer
 from tests.slack.live import LiveServer, running
@@ -104,3 +104,14 @@ def test_a_dsl_of_another_school_cannot_claim(
     assert runtime.escalations.get(ref).status == "new"
     click(live, "escalation_claim", ref, user="UDSLA", channel={"id": "GA"})
     assert wait_until(lambda: runtime.escalations.get(ref).claimed_by == "UDSLA")
+
+
+def test_each_school_s_dsl_sees_only_their_school_s_concerns_at_home(
+    live: LiveServer, fake_slack: FakeSlackAPI, runtime: Runtime
+) -> None:
+    refs = {school: _raise(live, school, n) for n, school in enumerate(SCHOOLS)}
+    for n, user in enumerate(("UDSLA", "UDSLB")):
+        live.event(event_body({"type": "app_home_opened", "user": user, "tab": "home"}, f"H{n}"))
+    homes = {c.body["user_id"]: c.shown() for c in fake_slack.wait_for("views.publish", 2)}
+    assert refs["school-a"] in homes["UDSLA"] and refs["school-b"] not in homes["UDSLA"]
+    assert refs["school-b"] in homes["UDSLB"] and refs["school-a"] not in homes["UDSLB"]
