@@ -31,6 +31,7 @@ from pydantic import ValidationError
 
 from bot import messages
 from bot.config import Settings
+from bot.escalation.schools import school_people
 from bot.escalation.service import EscalationService
 from bot.serve.web import ANSWERER_KEY, Mount
 from bot.store import Store
@@ -109,6 +110,7 @@ def teams_services(
         settings.teams_headteacher_aad_ids,
         settings.teams_chair_aad_ids,
         clock=store.clock,
+        schools=school_people(settings.corpus_dir, "teams"),  # a trust: per-school people
     )
     return Directory(store), service
 

@@ -33,6 +33,8 @@ from microsoft_agents.activity import Activity
 from bot.config import Settings
 from bot.errors import DeliveryError
 from bot.escalation.delivery import retry_delay, targets_for
+from bot.escalation.schools import school_people
+from bot.escalation.service import People
 from bot.escalation.view import RECEIPT_EDITS, purged_text, reminder_text, reporter_text
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 from bot.teams.cards import card_message, text_message
@@ -59,13 +61,16 @@ class TeamsNotifier:
         self.connector = connector
         self.directory = directory
         self.settings = settings
+        self.schools: dict[str, People] = {}  # a trust: schools with their own Teams people
 
     @classmethod
     def from_settings(cls, settings: Settings, refs: Refs | None = None) -> TeamsNotifier:
         from bot.teams.auth import build_adapter
 
         connector = TeamsConnector(build_adapter(settings), settings.microsoft_app_id)
-        return cls(connector, Directory(refs), settings)
+        notifier = cls(connector, Directory(refs), settings)
+        notifier.schools = school_people(settings.corpus_dir, "teams")
+        return notifier
 
     # --- the Notifier protocol ------------------------------------------------------------
 
@@ -84,7 +89,11 @@ class TeamsNotifier:
     # --- where ----------------------------------------------------------------------------
 
     def destinations(self, escalation: Escalation) -> list[Target]:
-        """Where the escalation's own card goes, by its route."""
+        """Where the escalation's own card goes, by its route (in a trust, a school with its
+        own people: only to them, privately; never the trust-wide DSL conversation)."""
+        school = self.schools.get(escalation.school or "")
+        if school is not None:
+            return [_person(aad) for aad in school.for_route(escalation.route)]
         return self._route_targets(escalation.route)
 
     def _route_targets(self, route: str) -> list[Target]:
