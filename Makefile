@@ -20,6 +20,8 @@ test: $(BIN)/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check bot indexer tests benchmarks
+	$(BIN)/ruff format --check bot indexer tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/mypy bot indexer
 
 index: $(BIN)/.installed

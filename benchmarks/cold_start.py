@@ -40,7 +40,7 @@ def clean_env(corpus: Path, data_dir: Path) -> dict[str, str]:
         if not k.startswith(("POLICYBOT_", "SLACK_", "MICROSOFT_", "TEAMS_", "DATABASE_URL"))
     }
     env.update(POLICYBOT_CORPUS=str(corpus), POLICYBOT_DATA_DIR=str(data_dir))
-    return env  # fmt: skip
+    return env
 
 
 def measure_corpus(corpus: Path, question: str, runs: int) -> dict[str, Any]:
@@ -57,26 +57,34 @@ def measure_corpus(corpus: Path, question: str, runs: int) -> dict[str, Any]:
         raise SystemExit(f"policybot ask failed: {failed[0]['stderr'][-500:]}")
     seconds = [s["seconds"] for s in samples]
     peaks = [s["peak_rss_mb"] for s in samples]
-    return {"median_seconds": round(statistics.median(seconds), 3),
-            "median_peak_rss_mb": round(statistics.median(peaks), 1),
-            "seconds": [round(x, 3) for x in seconds], "peak_rss_mb": peaks,
-            "index_seconds": round(built["seconds"], 2)}  # fmt: skip
+    return {
+        "median_seconds": round(statistics.median(seconds), 3),
+        "median_peak_rss_mb": round(statistics.median(peaks), 1),
+        "seconds": [round(x, 3) for x in seconds],
+        "peak_rss_mb": peaks,
+        "index_seconds": round(built["seconds"], 2),
+    }
 
 
 def baseline(runs: int) -> dict[str, float]:
     """The floor: a bare interpreter, and importing bot.cli.main (no index, no answer)."""
     bare = [run_measured([sys.executable, "-c", "pass"])["seconds"] for _ in range(runs)]
     cli = [run_measured([sys.executable, "-c", "import bot.cli.main"]) for _ in range(runs)]
-    return {"python_seconds": round(statistics.median(bare), 3),
-            "import_bot_cli_seconds": round(statistics.median(c["seconds"] for c in cli), 3),
-            "import_bot_cli_peak_rss_mb": statistics.median(c["peak_rss_mb"] for c in cli),
-            }  # fmt: skip
+    return {
+        "python_seconds": round(statistics.median(bare), 3),
+        "import_bot_cli_seconds": round(statistics.median(c["seconds"] for c in cli), 3),
+        "import_bot_cli_peak_rss_mb": statistics.median(c["peak_rss_mb"] for c in cli),
+    }
 
 
 def slowest_imports(module: str = "bot.cli.main", top: int = 12) -> list[dict[str, Any]]:
     """Top-level packages by cumulative import time (ms) when importing ``module``."""
-    out = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
-                         capture_output=True, text=True, check=True).stderr  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
     totals: dict[str, float] = {}
     for line in out.splitlines():
         match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| ( *)(\S+)", line)

@@ -113,8 +113,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(fake: FakeSlackProcess, data_dir: Path, port: int,
-                 profile: Path | None = None) -> subprocess.Popen[bytes]:  # fmt: skip
+def start_server(
+    fake: FakeSlackProcess, data_dir: Path, port: int, profile: Path | None = None
+) -> subprocess.Popen[bytes]:
     """``policybot serve`` as the Procfile runs it (plus --host 127.0.0.1: loopback only);
     with ``profile``, under cProfile (event-loop thread), stats written when it stops."""
     env = {
@@ -122,17 +123,36 @@ def start_server(fake: FakeSlackProcess, data_dir: Path, port: int,
         for k, v in os.environ.items()
         if not k.startswith(("POLICYBOT_", "SLACK_", "MICROSOFT_", "TEAMS_", "DATABASE_URL"))
     }
-    env.update(PORT=str(port), POLICYBOT_DATA_DIR=str(data_dir), LOG_LEVEL="WARNING",
-               POLICYBOT_CORPUS=str(ROOT / "corpus"), SLACK_API_URL=fake.url,
-               SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN="xoxb-bench")  # fmt: skip
-    cmd = [str(ROOT / ".venv" / "bin" / "policybot"), "serve", "--port", str(port),
-           "--host", "127.0.0.1"]  # fmt: skip
+    env.update(
+        PORT=str(port),
+        POLICYBOT_DATA_DIR=str(data_dir),
+        LOG_LEVEL="WARNING",
+        POLICYBOT_CORPUS=str(ROOT / "corpus"),
+        SLACK_API_URL=fake.url,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_BOT_TOKEN="xoxb-bench",
+    )
+    cmd = [
+        str(ROOT / ".venv" / "bin" / "policybot"),
+        "serve",
+        "--port",
+        str(port),
+        "--host",
+        "127.0.0.1",
+    ]
     if profile:
-        code = (f"import cProfile, sys; sys.argv = {cmd!r}; from bot.cli.main import main; "
-                f"cProfile.run('main()', {str(profile)!r})")  # fmt: skip
+        code = (
+            f"import cProfile, sys; sys.argv = {cmd!r}; from bot.cli.main import main; "
+            f"cProfile.run('main()', {str(profile)!r})"
+        )
         cmd = [sys.executable, "-c", code]
-    server = subprocess.Popen(cmd, env=env, cwd=data_dir, stdout=subprocess.DEVNULL,
-                              stderr=open(data_dir / "serve.log", "wb"))  # fmt: skip
+    server = subprocess.Popen(
+        cmd,
+        env=env,
+        cwd=data_dir,
+        stdout=subprocess.DEVNULL,
+        stderr=open(data_dir / "serve.log", "wb"),
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -147,8 +167,9 @@ def start_server(fake: FakeSlackProcess, data_dir: Path, port: int,
     raise SystemExit("policybot serve did not answer /healthz within 120 s")
 
 
-async def one_request(session: aiohttp.ClientSession, url: str, fake: FakeSlackProcess,
-                      question: str, path_id: str) -> dict[str, Any]:  # fmt: skip
+async def one_request(
+    session: aiohttp.ClientSession, url: str, fake: FakeSlackProcess, question: str, path_id: str
+) -> dict[str, Any]:
     body = command_body(question, fake.response_url(path_id))
     headers = {**sign(body, SECRET), "Content-Type": "application/x-www-form-urlencoded"}
     started = time.monotonic()
@@ -161,8 +182,9 @@ async def one_request(session: aiohttp.ClientSession, url: str, fake: FakeSlackP
     return {"started": started, "ack": time.monotonic() - started, "status": status}
 
 
-async def run_level(url: str, fake: FakeSlackProcess, concurrency: int, total: int,
-                    seconds: float, asked: list[str]) -> dict[str, Any]:  # fmt: skip
+async def run_level(
+    url: str, fake: FakeSlackProcess, concurrency: int, total: int, seconds: float, asked: list[str]
+) -> dict[str, Any]:
     sent: dict[str, dict[str, Any]] = {}
     counter = iter(range(total))
     deadline = time.monotonic() + seconds
@@ -189,8 +211,9 @@ def _wait_for_answers(fake: FakeSlackProcess, sent: dict[str, Any]) -> dict[str,
         time.sleep(0.05)
 
 
-def summarise(concurrency: int, sent: dict[str, dict[str, Any]],
-              arrived: dict[str, tuple[float, bool]]) -> dict[str, Any]:  # fmt: skip
+def summarise(
+    concurrency: int, sent: dict[str, dict[str, Any]], arrived: dict[str, tuple[float, bool]]
+) -> dict[str, Any]:
     acks = [r["ack"] for r in sent.values() if r["ack"] is not None]
     answers, missing, wrong = [], 0, 0
     for path_id, request in sent.items():
@@ -201,15 +224,19 @@ def summarise(concurrency: int, sent: dict[str, dict[str, Any]],
         answers.append(when - request["started"])
         wrong += went_wrong
     failed = sum(r["status"] != 200 for r in sent.values())
-    return {"concurrency": concurrency, "requests": len(sent),
-            "ack_ms": ms_summary(acks), "answer_ms": ms_summary(answers),
-            "acks_over_3s": sum(a > 3.0 for a in acks),
-            "errors": {"ack_not_200": failed, "no_answer": missing, "went_wrong": wrong},
-            }  # fmt: skip
+    return {
+        "concurrency": concurrency,
+        "requests": len(sent),
+        "ack_ms": ms_summary(acks),
+        "answer_ms": ms_summary(answers),
+        "acks_over_3s": sum(a > 3.0 for a in acks),
+        "errors": {"ack_not_200": failed, "no_answer": missing, "went_wrong": wrong},
+    }
 
 
-async def run_all(url: str, fake: FakeSlackProcess, levels: list[int], total: int,
-                  seconds: float) -> list[dict[str, Any]]:  # fmt: skip
+async def run_all(
+    url: str, fake: FakeSlackProcess, levels: list[int], total: int, seconds: float
+) -> list[dict[str, Any]]:
     asked = questions()
     await run_level(url, fake, 2, 10, seconds, asked)  # warm-up, not reported
     return [await run_level(url, fake, c, total, seconds, asked) for c in levels]

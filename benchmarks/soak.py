@@ -46,6 +46,7 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.escalation.form import form_meta  # noqa: E402
 from bot.slack import escalation_blocks as eb  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 from tests.fakes.slack_api import FakeSlackAPI  # noqa: E402
@@ -141,12 +142,23 @@ class _Load:
         if kind < 0.6:
             body, ctype = command_body(question, self.fake.response_url(f"q{n}")), "form"
         elif kind < 0.8:
-            event = {"type": "app_mention", "user": f"U{n}", "ts": f"{n}.1", "channel": "C100",
-                     "text": f"<@UBOT> {question}"}  # fmt: skip
+            event = {
+                "type": "app_mention",
+                "user": f"U{n}",
+                "ts": f"{n}.1",
+                "channel": "C100",
+                "text": f"<@UBOT> {question}",
+            }
             body, ctype = event_body(event, f"EvSoak{n}"), "json"
         else:
-            event = {"type": "message", "channel_type": "im", "channel": f"D{n}",
-                     "user": f"U{n}", "ts": f"{n}.2", "text": question}  # fmt: skip
+            event = {
+                "type": "message",
+                "channel_type": "im",
+                "channel": f"D{n}",
+                "user": f"U{n}",
+                "ts": f"{n}.2",
+                "text": question,
+            }
             body, ctype = event_body(event, f"EvSoak{n}"), "json"
         if _post(url, body, ctype).status_code == 200:
             with self.lock:
@@ -154,7 +166,7 @@ class _Load:
                 self.questions += 1
 
     def _submit(self, url: str, n: int, question: str) -> None:
-        meta = eb.modal_meta(question, None, "kite-college", "the DSL")
+        meta = form_meta(question, None, "kite-college", "the DSL")
         view = {**eb.raise_modal(meta, None, "the DSL"), "id": f"V{n}"}
         state = {
             "details": {"details": {"type": "plain_text_input", "value": f"soak marker {n}"}},
@@ -162,8 +174,11 @@ class _Load:
             "about": {"about": {"selected_option": {"value": "no"}}},
             "told": {"told": {"selected_option": {"value": "no"}}},
         }
-        payload = {"type": "view_submission", "user": {"id": f"UREP{n}"},
-                   "view": {**view, "state": {"values": state}}}  # fmt: skip
+        payload = {
+            "type": "view_submission",
+            "user": {"id": f"UREP{n}"},
+            "view": {**view, "state": {"values": state}},
+        }
         response = _post(url, action_body(payload), "form")
         if response.status_code != 200:
             return
@@ -226,13 +241,21 @@ def serve_worker(
     tests/fakes/serve_child.py), with an outbox lease of ``lease`` seconds."""
     port = _free_port()
     env = {
-        "PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT),
-        "SLACK_BOT_TOKEN": "xoxb-soak", "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.url, "POLICYBOT_CORPUS": str(ROOT / "corpus"),
-        "POLICYBOT_INDEX": str(index), "DATABASE_URL": db, "DSL_USER_IDS": "UDSL",
-        "DSL_CHANNEL_ID": DSL_CHANNEL, "POLICYBOT_DATA_DIR": str(data),
-        "PYTHON_DOTENV_DISABLED": "1", "LOG_LEVEL": "WARNING", **env_changes,
-    }  # fmt: skip
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": "xoxb-soak",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.url,
+        "POLICYBOT_CORPUS": str(ROOT / "corpus"),
+        "POLICYBOT_INDEX": str(index),
+        "DATABASE_URL": db,
+        "DSL_USER_IDS": "UDSL",
+        "DSL_CHANNEL_ID": DSL_CHANNEL,
+        "POLICYBOT_DATA_DIR": str(data),
+        "PYTHON_DOTENV_DISABLED": "1",
+        "LOG_LEVEL": "WARNING",
+        **env_changes,
+    }
     args = [sys.executable, str(SERVE_CHILD), str(skew), str(lease),
             "serve", "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
     proc = subprocess.Popen(args, env=env, cwd=data, stderr=subprocess.DEVNULL)
@@ -282,10 +305,16 @@ def _report(
     minutes: float,
     workers: int,
 ) -> dict[str, Any]:
-    posts = Counter(_ref(c.shown()) for c in fake.calls_to("chat.postMessage")
-                    if c.body.get("channel") == DSL_CHANNEL)  # fmt: skip
-    receipts = Counter(_ref(c.shown()) for c in fake.calls_to("chat.postMessage")
-                       if str(c.body.get("channel", "")).startswith("DREP"))  # fmt: skip
+    posts = Counter(
+        _ref(c.shown())
+        for c in fake.calls_to("chat.postMessage")
+        if c.body.get("channel") == DSL_CHANNEL
+    )
+    receipts = Counter(
+        _ref(c.shown())
+        for c in fake.calls_to("chat.postMessage")
+        if str(c.body.get("channel", "")).startswith("DREP")
+    )
     posts.pop("", None)
     receipts.pop("", None)
     false_acks, told_delivered = _falsely_acknowledged(fake)
@@ -295,26 +324,32 @@ def _report(
     engine.dispose()
     submitted = set(load.submitted)
     answers = len(fake.calls_to("response_url")) + sum(
-        1 for c in fake.calls_to("chat.postMessage") if c.body.get("channel") != DSL_CHANNEL
+        1
+        for c in fake.calls_to("chat.postMessage")
+        if c.body.get("channel") != DSL_CHANNEL
         and not str(c.body.get("channel", "")).startswith("DREP")
-    )  # fmt: skip
+    )
     return {
-        "minutes": minutes, "workers": workers, "requests_sent": load.sent,
-        "requests_acked": load.acked, "questions_acked": load.questions,
-        "answer_messages_posted": answers, "escalations_submitted": len(submitted),
-        "escalations_refused_go_in_person": load.refused, "escalations_stored": stored,
+        "minutes": minutes,
+        "workers": workers,
+        "requests_sent": load.sent,
+        "requests_acked": load.acked,
+        "questions_acked": load.questions,
+        "answer_messages_posted": answers,
+        "escalations_submitted": len(submitted),
+        "escalations_refused_go_in_person": load.refused,
+        "escalations_stored": stored,
         "escalations_delivered": len(submitted & set(posts)),
         "escalations_lost": len(submitted - set(posts)),
         "escalations_duplicated": sum(1 for n in posts.values() if n > 1),
         "receipts_lost": len(submitted - set(receipts)),
         "receipts_duplicated": sum(1 for n in receipts.values() if n > 1),
-        "escalations_falsely_acknowledged": false_acks,
-        "reporters_told_delivered": told_delivered,
-        "outbox_drained": drained, "faults_injected": dict(faults.injected),
+        "outbox_drained": drained,
+        "faults_injected": dict(faults.injected),
         "slack_calls_failed": sum(1 for c in fake.calls if c.status != 200),
         "rss_mb_start": [round(r / 1e6, 1) for r in rss_start],
         "rss_mb_end": [round(r / 1e6, 1) for r in rss_end],
-    }  # fmt: skip
+    }
 
 
 def _falsely_acknowledged(fake: FakeSlackAPI) -> tuple[int, int]:
@@ -365,8 +400,9 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    figures = run_soak(args.minutes, args.max_requests, args.workers, args.clients,
-                       args.fault_every, args.seed, args.skew)  # fmt: skip
+    figures = run_soak(
+        args.minutes, args.max_requests, args.workers, args.clients, args.fault_every, args.seed
+    )
     if args.json:
         print(json.dumps(figures, indent=2))
         return

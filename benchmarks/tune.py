@@ -41,27 +41,44 @@ def main() -> None:
     passages, schools = SearchIndex.load(folder).passages, load_schools(folder)
     cases = evaluate.read_cases(args.questions)
     grid: dict[str, list[Any]] = {
-        "variant": ["okapi", "plus"], "k1": [0.9, 1.2, 1.6], "b": [0.6, 0.75, 0.9],
-        "fields": [FieldWeights(1, 1, 0), FieldWeights(1, 2, 0), FieldWeights(2, 1, 0),
-                   FieldWeights(1, 1, 1)],
-        "weight": [0.3, 0.5, 0.7], "share": [True, False], "penalty": [0.0, 0.1, 0.2, 0.3],
+        "variant": ["okapi", "plus"],
+        "k1": [0.9, 1.2, 1.6],
+        "b": [0.6, 0.75, 0.9],
+        "fields": [
+            FieldWeights(1, 1, 0),
+            FieldWeights(1, 2, 0),
+            FieldWeights(2, 1, 0),
+            FieldWeights(1, 1, 1),
+        ],
+        "weight": [0.3, 0.5, 0.7],
+        "share": [True, False],
+        "penalty": [0.0, 0.1, 0.2, 0.3],
         "bonus": [0.0, 0.2],
     }
     if args.quick:
-        grid = {"variant": [DEFAULT_PARAMS.variant], "k1": [DEFAULT_PARAMS.k1],
-                "b": [DEFAULT_PARAMS.b], "fields": [DEFAULT_FIELDS],
-                "weight": [Analyzer().expansion_weight], "share": [True],
-                "penalty": [Tuning().other_subject_penalty],
-                "bonus": [Tuning().named_subject_bonus]}
+        grid = {
+            "variant": [DEFAULT_PARAMS.variant],
+            "k1": [DEFAULT_PARAMS.k1],
+            "b": [DEFAULT_PARAMS.b],
+            "fields": [DEFAULT_FIELDS],
+            "weight": [Analyzer().expansion_weight],
+            "share": [True],
+            "penalty": [Tuning().other_subject_penalty],
+            "bonus": [Tuning().named_subject_bonus],
+        }
     rows = []
     for combo in itertools.product(*grid.values()):
         c = dict(zip(grid, combo, strict=True))
         analyzer = Analyzer(expansion_weight=c["weight"], share_expansions=c["share"])
-        index = index_from_passages(passages, analyzer,
-                                    BM25Params(c["variant"], c["k1"], c["b"]), c["fields"])
-        answerer = Answerer(index, schools, analyzer=analyzer,
-                            tuning=Tuning(other_subject_penalty=c["penalty"],
-                                          named_subject_bonus=c["bonus"]))
+        index = index_from_passages(
+            passages, analyzer, BM25Params(c["variant"], c["k1"], c["b"]), c["fields"]
+        )
+        answerer = Answerer(
+            index,
+            schools,
+            analyzer=analyzer,
+            tuning=Tuning(other_subject_penalty=c["penalty"], named_subject_bonus=c["bonus"]),
+        )
         figures = evaluate.metrics(evaluate.run(answerer, cases))
         rows.append({**c, "fields": c["fields"].to_json(), **figures})
     for row in rows:
@@ -71,14 +88,17 @@ def main() -> None:
         print(json.dumps(row))
 
 
-def _neighbourhood_mrr(row: dict[str, Any], rows: list[dict[str, Any]],
-                       grid: dict[str, list[Any]]) -> float:
+def _neighbourhood_mrr(
+    row: dict[str, Any], rows: list[dict[str, Any]], grid: dict[str, list[Any]]
+) -> float:
     """MRR@5 averaged over the settings one grid step away in each numeric setting."""
+
     def step(name: str, value: Any) -> int:
         return grid[name].index(value)
 
     near = [
-        other["mrr@5"] for other in rows
+        other["mrr@5"]
+        for other in rows
         if all(other[name] == row[name] for name in ("variant", "fields", "share"))
         and all(abs(step(name, other[name]) - step(name, row[name])) <= 1 for name in STEPPED)
     ]

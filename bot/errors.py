@@ -10,7 +10,6 @@ outside this tree is a bug, logged and answered with ``messages.SOMETHING_WENT_W
     ├── IndexingError          building an index failed as a whole
     │   └── DocumentError      one document could not be read (name + what to do)
     ├── IndexLoadError         a saved index is missing, corrupt, tampered or too old
-    ├── QuestionError          the question cannot be answered as asked (empty, too long ...)
     ├── StoreError             the escalation database failed
     │   └── NotFound           no escalation with that reference
     ├── PermissionDenied       the user may not do this (not a DSL, wrong team ...)
@@ -37,13 +36,8 @@ __all__ = [
     "NotFound",
     "PermissionDenied",
     "PolicybotError",
-    "QuestionError",
     "StoreError",
 ]
-
-
-class QuestionError(PolicybotError):
-    """The question cannot be answered as asked."""
 
 
 class StoreError(PolicybotError):

@@ -160,7 +160,7 @@ UNKNOWN = "\u2014"
 SLACK_ALERT = ":rotating_light:"
 SLACK_WARNING = ":warning:"
 
-# --- The DSL's message (bot/escalation_view.py: shared by the Slack and Teams skins) ------
+# --- The DSL's message (bot/escalation/view.py: shared by the Slack and Teams skins) ------
 # Plain words: each skin adds its own emphasis (Slack *bold*, Teams bold TextRuns).
 
 DSL_POST_TITLE = "Concern {ref}"
@@ -310,6 +310,21 @@ DOCTOR_TEAMS_DESTINATION_UNKNOWN = (
     "Teams: could not check where concerns go, because the escalation database could not "
     "be opened (see DATABASE_URL above)."
 )
+
+# --- The policybot command (bot/cli/main.py, bot/cli/escalations.py) ---------------------
+
+CLI_ERROR = "Error: {error}"
+CLI_PATH_MISSING = "{path} does not exist."
+CLI_INDEXING = "Indexing"
+CLI_INDEXED = (
+    "Indexed {documents} documents, {passages} passages ({parsed} parsed, {reused} unchanged) "
+    "into {out} in {seconds:.1f}s; {failed} failed, {warnings} warnings."
+)
+CLI_INDEXED_FIRST = "(Indexed {documents} documents, {passages} passages.)"
+CLI_ASK_PROMPT = "Ask about a policy>"
+CLI_NO_SUCH_SCHOOL = "No school called {school!r} in the index. Known: {known}."
+CLI_NO_SCHOOLS = "none"
+CLI_AUDIT_TRAIL = "audit trail:"
 
 # --- Escalations: raising a concern with the DSL (bot/escalation/, bot/store/) --------
 

@@ -35,8 +35,18 @@ STOP_WORDS = frozenset(
     somebody anyone stuff thing things get got getting want wanted know think need else really
     actually basically still even lot lots bit like supposed suppose""".split()
 )
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
-                         "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+    }
+)
 _STEM_CACHE_SIZE = 200_000
 _ASCII_CONTROLS = {code: None for code in [*range(0, 9), *range(11, 32), 127]}
 _NEGATION = re.compile(r"n't\b")
@@ -86,8 +96,13 @@ class WeightedQuery:
 class Analyzer:
     """Tokenizer + stemmer + glossary; ``settings()`` is saved with the index."""
 
-    def __init__(self, glossary_path: Path = GLOSSARY_PATH, expansion_weight: float = 0.7,
-                 share_expansions: bool = True, unknown_source_weight: float = 0.5):
+    def __init__(
+        self,
+        glossary_path: Path = GLOSSARY_PATH,
+        expansion_weight: float = 0.7,
+        share_expansions: bool = True,
+        unknown_source_weight: float = 0.5,
+    ):
         self._stemmer = Stemmer.Stemmer("english")
         self._stem_cache: dict[str, str] = {}
         self.expansion_weight = expansion_weight
@@ -179,8 +194,9 @@ class Glossary:
             self._add(phrase, [analyzer.tokens(p) for p in rights])
             if replace:
                 if phrase and not self.rules.get(phrase):
-                    raise ConfigError(f"{where}: '=>!' needs policy words other than "
-                                      f"'{source.strip()}' itself.")
+                    raise ConfigError(
+                        f"{where}: '=>!' needs policy words other than '{source.strip()}' itself."
+                    )
                 self.replacing.add(phrase)
         if both:
             for source in rights:

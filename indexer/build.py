@@ -96,10 +96,14 @@ def _fingerprint(schools: dict[str, School], digests: list[tuple[str, str]]) -> 
     return digest.hexdigest()
 
 
-def build_index(paths: list[Path], out: Path, params: BM25Params = DEFAULT_PARAMS,
-                analyzer: Analyzer | None = None,
-                on_file: Callable[[str], None] | None = None,
-                file_timeout: float = FILE_TIMEOUT_SECONDS) -> BuildReport:
+def build_index(
+    paths: list[Path],
+    out: Path,
+    params: BM25Params = DEFAULT_PARAMS,
+    analyzer: Analyzer | None = None,
+    on_file: Callable[[str], None] | None = None,
+    file_timeout: float = FILE_TIMEOUT_SECONDS,
+) -> BuildReport:
     """Index the policy files under ``paths`` into the folder ``out``.
 
     Files are parsed in parallel worker processes, each given at most ``file_timeout``
@@ -116,12 +120,19 @@ def build_index(paths: list[Path], out: Path, params: BM25Params = DEFAULT_PARAM
     if not any(chunk.passages for chunk in chunks):
         raise IndexingError(_nothing_indexed(paths, report))
     index, files_json = _assemble(chunks, params, previous)
-    index.meta = {"analyzer": analyzer.settings(), "fields": DEFAULT_FIELDS.to_json(),
-                  "glossary_sha256": _file_hash(GLOSSARY_PATH),
-                  "corpus_hash": _fingerprint(schools, digests), "built_at": _now(),
-                  "corpus": [str(p) for p in paths]}
-    _save_atomically(index, out, {"files.json": files_json,
-                                  "schools.json": {k: s.to_json() for k, s in schools.items()}})
+    index.meta = {
+        "analyzer": analyzer.settings(),
+        "fields": DEFAULT_FIELDS.to_json(),
+        "glossary_sha256": _file_hash(GLOSSARY_PATH),
+        "corpus_hash": _fingerprint(schools, digests),
+        "built_at": _now(),
+        "corpus": [str(p) for p in paths],
+    }
+    _save_atomically(
+        index,
+        out,
+        {"files.json": files_json, "schools.json": {k: s.to_json() for k, s in schools.items()}},
+    )
     report.documents = sum(1 for chunk in chunks if chunk.passages)
     report.passages = len(index.passages)
     report.seconds = time.perf_counter() - started
@@ -131,8 +142,12 @@ def build_index(paths: list[Path], out: Path, params: BM25Params = DEFAULT_PARAM
 _Slot = tuple[SourceFile, str, "_Chunk | None"]  # a file, its hash, its reused chunk (if any)
 
 
-def _plan(files: list[SourceFile], previous: _Previous | None, report: BuildReport,
-          on_file: Callable[[str], None] | None) -> tuple[list[_Slot], list[tuple[str, str]]]:
+def _plan(
+    files: list[SourceFile],
+    previous: _Previous | None,
+    report: BuildReport,
+    on_file: Callable[[str], None] | None,
+) -> tuple[list[_Slot], list[tuple[str, str]]]:
     """Hash every file; drop copies; take unchanged files from the previous index."""
     slots: list[_Slot] = []
     digests: list[tuple[str, str]] = []
@@ -157,8 +172,11 @@ def _plan(files: list[SourceFile], previous: _Previous | None, report: BuildRepo
 
 
 def _parse_all(slots: list[_Slot], pool: ParsePool, report: BuildReport) -> list[_Chunk]:
-    to_parse = list({digest: (source, digest) for source, digest, reused in reversed(slots)
-                     if reused is None}.values())[::-1]
+    to_parse = list(
+        {
+            digest: (source, digest) for source, digest, reused in reversed(slots) if reused is None
+        }.values()
+    )[::-1]
     outcomes = pool.map([(str(s.path), s.source, s.school) for s, _ in to_parse])
     parsed = dict(zip((digest for _, digest in to_parse), outcomes, strict=True))
     chunks: list[_Chunk] = []
@@ -179,8 +197,9 @@ def _parse_all(slots: list[_Slot], pool: ParsePool, report: BuildReport) -> list
     return chunks
 
 
-def _chunk_from(outcome: Outcome, source: SourceFile, digest: str,
-                report: BuildReport) -> _Chunk | None:
+def _chunk_from(
+    outcome: Outcome, source: SourceFile, digest: str, report: BuildReport
+) -> _Chunk | None:
     if outcome.problem is not None:
         report.failed.append(f"{source.source}: {outcome.problem}")
         return None
@@ -209,15 +228,20 @@ class _ParseJob:
         loaded = load_document(path)
         meta = self.schools[slug].documents.get(path.name, {})
         title = meta.get("title") or _title(loaded.title, path)
-        info = DocumentInfo(school=slug, title=title, source=source,
-                            review_date=meta.get("review_date") or loaded.review_date)
+        info = DocumentInfo(
+            school=slug,
+            title=title,
+            source=source,
+            review_date=meta.get("review_date") or loaded.review_date,
+        )
         passages = segment(loaded.blocks, info)
         rows = [Counter(passage_terms(p, self.analyzer)) for p in passages]
         return passages, rows, loaded.warnings, title
 
 
-def passage_terms(passage: Passage, analyzer: Analyzer,
-                  fields: FieldWeights = DEFAULT_FIELDS) -> list[str]:
+def passage_terms(
+    passage: Passage, analyzer: Analyzer, fields: FieldWeights = DEFAULT_FIELDS
+) -> list[str]:
     """What a passage is found by: its words, its lead-in and its section headings."""
     terms = analyzer.tokens(passage.text) * fields.text
     if passage.context:
@@ -227,9 +251,12 @@ def passage_terms(passage: Passage, analyzer: Analyzer,
     return terms
 
 
-def index_from_passages(passages: list[Passage], analyzer: Analyzer | None = None,
-                        params: BM25Params = DEFAULT_PARAMS,
-                        fields: FieldWeights = DEFAULT_FIELDS) -> SearchIndex:
+def index_from_passages(
+    passages: list[Passage],
+    analyzer: Analyzer | None = None,
+    params: BM25Params = DEFAULT_PARAMS,
+    fields: FieldWeights = DEFAULT_FIELDS,
+) -> SearchIndex:
     """An in-memory index over ready-made passages (benchmarks, tuning, tests)."""
     analyzer = analyzer or default_analyzer()
     source = SourceFile(Path("."), "", "")
@@ -247,8 +274,9 @@ def _title(found: str | None, path: Path) -> str:
 # --- assembling arrays ---------------------------------------------------------------------
 
 
-def _assemble(chunks: list[_Chunk], params: BM25Params,
-              previous: _Previous | None) -> tuple[SearchIndex, dict[str, Any]]:
+def _assemble(
+    chunks: list[_Chunk], params: BM25Params, previous: _Previous | None
+) -> tuple[SearchIndex, dict[str, Any]]:
     vocab_set: set[str] = set()
     for chunk in chunks:
         for row in chunk.term_rows or ():
@@ -261,8 +289,11 @@ def _assemble(chunks: list[_Chunk], params: BM25Params,
         vocab_set.update(previous.vocab[i] for i in np.flatnonzero(used).tolist())
     vocab = sorted(vocab_set)
     term_id = {term: i for i, term in enumerate(vocab)}
-    old_to_new = (np.array([term_id.get(t, -1) for t in previous.vocab], dtype=np.int32)
-                  if previous and previous.vocab else np.empty(0, dtype=np.int32))
+    old_to_new = (
+        np.array([term_id.get(t, -1) for t in previous.vocab], dtype=np.int32)
+        if previous and previous.vocab
+        else np.empty(0, dtype=np.int32)
+    )
     terms_parts, tfs_parts, lens_parts = [], [], []
     passages = ChainedPassages([chunk.passages for chunk in chunks])
     files_json: dict[str, Any] = {}
@@ -286,15 +317,22 @@ def _assemble(chunks: list[_Chunk], params: BM25Params,
             tfs_parts.append(np.array(tfs_list, dtype=np.float32))
             lens_parts.append(np.array(sizes, dtype=np.int64))
         files_json[chunk.source.source] = {
-            "sha256": chunk.digest, "school": chunk.source.school, "title": chunk.title,
-            "start": start, "end": end,
+            "sha256": chunk.digest,
+            "school": chunk.source.school,
+            "title": chunk.title,
+            "start": start,
+            "end": end,
         }
     arrays = _arrays(terms_parts, tfs_parts, lens_parts, len(vocab))
     return SearchIndex(passages, vocab, arrays, params), files_json
 
 
-def _arrays(terms_parts: list[np.ndarray], tfs_parts: list[np.ndarray],
-            lens_parts: list[np.ndarray], n_terms: int) -> dict[str, np.ndarray]:
+def _arrays(
+    terms_parts: list[np.ndarray],
+    tfs_parts: list[np.ndarray],
+    lens_parts: list[np.ndarray],
+    n_terms: int,
+) -> dict[str, np.ndarray]:
     doc_terms = np.concatenate(terms_parts) if terms_parts else np.empty(0, np.int32)
     doc_tfs = np.concatenate(tfs_parts) if tfs_parts else np.empty(0, np.float32)
     row_sizes = np.concatenate(lens_parts) if lens_parts else np.empty(0, np.int64)
@@ -305,10 +343,15 @@ def _arrays(terms_parts: list[np.ndarray], tfs_parts: list[np.ndarray],
     post_ptr = np.zeros(n_terms + 1, dtype=np.int64)
     np.cumsum(np.bincount(doc_terms, minlength=n_terms), out=post_ptr[1:])
     doc_len = np.bincount(doc_ids, weights=doc_tfs, minlength=len(row_sizes)).astype(np.float32)
-    return {"doc_ptr": doc_ptr, "doc_terms": doc_terms.astype(np.int32),
-            "doc_tfs": doc_tfs.astype(np.float32), "post_ptr": post_ptr,
-            "post_docs": doc_ids[order], "post_tfs": doc_tfs[order].astype(np.float32),
-            "doc_len": doc_len}
+    return {
+        "doc_ptr": doc_ptr,
+        "doc_terms": doc_terms.astype(np.int32),
+        "doc_tfs": doc_tfs.astype(np.float32),
+        "post_ptr": post_ptr,
+        "post_docs": doc_ids[order],
+        "post_tfs": doc_tfs[order].astype(np.float32),
+        "doc_len": doc_len,
+    }
 
 
 # --- the previous index, for incremental builds -----------------------------------------
@@ -329,21 +372,28 @@ class _Previous:
         ptr = self.arrays["doc_ptr"]
         lo, hi = int(ptr[start]), int(ptr[end])
         counts = np.diff(np.asarray(ptr[start : end + 1]))
-        rows = (counts, np.asarray(self.arrays["doc_terms"][lo:hi]),
-                np.asarray(self.arrays["doc_tfs"][lo:hi]))
+        rows = (
+            counts,
+            np.asarray(self.arrays["doc_terms"][lo:hi]),
+            np.asarray(self.arrays["doc_tfs"][lo:hi]),
+        )
         lazy = self.passages
         if isinstance(lazy, LazyPassages):
-            return _Chunk(source, digest, PassageSlice(lazy, start, end), old_rows=rows,
-                          title=entry.get("title", ""), raw=lazy.raw(start, end))
+            return _Chunk(
+                source,
+                digest,
+                PassageSlice(lazy, start, end),
+                old_rows=rows,
+                title=entry.get("title", ""),
+                raw=lazy.raw(start, end),
+            )
         return _Chunk(source, digest, lazy[start:end], old_rows=rows, title=entry.get("title", ""))
 
 
 def _previous(out: Path, analyzer: Analyzer, params: BM25Params) -> _Previous | None:
     try:
         meta = read_params(out)
-        if meta.get("analyzer") != analyzer.settings():
-            return None
-        if meta.get("fields") != DEFAULT_FIELDS.to_json():  # the term rows depend on them
+        if not _same_analysis(meta, analyzer):
             return None
         if meta.get("glossary_sha256") != _file_hash(GLOSSARY_PATH):
             return None
@@ -395,18 +445,34 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+def index_current(paths: list[Path], out: Path) -> bool:
+    """Whether the index in ``out`` was built from the files under ``paths`` as they are now,
+    the way today's analyzer, fields and BM25 parameters would build it. The one "is the index
+    current?" check (``ensure_index``, ``policybot doctor``). Raises IndexLoadError when there
+    is no readable index."""
+    meta = read_params(out)
+    return (
+        _same_analysis(meta, default_analyzer())
+        and meta.get("bm25") == DEFAULT_PARAMS.to_json()
+        and meta.get("corpus_hash") == corpus_fingerprint(paths)
+    )
+
+
+def _same_analysis(meta: dict[str, Any], analyzer: Analyzer) -> bool:
+    """The saved terms were made as ``analyzer`` and today's fields make them."""
+    return (
+        meta.get("analyzer") == analyzer.settings()
+        and meta.get("fields") == DEFAULT_FIELDS.to_json()
+    )
+
+
 def ensure_index(paths: list[Path], out: Path) -> tuple[SearchIndex, BuildReport | None]:
     """Load the index, building or refreshing it first when it is missing or stale."""
     existing = [p for p in paths if p.exists()]
     if not existing:
         return SearchIndex.load(out), None
     try:
-        meta = read_params(out)
-        current = (meta.get("corpus_hash") == corpus_fingerprint(existing)
-                   and meta.get("analyzer") == default_analyzer().settings()
-                   and meta.get("fields") == DEFAULT_FIELDS.to_json()
-                   and meta.get("bm25") == DEFAULT_PARAMS.to_json())
-        if current:
+        if index_current(existing, out):
             return SearchIndex.load(out), None
     except IndexLoadError:
         pass

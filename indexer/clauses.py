@@ -92,8 +92,9 @@ def _is_passage(text: str) -> bool:
     return not _METADATA_ONLY.match(text)
 
 
-def _passage(block: Block, info: DocumentInfo, section: str, context: str | None,
-             ids: _IdMaker) -> Passage:
+def _passage(
+    block: Block, info: DocumentInfo, section: str, context: str | None, ids: _IdMaker
+) -> Passage:
     return Passage(
         id=ids.make(section, block.label, block.text),
         text=block.text,

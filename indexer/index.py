@@ -49,8 +49,13 @@ class BM25Params:
     delta: float = 1.0  # plus / l
 
     def to_json(self) -> dict[str, Any]:
-        return {"variant": self.variant, "k1": self.k1, "b": self.b,
-                "epsilon": self.epsilon, "delta": self.delta}
+        return {
+            "variant": self.variant,
+            "k1": self.k1,
+            "b": self.b,
+            "epsilon": self.epsilon,
+            "delta": self.delta,
+        }
 
 
 @dataclass
@@ -75,8 +80,9 @@ class SearchIndex:
 
     # --- search ---------------------------------------------------------------------
 
-    def search(self, weights: dict[str, float], k: int = 10,
-               allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def search(
+        self, weights: dict[str, float], k: int = 10, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
         """Top ``k`` (passage index, score), best first, ties by lower index; ``allowed`` is a
         boolean mask.
 
@@ -140,8 +146,9 @@ class SearchIndex:
         docs, impact = self._impacts(tid)
         return docs, idf * impact
 
-    def _dense(self, terms: list[tuple[int, float]],
-               allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def _dense(
+        self, terms: list[tuple[int, float]], allowed: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Every passage holding a query term, with its score (before the tf = 0 constant)."""
         if not hasattr(_SCRATCH, "acc") or len(_SCRATCH.acc) != len(self.passages):
             _SCRATCH.acc = np.zeros(len(self.passages))
@@ -162,8 +169,9 @@ class SearchIndex:
             docs, values = docs[keep], values[keep]
         return docs, values
 
-    def _pruned(self, terms: list[tuple[int, float]], k: int,
-                allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+    def _pruned(
+        self, terms: list[tuple[int, float]], k: int, allowed: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """The top-k candidates and their scores, or None when pruning would not pay."""
         bounds = [max(idf * self._max_gain(tid), 0.0) for tid, idf in terms]
         order = sorted(range(len(terms)), key=lambda i: -bounds[i])
@@ -244,11 +252,18 @@ class SearchIndex:
         _write_json(folder / "vocab.json", self.vocab)
         for name, data in extra_files.items():
             _write_json(folder / name, data)
-        files = {p.name: _fingerprint(p) for p in sorted(folder.iterdir())
-                 if p.name != "params.json"}
-        params = dict(self.meta, format=FORMAT, format_version=FORMAT_VERSION,
-                      bm25=self.params.to_json(), passages=len(self.passages),
-                      terms=len(self.vocab), files=files)
+        files = {
+            p.name: _fingerprint(p) for p in sorted(folder.iterdir()) if p.name != "params.json"
+        }
+        params = dict(
+            self.meta,
+            format=FORMAT,
+            format_version=FORMAT_VERSION,
+            bm25=self.params.to_json(),
+            passages=len(self.passages),
+            terms=len(self.vocab),
+            files=files,
+        )
         _write_json(folder / "params.json", params)
 
     @classmethod
@@ -257,8 +272,10 @@ class SearchIndex:
         _verify_files(folder, params["files"])
         try:
             # memory-mapped, viewed as plain arrays: slicing a np.memmap costs more per call
-            arrays = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r",
-                                               allow_pickle=False)) for name in ARRAYS}
+            arrays = {
+                name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+                for name in ARRAYS
+            }
             vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
             passages = LazyPassages(folder / "passages.jsonl")
             bm25 = BM25Params(**params["bm25"])
@@ -280,8 +297,10 @@ class LazyPassages(Sequence[Passage]):
     def __init__(self, path: Path) -> None:
         self._path = path
         self._file = open(path, "rb")  # noqa: SIM115 - kept open for the index's lifetime
-        ends = [np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10) + base
-                for base, block in _blocks(self._file)]  # fmt: skip
+        ends = [
+            np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10) + base
+            for base, block in _blocks(self._file)
+        ]
         self._ends = np.concatenate(ends) if ends else np.empty(0, dtype=np.int64)
         self._starts = np.concatenate(([0], self._ends[:-1] + 1)).astype(np.int64)
 
@@ -362,8 +381,9 @@ def _jsonl_blocks(passages: Sequence[Passage]) -> Iterator[bytes]:
         if isinstance(run, PassageSlice):
             yield run.jsonl()
         else:
-            yield "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n"
-                          for p in run).encode("utf-8")
+            yield "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in run).encode(
+                "utf-8"
+            )
 
 
 def _blocks(handle: Any, size: int = 1 << 24) -> Iterator[tuple[int, bytes]]:
@@ -430,8 +450,12 @@ def _sha256(path: Path) -> str:
 def _check_shapes(index: SearchIndex, folder: Path) -> None:
     a = index.arrays
     n, v = len(index.passages), len(index.vocab)
-    ok = (len(a["doc_ptr"]) == n + 1 and len(a["post_ptr"]) == v + 1 and len(a["doc_len"]) == n
-          and len(a["doc_terms"]) == len(a["doc_tfs"]) == len(a["post_docs"]) == len(a["post_tfs"]))
+    ok = (
+        len(a["doc_ptr"]) == n + 1
+        and len(a["post_ptr"]) == v + 1
+        and len(a["doc_len"]) == n
+        and len(a["doc_terms"]) == len(a["doc_tfs"]) == len(a["post_docs"]) == len(a["post_tfs"])
+    )
     if not ok:
         raise IndexLoadError(_corrupt(folder, "arrays do not match"))
 

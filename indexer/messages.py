@@ -3,7 +3,6 @@
 DocumentError problems follow "<file name>: "; warnings are whole lines naming the file.
 """
 
-
 DOC_EMPTY = "the file is empty (0 bytes): copy it again from the original."
 DOC_UNREADABLE = "the file could not be opened: check that it exists and can be read."
 DOC_CRASHED = "could not be read; check it opens, then re-save it."

@@ -28,21 +28,103 @@ from indexer.model import Passage
 ROLES_PATH = Path(__file__).parent / "data" / "roles.txt"
 ASKER_ROLE = "staff"
 _ASKER = frozenset({"i", "me", "my", "myself", "im", "ive", "we", "us"})
-_DETERMINERS = frozenset({"the", "a", "an", "all", "any", "every", "each", "our", "some", "other",
-                          "no", "new", "both"})
-_QUESTION_VERBS = frozenset({"can", "could", "should", "may", "might", "must", "do", "does",
-                             "did", "are", "is", "am", "will", "would", "shall", "have", "has",
-                             "were", "was", "cant", "dont"})
-_MODALS = frozenset({"must", "should", "shall", "will", "may", "can", "cannot", "are", "is",
-                     "need", "needs", "have", "has", "do", "does", "might", "could", "would"})
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "all", "any", "every", "each", "our", "some", "other", "no", "new", "both"}
+)
+_QUESTION_VERBS = frozenset(
+    {
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "do",
+        "does",
+        "did",
+        "are",
+        "is",
+        "am",
+        "will",
+        "would",
+        "shall",
+        "have",
+        "has",
+        "were",
+        "was",
+        "cant",
+        "dont",
+    }
+)
+_MODALS = frozenset(
+    {
+        "must",
+        "should",
+        "shall",
+        "will",
+        "may",
+        "can",
+        "cannot",
+        "are",
+        "is",
+        "need",
+        "needs",
+        "have",
+        "has",
+        "do",
+        "does",
+        "might",
+        "could",
+        "would",
+    }
+)
 _NEGATIONS = frozenset({"not", "never"})
-_IRREGULAR_PARTICIPLES = frozenset({"put", "sent", "made", "told", "shown", "seen", "taught",
-                                    "kept", "left", "met", "brought", "bought", "caught", "led",
-                                    "held", "paid", "set", "let", "read", "found", "heard"})
+_IRREGULAR_PARTICIPLES = frozenset(
+    {
+        "put",
+        "sent",
+        "made",
+        "told",
+        "shown",
+        "seen",
+        "taught",
+        "kept",
+        "left",
+        "met",
+        "brought",
+        "bought",
+        "caught",
+        "led",
+        "held",
+        "paid",
+        "set",
+        "let",
+        "read",
+        "found",
+        "heard",
+    }
+)
 # "will learners be *told* …" is about learners; "can pupils be *added* …" is about staff
-_RECEIVING = frozenset({"told", "taught", "advised", "allowed", "permitted", "expected", "given",
-                        "shown", "encouraged", "asked", "trained", "supported", "informed",
-                        "made", "required", "able"})
+_RECEIVING = frozenset(
+    {
+        "told",
+        "taught",
+        "advised",
+        "allowed",
+        "permitted",
+        "expected",
+        "given",
+        "shown",
+        "encouraged",
+        "asked",
+        "trained",
+        "supported",
+        "informed",
+        "made",
+        "required",
+        "able",
+    }
+)
 _LONGEST_ROLE = 4
 _ACTOR_REACH = 5  # "Colleagues at the school must": the modal within five words of the role
 

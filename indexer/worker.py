@@ -56,8 +56,12 @@ def check_size(path: Path) -> None:
 
 
 class ParsePool:
-    def __init__(self, job: Callable[[Any], Any], timeout: float = FILE_TIMEOUT_SECONDS,
-                 workers: int | None = None) -> None:
+    def __init__(
+        self,
+        job: Callable[[Any], Any],
+        timeout: float = FILE_TIMEOUT_SECONDS,
+        workers: int | None = None,
+    ) -> None:
         self.job = job
         self.timeout = timeout
         self.workers = max(1, workers or os.cpu_count() or 1)
@@ -92,8 +96,12 @@ class ParsePool:
                     results[index] = Outcome(problem=too_slow)
         return [r if r is not None else Outcome(crashed="lost") for r in results]
 
-    def _dispatch(self, tasks: Sequence[Any], queue: deque[int],
-                  busy: dict[Connection, tuple[_Child, int, float]]) -> None:
+    def _dispatch(
+        self,
+        tasks: Sequence[Any],
+        queue: deque[int],
+        busy: dict[Connection, tuple[_Child, int, float]],
+    ) -> None:
         working = {child for child, _, _ in busy.values()}
         for child in self._idle_children(working, len(queue)):
             index = queue.popleft()
@@ -113,8 +121,9 @@ class _Child:
     def __init__(self, job: Callable[[Any], Any]) -> None:
         context = multiprocessing.get_context("fork")
         self.conn, child_end = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child_end, job), daemon=True,
-                                       name="policybot-parser")
+        self.process = context.Process(
+            target=_serve, args=(child_end, job), daemon=True, name="policybot-parser"
+        )
         self.process.start()
         child_end.close()
 

@@ -32,9 +32,16 @@ UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 def make_passage(text: str, **fields: Any) -> Passage:
     """A passage of ``text``; any other field can be given, the rest are plain defaults."""
-    defaults: dict[str, Any] = {"id": "s/p/0", "context": None, "document": "Policy",
-                                "school": "s", "section": "", "clause": None, "page": None,
-                                "source": "s/p.txt"}
+    defaults: dict[str, Any] = {
+        "id": "s/p/0",
+        "context": None,
+        "document": "Policy",
+        "school": "s",
+        "section": "",
+        "clause": None,
+        "page": None,
+        "source": "s/p.txt",
+    }
     return Passage(text=text, **{**defaults, **fields})
 
 

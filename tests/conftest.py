@@ -63,19 +63,23 @@ def store(database_url: str, clock: FakeClock) -> Iterator[Store]:
     opened.close()
 
 
-@pytest.fixture
-def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """No POLICYBOT_*/SLACK_*/MICROSOFT_*/DATABASE_URL from the outside; data in tmp_path.
-
-    Use with ``pytestmark = pytest.mark.usefixtures("isolated_env")``. The PostgreSQL test
-    URL is kept. Returns the data folder.
-    """
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts without POLICYBOT_*/SLACK_*/MICROSOFT_*/TEAMS_*/DATABASE_URL from
+    the outside and without a developer's .env (the PostgreSQL test URL is kept)."""
     for name in list(os.environ):
         if name.startswith(_ISOLATED_PREFIXES) and name != POSTGRES_ENV:
             monkeypatch.delenv(name)
+    monkeypatch.setenv("PYTHON_DOTENV_DISABLED", "1")
+
+
+@pytest.fixture
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The clean environment, plus the data folder in tmp_path and tmp_path as the working
+    folder, so a stray relative path (data/, .env) lands there. Use with
+    ``pytestmark = pytest.mark.usefixtures("isolated_env")``. Returns the data folder."""
     monkeypatch.setenv("POLICYBOT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("PYTHON_DOTENV_DISABLED", "1")  # a developer's .env stays out
-    monkeypatch.chdir(tmp_path)  # a stray relative path (data/, .env) lands in tmp_path
+    monkeypatch.chdir(tmp_path)
     return tmp_path / "data"
 
 

@@ -20,7 +20,6 @@ from bot import messages
 from bot.answering.concern import Classifier, default_classifier
 from bot.answering.model import Answer, Concern, Hit
 from bot.answering.route import build_route
-from bot.config import Settings
 from indexer.analysis import Analyzer, WeightedQuery, default_analyzer
 from indexer.build import BuildReport, ensure_index
 from indexer.corpus import School
@@ -73,15 +72,19 @@ class Answerer:
         return cls(index, load_schools(folder), **kwargs)  # type: ignore[arg-type]
 
     @classmethod
-    def from_settings(
-        cls, settings: Settings, on_build: Callable[[BuildReport], None] | None = None
+    def from_corpus(
+        cls,
+        corpus: Path,
+        folder: Path,
+        default_school: str | None = None,
+        on_build: Callable[[BuildReport], None] | None = None,
     ) -> Answerer:
-        """Load the index once, building or refreshing it when missing or stale (then
-        ``on_build`` is told what was indexed)."""
-        index, report = ensure_index([settings.corpus_dir], settings.index_path)
+        """Load the index in ``folder`` once, building or refreshing it from ``corpus`` when
+        missing or stale (then ``on_build`` is told what was indexed)."""
+        index, report = ensure_index([corpus], folder)
         if report is not None and on_build is not None:
             on_build(report)
-        return cls(index, load_schools(settings.index_path), default_school=settings.default_school)
+        return cls(index, load_schools(folder), default_school=default_school)
 
     def answer(self, question: str, school: str | None = None, k: int = 3) -> Answer:
         text = (question or "").strip()

@@ -44,10 +44,6 @@ class Concern:
         return self.level != "none"
 
 
-# A person to tell (role, name, phone), as the school's school.toml gives them.
-Contact = Person
-
-
 @dataclass(frozen=True)
 class Route:
     """How to raise a concern: shown on every answer.
@@ -59,9 +55,9 @@ class Route:
 
     school: str | None
     school_name: str | None
-    lead: Contact
-    dsl: Contact
-    others: tuple[Contact, ...] = ()
+    lead: Person
+    dsl: Person
+    others: tuple[Person, ...] = ()
     emergency: bool = False
     whistleblowing: str | None = None
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot import messages
-from bot.answering.model import NSPCC_WHISTLEBLOWING, Answer, Contact, Hit, Route
+from bot.answering.model import NSPCC_WHISTLEBLOWING, Answer, Hit, Person, Route
 
 MAX_ALSO = 2
 QUESTION_ECHO_CHARS = 300
@@ -148,7 +148,7 @@ def route_text(answer: Answer) -> str:
     return messages.ROUTE_ALWAYS.format(dsl=dsl)
 
 
-def contact_text(contact: Contact) -> str:
+def contact_text(contact: Person) -> str:
     if not contact.name:
         return contact.phone or messages.DSL_UNKNOWN
     if contact.phone:

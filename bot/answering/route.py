@@ -7,7 +7,7 @@ NSPCC whistleblowing line; a child in immediate danger means 999 first.
 
 from __future__ import annotations
 
-from bot.answering.model import NSPCC_WHISTLEBLOWING, Concern, Contact, Route
+from bot.answering.model import NSPCC_WHISTLEBLOWING, Concern, Person, Route
 from indexer.corpus import School
 
 _DSL = "Designated Safeguarding Lead"
@@ -39,6 +39,6 @@ def build_route(school: School | None, concern: Concern) -> Route:
     )
 
 
-def _contact(school: School | None, key: str, role: str) -> Contact:
+def _contact(school: School | None, key: str, role: str) -> Person:
     person = school.contacts.get(key) if school else None
-    return person or Contact(role=role)
+    return person or Person(role=role)

@@ -19,8 +19,18 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.answering.model import Answer
-from bot.config import Settings
-from bot.escalation.form import form_for, text_field
+from bot.answering.presenter import contact_text
+from bot.escalation.form import form_meta, text_field
+
+
+class ChatSettings(Protocol):
+    """What every skin reads from the settings bag (bot.serve.config.Settings has these)."""
+
+    @property
+    def school_map(self) -> Mapping[str, str]: ...
+
+    @property
+    def default_school(self) -> str | None: ...
 
 
 class Answers(Protocol):
@@ -44,7 +54,7 @@ class ButtonValue:
 class SkinDeps:
     """The part of a skin's dependencies that is not about the platform."""
 
-    settings: Settings
+    settings: ChatSettings
     answerer: Answers
 
     async def answer(self, question: str, school: str | None) -> Answer:
@@ -69,3 +79,15 @@ class SkinDeps:
             if key and key in self.settings.school_map:
                 return self.settings.school_map[key]
         return self.settings.default_school
+
+
+def form_for(
+    answer: Answer, question: str, passage_id: str | None, school: str | None
+) -> tuple[dict[str, Any], str | None]:
+    """``(meta, clause text)`` for the form opened from an answer: the clause the person was
+    shown (found again among the answer's hits by id) and the school's DSL contact."""
+    hit = next((h for h in answer.hits if h.passage.id == passage_id), None)
+    meta = form_meta(
+        question, hit.passage.id if hit else None, school, contact_text(answer.route.dsl)
+    )
+    return meta, hit.passage.text if hit else None

@@ -2,33 +2,23 @@
 the index, the database, then Slack (auth, DSL destination, who may act) when Slack is
 configured and Teams (:mod:`bot.teams.doctor`) when Teams is.
 
-Each check returns :class:`Check` lines: ``ok`` (fine), ``warn`` (works, but something a
-school should know) or ``fail`` (policybot cannot do its job until it is fixed). Nothing here
-prints tokens or secrets.
+Each check returns :class:`~bot.chat.check.Check` lines: ``ok``, ``warn`` or ``fail``.
+Nothing here prints tokens or secrets.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import messages
-from bot.config import Settings
+from bot.chat.check import Check
 from bot.errors import PolicybotError
-from bot.slack import slack_enabled
+from bot.serve.config import Settings
+from bot.serve.wiring import slack_enabled
 from bot.teams import teams_enabled
-
-Level = Literal["ok", "warn", "fail"]
-
-
-@dataclass(frozen=True)
-class Check:
-    level: Level
-    text: str
 
 
 def run_checks(settings: Settings, client: WebClient | None = None) -> list[Check]:
@@ -55,23 +45,28 @@ def run_checks(settings: Settings, client: WebClient | None = None) -> list[Chec
 def config_checks(s: Settings) -> list[Check]:
     return [
         _either(bool(s.slack_bot_token), messages.DOCTOR_TOKEN_OK, messages.DOCTOR_TOKEN_MISSING),
-        _either(bool(s.slack_signing_secret or s.slack_app_token), messages.DOCTOR_SECRET_OK,
-                messages.DOCTOR_SECRET_MISSING),
-        Check("ok", messages.DOCTOR_APP_TOKEN_OK) if s.slack_app_token
+        _either(
+            bool(s.slack_signing_secret or s.slack_app_token),
+            messages.DOCTOR_SECRET_OK,
+            messages.DOCTOR_SECRET_MISSING,
+        ),
+        Check("ok", messages.DOCTOR_APP_TOKEN_OK)
+        if s.slack_app_token
         else Check("warn", messages.DOCTOR_APP_TOKEN_MISSING),
-    ]  # fmt: skip
+    ]
 
 
 def index_check(s: Settings) -> Check:
-    from indexer.build import corpus_fingerprint
+    from indexer.build import index_current
     from indexer.index import read_params
 
     where = {"path": s.index_path, "corpus": s.corpus_dir}
     try:
         params = read_params(s.index_path)
+        current = not s.corpus_dir.exists() or index_current([s.corpus_dir], s.index_path)
     except PolicybotError:
         return Check("fail", messages.DOCTOR_INDEX_MISSING.format(**where))
-    if s.corpus_dir.exists() and params.get("corpus_hash") != corpus_fingerprint([s.corpus_dir]):
+    if not current:
         return Check("warn", messages.DOCTOR_INDEX_STALE.format(**where))
     count = params.get("passages", "?")
     return Check("ok", messages.DOCTOR_INDEX_FRESH.format(count=count, **where))
@@ -117,8 +112,12 @@ def route_checks(s: Settings) -> list[Check]:
 
 def _channel_check(client: WebClient, s: Settings) -> Check:
     channel = s.dsl_channel_id or ""
-    result = _slack(lambda: client.conversations_info(channel=channel), s,
-                    messages.DOCTOR_CHANNEL_FAILED, channel=channel)  # fmt: skip
+    result = _slack(
+        lambda: client.conversations_info(channel=channel),
+        s,
+        messages.DOCTOR_CHANNEL_FAILED,
+        channel=channel,
+    )
     if isinstance(result, Check):
         return result
     info = result.get("channel") or {}
@@ -136,8 +135,12 @@ def _user_check(client: WebClient, s: Settings, user: str) -> Check:
     )
 
 
-def _slack(call: Callable[[], object], s: Settings, refused: str = messages.DOCTOR_AUTH_FAILED,
-           **names: object) -> dict | Check:  # fmt: skip
+def _slack(
+    call: Callable[[], object],
+    s: Settings,
+    refused: str = messages.DOCTOR_AUTH_FAILED,
+    **names: object,
+) -> dict | Check:
     """The Slack response's data, or a failed Check worded with ``refused``."""
     try:
         response = call()

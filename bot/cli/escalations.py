@@ -16,11 +16,11 @@ from pathlib import Path
 import click
 
 from bot import messages
-from bot.config import load_settings
 from bot.errors import ConfigError, StoreError
 from bot.escalation.export import export as export_records
 from bot.escalation.export import purge as purge_details
 from bot.escalation.export import record
+from bot.serve.config import load_settings
 from bot.store import Store
 from bot.store import escalations as rows
 from bot.store.engine import write_private
@@ -86,7 +86,7 @@ def show_command(ref: str) -> None:
     trail = fields.pop("audit_trail")
     for name, value in fields.items():
         click.echo(f"{name.replace('_', ' ')}: {'' if value is None else value}")
-    click.echo("audit trail:")
+    click.echo(messages.CLI_AUDIT_TRAIL)
     for entry in trail:
         detail = f" ({entry['detail']})" if entry["detail"] else ""
         click.echo(f"  {entry['at']}  {entry['action']} by {entry['actor_id']}{detail}")

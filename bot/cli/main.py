@@ -10,17 +10,18 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
 
+from bot import messages
 from bot.answering import evaluate
 from bot.answering.answerer import Answerer
 from bot.cli.terminal import render
-from bot.config import Settings, load_settings
 from bot.errors import PolicybotError
 from bot.logs import configure as configure_logging
+from bot.serve.config import Settings, load_settings
+from bot.serve.wiring import build_answerer
 from indexer.build import BuildReport, build_index
 
 
@@ -28,11 +29,32 @@ def main() -> None:
     try:
         cli(standalone_mode=True)
     except PolicybotError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(messages.CLI_ERROR.format(error=error), err=True)
         sys.exit(1)
 
 
-@click.group()
+class _Policybot(click.Group):
+    """The group, plus the commands that live beside their features (escalations, serve,
+    doctor), imported on first use so `policybot ask` does not pay for aiohttp, Slack Bolt
+    and SQLAlchemy."""
+
+    LAZY = {
+        "escalations": "bot.cli.escalations:escalations",
+        "serve": "bot.cli.serve:serve",
+        "doctor": "bot.cli.serve:doctor",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY and name not in self.commands:
+            module, _, attr = self.LAZY[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Policybot)
 @click.version_option(package_name="policybot")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -66,10 +88,10 @@ def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None
     roots = list(paths) or [settings.corpus_dir]
     for root in roots:
         if not root.exists():
-            raise click.ClickException(f"{root} does not exist.")
+            raise click.ClickException(messages.CLI_PATH_MISSING.format(path=root))
     console = Console(stderr=True)
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Indexing", total=None)
+        task = progress.add_task(messages.CLI_INDEXING, total=None)
         try:
             report = build_index(
                 roots,
@@ -82,9 +104,16 @@ def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None
     for line in report.failed + report.warnings:
         console.print(f"[yellow]![/yellow] {line}", highlight=False)
     click.echo(
-        f"Indexed {report.documents} documents, {report.passages} passages "
-        f"({report.parsed} parsed, {report.reused} unchanged) into {report.out} "
-        f"in {report.seconds:.1f}s; {len(report.failed)} failed, {len(report.warnings)} warnings."
+        messages.CLI_INDEXED.format(
+            documents=report.documents,
+            passages=report.passages,
+            parsed=report.parsed,
+            reused=report.reused,
+            out=report.out,
+            seconds=report.seconds,
+            failed=len(report.failed),
+            warnings=len(report.warnings),
+        )
     )
 
 
@@ -137,7 +166,7 @@ def chat(settings: Settings, school: str | None, index_path: Path | None) -> Non
     console = Console()
     while True:
         try:
-            question = console.input("[bold]Ask about a policy>[/bold] ")
+            question = console.input(f"[bold]{messages.CLI_ASK_PROMPT}[/bold] ")
         except (EOFError, KeyboardInterrupt):
             break
         if not question.strip():
@@ -172,36 +201,6 @@ def eval_command(settings: Settings, file: Path, index_path: Path | None, as_jso
         click.echo(f"{name:>17}: {value}")
 
 
-class _LazyCommands(dict):  # type: ignore[type-arg]
-    """The group's commands; a "module:name" value is imported on first use, so `policybot
-    ask` does not pay for aiohttp, Slack Bolt and SQLAlchemy (serve, escalations)."""
-
-    def __getitem__(self, name: str) -> click.Command:
-        value = super().__getitem__(name)
-        if isinstance(value, str):
-            module, _, attr = value.partition(":")
-            value = getattr(importlib.import_module(module), attr)
-            super().__setitem__(name, value)
-        return value
-
-    def get(self, name: str, default: object = None) -> Any:  # type: ignore[override]
-        return self[name] if name in self else default
-
-    def items(self) -> list[tuple[str, click.Command]]:  # type: ignore[override]
-        return [(name, self[name]) for name in self]
-
-    def values(self) -> list[click.Command]:  # type: ignore[override]
-        return [self[name] for name in self]
-
-
-def _register_optional_commands() -> None:
-    """Commands that live beside their features (escalations, serve, doctor), loaded lazily."""
-    cli.commands = _LazyCommands(cli.commands)
-    cli.commands["escalations"] = "bot.cli.escalations:escalations"
-    cli.commands["serve"] = "bot.cli.serve:serve"
-    cli.commands["doctor"] = "bot.cli.serve:doctor"
-
-
 def _settings() -> Settings:
     try:
         return load_settings()
@@ -213,19 +212,20 @@ def _answerer(settings: Settings, index_path: Path | None) -> Answerer:
     try:
         if index_path is not None:
             return Answerer.from_index(index_path, default_school=settings.default_school)
-        return Answerer.from_settings(settings, on_build=_say_indexed)
+        return build_answerer(settings, on_build=_say_indexed)
     except PolicybotError as error:
         raise click.ClickException(str(error)) from None
 
 
 def _say_indexed(report: BuildReport) -> None:
-    click.echo(f"(Indexed {report.documents} documents, {report.passages} passages.)", err=True)
+    done = messages.CLI_INDEXED_FIRST.format(documents=report.documents, passages=report.passages)
+    click.echo(done, err=True)
 
 
 def _check_school(answerer: Answerer, school: str | None) -> None:
     if school and school not in answerer.schools:
-        known = ", ".join(sorted(answerer.schools)) or "none"
-        raise click.ClickException(f"No school called {school!r} in the index. Known: {known}.")
+        known = ", ".join(sorted(answerer.schools)) or messages.CLI_NO_SCHOOLS
+        raise click.ClickException(messages.CLI_NO_SUCH_SCHOOL.format(school=school, known=known))
 
 
 def _emit(answer: object, as_json: bool) -> None:
@@ -233,6 +233,3 @@ def _emit(answer: object, as_json: bool) -> None:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))  # type: ignore[attr-defined]
     else:
         render(answer, Console())  # type: ignore[arg-type]
-
-
-_register_optional_commands()

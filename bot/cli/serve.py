@@ -13,8 +13,8 @@ import click
 
 from bot import messages
 from bot.cli.doctor import run_checks
-from bot.config import Settings
 from bot.errors import PolicybotError
+from bot.serve.config import Settings
 from bot.serve.web import SLACK_PATH
 
 log = logging.getLogger(__name__)
@@ -24,8 +24,12 @@ MARKS = {"ok": "\u2713", "warn": "!", "fail": "\u2717"}
 @click.command()
 @click.option("--port", type=int, default=None, help="Port to listen on (default: $PORT or 3000).")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
-@click.option("--socket", "socket_mode", is_flag=True,
-              help="Socket Mode (needs SLACK_APP_TOKEN): no public URL needed.")  # fmt: skip
+@click.option(
+    "--socket",
+    "socket_mode",
+    is_flag=True,
+    help="Socket Mode (needs SLACK_APP_TOKEN): no public URL needed.",
+)
 @click.pass_obj
 def serve(settings: Settings, port: int | None, host: str, socket_mode: bool) -> None:
     """Answer Slack over HTTP (POST /slack/events, GET /healthz) or in Socket Mode.

@@ -51,8 +51,11 @@ async def submit(service: Any, report: ConcernReport, deadline: float | None = N
             return Outcome(await saving)
         return Outcome(await asyncio.wait_for(asyncio.shield(saving), deadline))
     except TimeoutError:  # a locked or slow database: the reporter must not be left waiting
-        log.error("%s escalation not stored within %ss; reporter told to go in person",
-                  report.platform, deadline)  # fmt: skip
+        log.error(
+            "%s escalation not stored within %ss; reporter told to go in person",
+            report.platform,
+            deadline,
+        )
         return Outcome(None, messages.STORE_SLOW)
     except NoRecipient as error:
         log.error("%s escalation refused: nobody is set up to receive it", report.platform)
@@ -63,9 +66,14 @@ async def submit(service: Any, report: ConcernReport, deadline: float | None = N
 
 
 async def act(
-    service: Any, change: Change, ref: str, user_id: str, *args: str,
-    name: Name, text: Text = as_is,
-) -> Outcome:  # fmt: skip
+    service: Any,
+    change: Change,
+    ref: str,
+    user_id: str,
+    *args: str,
+    name: Name,
+    text: Text = as_is,
+) -> Outcome:
     """``service.<change>(ref, user_id, *args)``; every failure becomes a refusal sentence."""
     if service is None:
         return Outcome(None, messages.STORE_UNAVAILABLE)

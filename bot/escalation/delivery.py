@@ -1,13 +1,15 @@
 """What the Slack and Teams outbox notifiers share: who an outbox item goes to, and how long
-to wait after the platform refused it. (How to reach a target is each skin's business.)
+to wait after the platform refused it. (How to reach a role is each skin's business: it
+hands in its addresses for each role, and gets back the ones this item goes to.)
 
-    targets = targets_for(item, esc, destinations, person, reminder_targets)
+    targets = targets_for(item, esc, {"dsl": [...], "headteacher": [...], "chair": [...]},
+                          reporter=esc.reporter_id)
     raise DeliveryError("...", retry_delay(response.status, response.headers.get("Retry-After")))
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from bot.errors import DeliveryError
@@ -18,22 +20,31 @@ REPORTER_KINDS = ("reporter_receipt", "reporter_update")
 MISCONFIGURED_RETRY = 300.0  # seconds: a refusal a person has to fix (no channel, bad token)
 
 
+def roles_for(item: OutboxItem, escalation: Escalation) -> tuple[str, ...]:
+    """The roles ``item`` goes to: those a reminder names, else the escalation's route (a
+    reminder queued before reminders named roles goes to the route too)."""
+    if item.kind == "reminder":
+        named = tuple(str(role) for role in item.payload.get("roles") or ())
+        return named or (escalation.route,)
+    return (escalation.route,)
+
+
 def targets_for(
     item: OutboxItem,
     escalation: Escalation,
-    destinations: Callable[[Escalation], list[T]],
-    person: Callable[[str], T],
-    reminder_targets: Callable[[OutboxItem], list[T]],
+    addresses: Mapping[str, Sequence[T]],
+    reporter: T,
 ) -> list[T]:
-    """Where ``item`` goes: the reporter for receipts and updates; the people a reminder
-    names (else the route's destinations); the route's destinations for the DSL's message.
-    No destination for the route is a DeliveryError: the item waits until one is set."""
+    """Where ``item`` goes: ``reporter`` for receipts and updates; else the ``addresses`` of
+    each role it goes to (:func:`roles_for`), in order and once each. No address at all (a
+    post or a reminder) is a DeliveryError: logged, and retried until one is set."""
     if item.kind in REPORTER_KINDS:
-        return [person(escalation.reporter_id)]
-    if item.kind == "reminder":
-        targets = reminder_targets(item) or destinations(escalation)
-    else:
-        targets = destinations(escalation)
+        return [reporter]
+    targets: list[T] = []
+    for role in roles_for(item, escalation):
+        for target in addresses.get(role, ()):
+            if target not in targets:
+                targets.append(target)
     if not targets:  # an error to log and retry, never "done" with nobody told
         raise DeliveryError(
             f"no {escalation.platform} recipient for {item.kind} on route {escalation.route}",

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import messages
-from bot.answering.model import Answer
-from bot.answering.presenter import contact_text
 from bot.store.records import ABOUT_STAFF, RISKS, ConcernReport, Platform
 
 DETAILS_MAX = 2900
@@ -69,18 +67,6 @@ def form_meta(
     while len(json.dumps(meta, ensure_ascii=False)) > limit and meta["q"]:
         meta["q"] = meta["q"][: len(meta["q"]) // 2]
     return meta
-
-
-def form_for(
-    answer: Answer, question: str, passage_id: str | None, school: str | None
-) -> tuple[dict[str, Any], str | None]:
-    """``(meta, clause text)`` for the form opened from an answer: the clause the person was
-    shown (found again among the answer's hits by id) and the school's DSL contact."""
-    hit = next((h for h in answer.hits if h.passage.id == passage_id), None)
-    meta = form_meta(
-        question, hit.passage.id if hit else None, school, contact_text(answer.route.dsl)
-    )
-    return meta, hit.passage.text if hit else None
 
 
 def text_field(data: Mapping[str, Any], key: str) -> str | None:

@@ -217,8 +217,13 @@ class Outbox:
             outbox_rows.retry_later(conn, item.id, item.lease_token, delay, error)
         logger.warning(
             "outbox item %s (%s %s) attempt %d failed (%s); retry in %.0fs",
-            item.id, item.ref, item.kind, item.attempts, error, delay,
-        )  # fmt: skip
+            item.id,
+            item.ref,
+            item.kind,
+            item.attempts,
+            error,
+            delay,
+        )
 
     def backoff_delay(self, attempts: int, retry_after: float | None) -> float:
         """Seconds before the next attempt: ``retry_after`` if given, else exponential."""

@@ -3,15 +3,16 @@
 An unclaimed (status ``new``) escalation re-notifies its route after each interval in its
 schedule, counted from when it was raised:
 
-* urgent (immediate risk "yes"/"unsure"): ``reminder_urgent_minutes`` (default 5, 15) -- the
-  DSL and deputies each time;
-* normal: ``reminder_normal_minutes`` (default 60, 120) -- the DSL and deputies, and at the
-  last step also the headteacher (for an allegation about staff: the headteacher, then also
-  the chair of governors; about the headteacher: the chair).
+* urgent (immediate risk "yes"/"unsure"): ``urgent_minutes`` (default 5, 15) -- the route's
+  role (the DSL and deputies) each time;
+* normal: ``normal_minutes`` (default 60, 120) -- the DSL and deputies, and at the last step
+  also the headteacher (for an allegation about staff: the headteacher, then also the chair
+  of governors; about the headteacher: the chair).
 
 Reminders are ``reminder`` outbox rows with the key ``{ref}/reminder/{level}``: the outbox is
 the memory of which were sent, so they survive restarts, and two workers never enqueue the
-same one. The payload is ``{"level", "of", "minutes", "user_ids"}``. Call
+same one. The payload is ``{"level", "of", "minutes", "roles"}``: roles, not addresses, so
+each skin reaches the people of a role its own way (Slack DMs, Teams chats). Call
 ``enqueue_due()`` periodically (e.g. as the outbox loop's ``on_tick``).
 
 The same tick watches delivery: when an escalation's DSL post is still not delivered
@@ -23,12 +24,11 @@ person", with the DSL's name and phone (a ``reporter_update``, key ``{ref}/not-d
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.config import Settings
-from bot.escalation.service import EscalationService, People
+from bot.escalation.people import escalate_to
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import Clock, Escalation, utc_now
@@ -42,7 +42,7 @@ class Reminder:
     level: int
     of: int
     minutes: int
-    user_ids: tuple[str, ...]
+    roles: tuple[str, ...]
 
     @property
     def key(self) -> str:
@@ -53,7 +53,7 @@ class Reminder:
             "level": self.level,
             "of": self.of,
             "minutes": self.minutes,
-            "user_ids": list(self.user_ids),
+            "roles": list(self.roles),
         }
 
 
@@ -63,37 +63,16 @@ class Reminders:
     def __init__(
         self,
         store: Store,
-        people: People,
         urgent_minutes: Iterable[int] = (5, 15),
         normal_minutes: Iterable[int] = (60, 120),
         clock: Clock = utc_now,
         delivery_minutes: tuple[int, int] = (2, 1),
-        schools: Mapping[str, People] | None = None,
     ) -> None:
-        self.schools = dict(schools or {})
         self.store = store
-        self.people = people
         self.urgent_minutes = tuple(urgent_minutes)
         self.normal_minutes = tuple(normal_minutes)
         self.clock = clock
         self.delivery_minutes, self.urgent_delivery_minutes = delivery_minutes
-
-    @classmethod
-    def from_settings(cls, store: Store, settings: Settings, clock: Clock = utc_now) -> Reminders:
-        return cls.for_service(EscalationService.from_settings(store, settings, clock), settings)
-
-    @classmethod
-    def for_service(cls, service: EscalationService, settings: Settings) -> Reminders:
-        """Reminders of ``service``'s escalations, to the same people (per school in a trust)."""
-        return cls(
-            service.store,
-            service.people,
-            settings.reminder_urgent_minutes,
-            settings.reminder_normal_minutes,
-            service.clock,
-            (settings.delivery_deadline_minutes, settings.delivery_deadline_urgent_minutes),
-            service.schools,
-        )
 
     def due_reminders(self, now: datetime | None = None) -> list[Reminder]:
         """Reminders whose time has come and that are not yet in the outbox."""
@@ -146,9 +125,8 @@ class Reminders:
         ]
 
     def _audience(self, esc: Escalation, last: bool) -> tuple[str, ...]:
-        people = self.schools.get(esc.school or "", self.people)
-        first = people.for_route(esc.route)
+        """The roles a reminder goes to: the route's, and at the last normal step also the
+        role above it."""
         if esc.urgent or not last or esc.route == "chair":
-            return first
-        extra = people.for_route("headteacher" if esc.route == "dsl" else "chair")
-        return tuple(dict.fromkeys(first + extra))
+            return (esc.route,)
+        return (esc.route, escalate_to(esc.route))

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import ConfigError
-from bot.escalation.service import People
+from bot.escalation.people import People
 
 SCHOOL_FILE = "school.toml"
 KEYS = {"dsl_user_ids", "headteacher_user_ids", "chair_user_ids"}
@@ -36,6 +36,24 @@ def school_people(corpus_dir: Path, platform: str = "slack") -> dict[str, People
         if table is not None:
             found[path.parent.name] = _people(path, table)
     return found
+
+
+def all_school_people(corpus_dir: Path) -> dict[str, People]:
+    """Per school, its Slack and Teams people together (the ids each acts under), for the
+    escalation service's "who may act"; each skin reads its own platform's table to
+    deliver."""
+    slack, teams = school_people(corpus_dir, "slack"), school_people(corpus_dir, "teams")
+    merged: dict[str, People] = {}
+    for slug in {*slack, *teams}:
+        a, b = slack.get(slug, People()), teams.get(slug, People())
+        merged[slug] = People(
+            tuple(dict.fromkeys((*a.dsl_ids, *b.dsl_ids))),
+            tuple(dict.fromkeys((*a.headteacher_ids, *b.headteacher_ids))),
+            tuple(dict.fromkeys((*a.chair_ids, *b.chair_ids))),
+            dsl_destination=a.dsl_destination,
+            dsl_channel=a.dsl_channel,
+        )
+    return merged
 
 
 def _table(path: Path, platform: str) -> dict[str, Any] | None:

@@ -2,7 +2,7 @@
 
 Skins (Slack, Teams) call this; it never imports a chat SDK.
 
-    service = EscalationService.from_settings(store, settings)
+    service = EscalationService(store, dsl_ids, headteacher_ids, chair_ids)
     esc = service.submit(ConcernReport(...))   # stored + outbox rows, committed, then returns
     service.claim(esc.ref, user_id)             # DSLs (and, for allegations, the route's holder)
     service.resolve(esc.ref, user_id, note=None)
@@ -21,7 +21,9 @@ Skins (Slack, Teams) call this; it never imports a chat SDK.
   escalation as it is: compare ``esc.claimed_by`` with the user to word the reply.
 * Routing (Keeping Children Safe in Education): a concern about a member of staff goes to
   the headteacher, one about the headteacher to the chair of governors, never to the DSL
-  channel. ``recipients(esc)`` gives the user ids for the route.
+  channel. The route is a role (:mod:`bot.escalation.people`); the outbox rows name it and
+  each skin turns it into addresses. ``recipients(esc)`` gives the ids of the people who
+  hold it, on any platform (who may act).
 
 Delivery happens later, in :mod:`bot.escalation.outbox`. Nothing here logs question, detail
 or name text.
@@ -31,49 +33,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from bot import messages
-from bot.config import Settings
-from bot.errors import NoRecipient, PermissionDenied
+from bot.errors import PermissionDenied
+from bot.escalation.people import People
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import AuditEntry, Clock, ConcernReport, Escalation, utc_now
 
-__all__ = ["AuditEntry", "ConcernReport", "Escalation", "EscalationService", "People"]
+__all__ = ["AuditEntry", "ConcernReport", "Escalation", "EscalationService"]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class People:
-    """Who escalations go to: chat user ids of the DSL and deputies, headteacher, chair."""
-
-    dsl_ids: tuple[str, ...] = ()
-    headteacher_ids: tuple[str, ...] = ()
-    chair_ids: tuple[str, ...] = ()
-    dsl_destination: bool = False  # a DSL channel is set up (it receives even with no ids)
-    dsl_channel: str | None = None  # a school's own DSL channel (bot.escalation.schools)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> People:
-        ids = settings.dsl_user_ids, settings.headteacher_user_ids, settings.chair_user_ids
-        return cls(*ids, dsl_destination=bool(settings.dsl_channel_id))
-
-    def for_route(self, route: str) -> tuple[str, ...]:
-        return {"dsl": self.dsl_ids, "headteacher": self.headteacher_ids}.get(route, self.chair_ids)
-
-    def route_for(self, wanted: str) -> str:
-        """The route a concern takes: its own if someone holds it, else the DSL (a concern
-        about staff with no headteacher set up, or about the headteacher with no chair, must
-        still reach someone). NoRecipient if not even the DSL is set up."""
-        if wanted != "dsl" and self.for_route(wanted):
-            return wanted
-        if self.dsl_ids or self.dsl_destination:
-            return "dsl"
-        raise NoRecipient(messages.ESCALATION_NO_RECIPIENT)
 
 
 class EscalationService:
@@ -95,18 +67,6 @@ class EscalationService:
         self.schools = dict(schools or {})  # a trust: each school's own people
         self.clock = clock
 
-    @classmethod
-    def from_settings(
-        cls,
-        store: Store,
-        settings: Settings,
-        clock: Clock = utc_now,
-        schools: Mapping[str, People] | None = None,
-    ) -> EscalationService:
-        p = People.from_settings(settings)
-        return cls(store, p.dsl_ids, p.headteacher_ids, p.chair_ids, clock, p.dsl_destination,
-                   schools)  # fmt: skip
-
     def people_for(self, school: str | None) -> People:
         """The school's own people when it names them, else the global ones."""
         return self.schools.get(school or "", self.people)
@@ -114,8 +74,9 @@ class EscalationService:
     # --- who --------------------------------------------------------------------------
 
     def recipients(self, escalation: Escalation) -> tuple[str, ...]:
-        """User ids the escalation is routed to (DSL and deputies, headteacher, or chair)."""
-        return self.people_for(escalation.school).for_route(escalation.route)
+        """Ids of the people holding the escalation's route (DSL and deputies, headteacher,
+        or chair), on every platform; in a trust, of the escalation's own school."""
+        return self.people_for(escalation.school).holders(escalation.route)
 
     def can_act(self, user_id: str, escalation: Escalation) -> bool:
         """DSLs (deputies included) and the headteacher/chair for their own route; never
@@ -151,7 +112,7 @@ class EscalationService:
                 rows.link_submission(conn, key, esc_id)
             rows.add_audit(conn, esc_id, report.reporter_id, "submitted", now)
             esc = rows.get_by_id(conn, esc_id)
-            post = {"event": "submitted", "route": esc.route, "user_ids": self.recipients(esc)}
+            post = {"event": "submitted", "route": esc.route, "roles": [esc.route]}
             outbox_rows.enqueue(conn, esc_id, "destination_post", f"{ref}/post", now, post)
             receipt = {"event": "submitted", "dsl": report.dsl_contact}
             outbox_rows.enqueue(conn, esc_id, "reporter_receipt", f"{ref}/receipt", now, receipt)

@@ -20,16 +20,21 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
 from bot import messages
-from bot.config import Settings
 from bot.errors import StoreError
 from bot.escalation.outbox import Notifier, Outbox, PlatformNotifier
 from bot.escalation.reminders import Reminders
-from bot.escalation.schools import school_people
 from bot.escalation.service import EscalationService
+from bot.serve.config import Settings
 from bot.serve.web import Mount, build_web_app, start_site
-from bot.slack import slack_enabled
+from bot.serve.wiring import (
+    build_answerer,
+    build_reminders,
+    escalation_service,
+    slack_enabled,
+    slack_notifier,
+    teams_notifier,
+)
 from bot.slack.app import build_app
-from bot.slack.notifier import SlackNotifier
 from bot.store import Store
 from bot.teams import teams_enabled
 
@@ -58,7 +63,10 @@ class Runtime:
             return []
         from bot.teams.app import teams_mount
 
-        return [teams_mount(self.settings, self.store, kick=self.kick)]
+        mount = teams_mount(
+            self.settings, self.answerer, self.store, escalations=self.escalations, kick=self.kick
+        )
+        return [mount]
 
     def kick(self) -> None:
         """Wake the outbox worker now (after a submit or a claim), not after its interval."""
@@ -85,32 +93,33 @@ def build_runtime(
 ) -> Runtime:
     """Everything a serving process needs; the index is loaded here, once."""
     if answerer is None:
-        from bot.answering.answerer import Answerer
-
-        answerer = Answerer.from_settings(settings)
+        answerer = build_answerer(settings)
     try:
         store = Store.open(settings.database_url)
     except StoreError:
         scheme = settings.database_url.split(":", 1)[0]
         raise StoreError(messages.STORE_OPEN_FAILED.format(scheme=scheme)) from None
-    schools = school_people(settings.corpus_dir, "slack")  # a trust: per-school DSLs
-    service = EscalationService.from_settings(store, settings, schools=schools)
+    service = escalation_service(store, settings)
     slack = slack and slack_enabled(settings)
     notifiers: dict[str, Notifier] = {}
     if slack:
-        notifiers["slack"] = SlackNotifier.from_settings(settings, schools)
+        notifiers["slack"] = slack_notifier(settings)
     if teams_enabled(settings):
-        from bot.teams.notifier import TeamsNotifier
-
-        notifiers["teams"] = TeamsNotifier.from_settings(settings, store)
+        notifiers["teams"] = teams_notifier(settings, store)
     outbox = Outbox(store, PlatformNotifier(notifiers), backoff_base=outbox_backoff)
-    runtime = Runtime(settings, answerer, store, service, outbox,
-                      Reminders.for_service(service, settings),
-                      None)  # fmt: skip
+    runtime = Runtime(
+        settings, answerer, store, service, outbox, build_reminders(store, settings), None
+    )
     if slack:
-        runtime.slack_app = build_app(settings, answerer, events=store, feedback=store,
-                                      escalations=service, socket_mode=socket_mode,
-                                      kick=runtime.kick)  # fmt: skip
+        runtime.slack_app = build_app(
+            settings,
+            answerer,
+            events=store,
+            feedback=store,
+            escalations=service,
+            socket_mode=socket_mode,
+            kick=runtime.kick,
+        )
     return runtime
 
 

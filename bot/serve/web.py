@@ -37,14 +37,13 @@ def build_web_app(
 ) -> web.Application:
     """The aiohttp app: Slack (when ``slack_app`` is given), /healthz, and each of ``mounts``.
 
-    ``answerer`` defaults to ``Answerer.from_settings(settings)``; a mount is a function that
-    adds routes (the Teams skin adds ``POST /api/messages``) and may read
-    ``app[ANSWERER_KEY]``.
+    ``answerer`` defaults to the index in ``settings`` (bot.serve.wiring.build_answerer); a
+    mount is a function that adds routes (the Teams skin adds ``POST /api/messages``).
     """
     if answerer is None:
-        from bot.answering.answerer import Answerer
+        from bot.serve.wiring import build_answerer
 
-        answerer = Answerer.from_settings(settings)
+        answerer = build_answerer(settings)
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[ANSWERER_KEY] = answerer
     app.router.add_get(HEALTH_PATH, _healthz)
@@ -74,7 +73,7 @@ async def start_site(app: web.Application, host: str, port: int) -> tuple[web.Ap
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    sockets = getattr(site._server, "sockets", None) or ()
-    bound = sockets[0].getsockname()[1] if sockets else port
+    addresses = runner.addresses  # (host, port, ...) per listening socket
+    bound = addresses[0][1] if addresses else port
     log.info("serving on %s:%s", host, bound)
     return runner, bound

@@ -1,16 +1,15 @@
-"""The Slack skin: a thin slack_bolt layer over the answer and escalation cores."""
+"""The Slack skin: a thin slack_bolt layer over the answer and escalation cores.
 
-from __future__ import annotations
+    app.py              the AsyncApp: build_app(settings, answerer, ...) and its listeners
+    listeners/          events (mentions, DMs, App Home), commands, actions, views, escalations
+    blocks.py           Block Kit drawn from bot.answering.presenter's AnswerView
+    escalation_blocks.py  the "Raise with DSL" modal, the DSL's message, receipts
+    home.py             the App Home tab
+    deps.py             what the listeners need, in one object (SlackDeps)
+    notifier.py         the outbox Notifier for escalations raised on Slack
+    settings.py         the settings this skin reads (SlackSettings)
+    text.py             a question from a message (mentions and markup removed)
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from bot.config import Settings
-
-
-def slack_enabled(settings: Settings) -> bool:
-    """Slack is served when SLACK_BOT_TOKEN is set, or when Teams is not configured either
-    (then the missing token is the first thing ``policybot doctor`` and ``serve`` report)."""
-    from bot.teams import teams_enabled
-
-    return bool(settings.slack_bot_token) or not teams_enabled(settings)
+Imports: bot.chat, the core (answering, escalation, store) and base. Never bot.teams, bot.serve
+or bot.cli. Whether Slack is served at all is bot.serve.wiring.slack_enabled.
+"""

@@ -16,15 +16,16 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.config import Settings
+from bot.chat.skin import Answers
 from bot.errors import ConfigError
-from bot.slack.deps import AnswerCore, EventLog, FeedbackLog, SlackDeps
+from bot.slack.deps import EventLog, FeedbackLog, SlackDeps
 from bot.slack.listeners import register_listeners
+from bot.slack.settings import SlackSettings
 
 log = logging.getLogger(__name__)
 
 
-def build_client(settings: Settings) -> AsyncWebClient:
+def build_client(settings: SlackSettings) -> AsyncWebClient:
     """An async Web API client for ``settings``, honouring 429 Retry-After."""
     return AsyncWebClient(
         token=settings.slack_bot_token,
@@ -39,8 +40,8 @@ def build_client(settings: Settings) -> AsyncWebClient:
 
 
 def build_app(
-    settings: Settings,
-    answerer: AnswerCore,
+    settings: SlackSettings,
+    answerer: Answers,
     *,
     events: EventLog | None = None,
     feedback: FeedbackLog | None = None,
@@ -68,7 +69,7 @@ def build_app(
     return app
 
 
-def check_settings(settings: Settings, *, socket_mode: bool) -> None:
+def check_settings(settings: SlackSettings, *, socket_mode: bool) -> None:
     if not settings.slack_bot_token:
         raise ConfigError(messages.SERVE_NO_SLACK_TOKEN)
     if socket_mode and not settings.slack_app_token:

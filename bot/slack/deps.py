@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.answering.model import Route
-from bot.chat.skin import Answers, SkinDeps
-
-AnswerCore = Answers
+from bot.chat.skin import SkinDeps
+from bot.slack.settings import SlackSettings
 
 
 class EventLog(Protocol):
@@ -57,6 +56,7 @@ class MemoryFeedbackLog:
 
 @dataclass
 class SlackDeps(SkinDeps):
+    settings: SlackSettings
     events: EventLog = field(default_factory=MemoryEventLog)
     feedback: FeedbackLog = field(default_factory=MemoryFeedbackLog)
     escalations: Any = None  # bot.escalation.service.EscalationService, when a store is configured

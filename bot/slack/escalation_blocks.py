@@ -16,7 +16,6 @@ from bot.escalation.form import (
     QUESTIONS,
     RISK_FIELD,
     Question,
-    form_meta,
     risk_warning,
     shows_risk_warning,
 )
@@ -32,9 +31,11 @@ ACTION_RESOLVE = "escalation_resolve"
 ACTION_RECORD = "escalation_record"
 DETAILS_CHUNK = 2900  # characters of details per section
 WARN_BLOCK = "risk_warning"
-BUTTONS = {"claim": (ACTION_CLAIM, "primary"), "resolve": (ACTION_RESOLVE, None),
-           "record": (ACTION_RECORD, None)}  # fmt: skip
-modal_meta = form_meta  # the form's hidden context is the core's (bot.escalation.form)
+BUTTONS = {
+    "claim": (ACTION_CLAIM, "primary"),
+    "resolve": (ACTION_RESOLVE, None),
+    "record": (ACTION_RECORD, None),
+}
 
 
 def raise_modal(
@@ -119,10 +120,17 @@ def home_lines(escalations: list[Escalation], now: datetime) -> list[Block]:
         claimed = (
             messages.HOME_CLAIMED_BY.format(actor=mention(esc.claimed_by)) if esc.claimed_by else ""
         )
-        lines.append(context(messages.HOME_ESCALATION_LINE.format(
-            ref=escape(esc.ref), status=esc.status, age=age_text(now - esc.created_at),
-            urgent=messages.HOME_URGENT if esc.urgent else "", claimed=claimed,
-        )))  # fmt: skip
+        lines.append(
+            context(
+                messages.HOME_ESCALATION_LINE.format(
+                    ref=escape(esc.ref),
+                    status=esc.status,
+                    age=age_text(now - esc.created_at),
+                    urgent=messages.HOME_URGENT if esc.urgent else "",
+                    claimed=claimed,
+                )
+            )
+        )
     return lines
 
 
@@ -175,8 +183,12 @@ def _fact(fact: Fact) -> str:
 def _ask(question: Question) -> list[Block]:
     """One question as an input (free text or radio buttons), with its hint."""
     if question.options is None:
-        element = {"type": "plain_text_input", "action_id": question.field, "multiline": True,
-                   "max_length": question.max_length}  # fmt: skip
+        element = {
+            "type": "plain_text_input",
+            "action_id": question.field,
+            "multiline": True,
+            "max_length": question.max_length,
+        }
         blocks = [_input(question.field, question.label, element)]
     else:
         blocks = [_radio_input(question.field, question.label, question.options)]

@@ -6,6 +6,8 @@ Where things go (Keeping Children Safe in Education):
   ``DSL_USER_IDS`` when no channel is set;
 * about a member of staff (``headteacher``) -> DMs to ``HEADTEACHER_USER_IDS``; about the
   headteacher (``chair``) -> DMs to ``CHAIR_USER_IDS``; never the DSL channel;
+* reminders -> a DM to each person of the roles the reminder names (the DSL channel when
+  no DSL is listed);
 * receipts and updates -> a DM to the reporter.
 
 Every post carries ``metadata`` with the outbox item's idempotency key, so
@@ -24,13 +26,13 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.config import Settings
 from bot.errors import DeliveryError
 from bot.escalation.delivery import retry_delay, targets_for
-from bot.escalation.service import People
+from bot.escalation.people import People
 from bot.escalation.view import RECEIPT_EDITS, purged_text, reminder_text, reporter_text
 from bot.slack import escalation_blocks as eb
 from bot.slack.blocks import escape
+from bot.slack.settings import SlackSettings
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 
 log = logging.getLogger(__name__)
@@ -40,18 +42,14 @@ HISTORY_LIMIT = 200
 
 class SlackNotifier:
     def __init__(
-        self, client: WebClient, settings: Settings, schools: Mapping[str, People] | None = None
+        self,
+        client: WebClient,
+        settings: SlackSettings,
+        schools: Mapping[str, People] | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
         self.schools = dict(schools or {})  # a trust: each school's own channel and people
-
-    @classmethod
-    def from_settings(
-        cls, settings: Settings, schools: Mapping[str, People] | None = None
-    ) -> SlackNotifier:
-        client = WebClient(settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
-        return cls(client, settings, schools)
 
     # --- the Notifier protocol --------------------------------------------------------
 
@@ -77,23 +75,24 @@ class SlackNotifier:
 
     # --- where ------------------------------------------------------------------------
 
-    def destinations(self, escalation: Escalation) -> list[str]:
-        """Channel or user ids the escalation's own message goes to."""
-        school = self.schools.get(escalation.school or "")
-        if school is not None:  # only that school's people
-            if escalation.route == "dsl" and school.dsl_channel:
-                return [school.dsl_channel]
-            return list(school.for_route(escalation.route))
-        if escalation.route == "headteacher":
-            return list(self.settings.headteacher_user_ids)
-        if escalation.route == "chair":
-            return list(self.settings.chair_user_ids)
-        if self.settings.dsl_channel_id:
-            return [self.settings.dsl_channel_id]
-        return list(self.settings.dsl_user_ids)
+    def addresses(self, reminder: bool = False, school: str | None = None) -> dict[str, list[str]]:
+        """Channel or user ids for each role (see the module's docstring); in a trust, a
+        school naming its own people (bot.escalation.schools): only theirs."""
+        s, own = self.settings, self.schools.get(school or "")
+        ids = own or People(s.dsl_user_ids, s.headteacher_user_ids, s.chair_user_ids)
+        channel = own.dsl_channel if own else s.dsl_channel_id
+        dsl = list(ids.dsl_ids) if reminder else []
+        if not dsl:
+            dsl = [channel] if channel else list(ids.dsl_ids)
+        return {
+            "dsl": dsl,
+            "headteacher": list(ids.headteacher_ids),
+            "chair": list(ids.chair_ids),
+        }
 
     def _targets(self, item: OutboxItem, escalation: Escalation) -> list[str]:
-        return targets_for(item, escalation, self.destinations, str, _reminder_ids)
+        addresses = self.addresses(item.kind == "reminder", escalation.school)
+        return targets_for(item, escalation, addresses, escalation.reporter_id)
 
     # --- what -------------------------------------------------------------------------
 
@@ -119,8 +118,9 @@ class SlackNotifier:
                 found = self._find(target, f"{esc.ref}/post")
             if found is None or not found.message_id:
                 raise DeliveryError(f"{esc.ref}: destination message not found yet", 30)
-            self._call("chat_update", channel=found.channel, ts=found.message_id,
-                       blocks=blocks, text=text)  # fmt: skip
+            self._call(
+                "chat_update", channel=found.channel, ts=found.message_id, blocks=blocks, text=text
+            )
 
     def _reporter_message(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt:
         text = reporter_text(item, esc, name=eb.mention, text=escape)
@@ -155,8 +155,9 @@ class SlackNotifier:
 
     def _find(self, target: str, key: str) -> DeliveryReceipt | None:
         channel = self._open(target)
-        history = self._call("conversations_history", channel=channel,
-                             include_all_metadata=True, limit=HISTORY_LIMIT)  # fmt: skip
+        history = self._call(
+            "conversations_history", channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT
+        )
         for message in history.get("messages") or []:
             payload = (message.get("metadata") or {}).get("event_payload") or {}
             if payload.get("key") == key:
@@ -171,11 +172,6 @@ class SlackNotifier:
 
     def _call(self, method: str, **kwargs: Any) -> Any:
         return getattr(self.client, method)(**kwargs)
-
-
-def _reminder_ids(item: OutboxItem) -> list[str]:
-    """The Slack user ids a reminder names (the reminder schedule's DSLs, deputies, ...)."""
-    return [str(u) for u in item.payload.get("user_ids") or []]
 
 
 def _guard(call: Callable[[], Any], item: OutboxItem) -> Any:

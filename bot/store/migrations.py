@@ -4,14 +4,22 @@ The same list runs on SQLite and PostgreSQL. ``migrate(engine)`` is idempotent a
 call from several processes starting at once (PostgreSQL: an advisory lock; SQLite: the
 ``BEGIN IMMEDIATE`` write lock). Add a migration by appending ``(name, function)`` to
 :data:`MIGRATIONS`; never edit or reorder one that has shipped.
+
+Each migration carries its own DDL, frozen when it shipped (``ddl/NAME.sql``: what
+SQLAlchemy compiled from :mod:`bot.store.tables` then, with the two column types that differ
+between SQLite and PostgreSQL left as ``{serial}`` and ``{timestamp}``), so adding a column
+to today's tables later never changes what an old migration creates. A new table or column
+is a new migration (``ALTER TABLE`` or a new frozen file, for both dialects) and the same
+change in ``tables``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
-from sqlalchemy import Connection, Engine, MetaData, select, text
+from sqlalchemy import Connection, Engine, select, text
 
 from bot.store import tables
 from bot.store.records import utc_now
@@ -19,62 +27,33 @@ from bot.store.records import utc_now
 logger = logging.getLogger(__name__)
 
 ADVISORY_LOCK_ID = 7_214_503_911
+DDL_DIR = Path(__file__).parent / "ddl"
+COLUMN_TYPES = {
+    "sqlite": {"serial": "INTEGER", "timestamp": "DATETIME"},
+    "postgresql": {"serial": "SERIAL", "timestamp": "TIMESTAMP WITHOUT TIME ZONE"},
+}
 
 
-def _create(*tables_: tables.Table) -> Callable[[Connection], None]:
-    def apply(conn: Connection) -> None:
-        for table in tables_:
-            table.create(conn)
-
-    return apply
-
-
-def _as_shipped(table: tables.Table, *added_later: str) -> tables.Table:
-    """``table`` as an early migration created it: without columns a later migration adds
-    (a copy in its own MetaData, with the tables its foreign keys name)."""
-    frozen = MetaData()
-    for other in table.metadata.sorted_tables:
-        if other is not table:
-            other.to_metadata(frozen)
-    columns = [c._copy() for c in table.columns if c.name not in added_later]
-    indexes = [tables.Index(ix.name, *[c.name for c in ix.columns]) for ix in table.indexes]
-    return tables.Table(table.name, frozen, *columns, *indexes)
-
-
-def _sql(*statements: str) -> Callable[[Connection], None]:
-    """A migration frozen as the DDL it ran when it shipped (valid on SQLite and PostgreSQL),
-    so later edits to :mod:`bot.store.tables` never change what it does."""
+def _frozen(name: str) -> Callable[[Connection], None]:
+    """Run ``ddl/{name}.sql`` in the connection's dialect: statements end with ";"."""
 
     def apply(conn: Connection) -> None:
-        for statement in statements:
-            conn.execute(text(statement))
+        sql = (DDL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+        sql = sql.format(**COLUMN_TYPES[conn.dialect.name])
+        lines = [line for line in sql.splitlines() if not line.startswith("--")]
+        for statement in "\n".join(lines).split(";\n"):
+            if statement.strip():
+                conn.exec_driver_sql(statement.strip().rstrip(";"))
 
     return apply
 
 
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
-    (
-        "0001_escalations_audit_outbox",
-        _create(
-            tables.ref_counters,
-            tables.escalations,
-            tables.audit,
-            _as_shipped(tables.outbox, "lease_token"),
-        ),
-    ),
-    ("0002_processed_events", _create(tables.processed_events)),
-    ("0003_feedback", _create(tables.feedback)),
-    ("0004_conversation_refs", _create(tables.conversation_refs)),
-    (
-        "0005_submission_keys_and_lease_tokens",
-        _sql(
-            "CREATE TABLE submissions ("
-            " platform_key VARCHAR(255) NOT NULL PRIMARY KEY,"
-            " escalation_id INTEGER REFERENCES escalations (id),"
-            " created_at TIMESTAMP NOT NULL)",
-            "ALTER TABLE outbox ADD COLUMN lease_token VARCHAR(64)",
-        ),
-    ),
+    ("0001_escalations_audit_outbox", _frozen("0001_escalations_audit_outbox")),
+    ("0002_processed_events", _frozen("0002_processed_events")),
+    ("0003_feedback", _frozen("0003_feedback")),
+    ("0004_conversation_refs", _frozen("0004_conversation_refs")),
+    ("0005_submission_keys_and_lease_tokens", _frozen("0005_submission_keys_and_lease_tokens")),
 ]
 
 

@@ -13,11 +13,15 @@ Microsoft 365 Agents SDK (``microsoft_agents``), served at ``POST /api/messages`
     notifier.py     the outbox Notifier for escalations raised on Teams
     doctor.py       policybot doctor's Teams checks
     package.py      the Teams app package (manifest + icons) to sideload
+    settings.py     the settings this skin reads (TeamsSettings)
 
 What is not about Teams lives in the core and is shared with Slack: the answer layout
 (bot.answering.presenter), the form (bot.escalation.form), the DSL's message and the
 reporter's texts (bot.escalation.view), acting on an escalation (bot.escalation.actions),
 delivery targets (bot.escalation.delivery) and answering again from a button (bot.chat.skin).
+
+Imports: bot.chat, the core (answering, escalation, store) and base. Never bot.slack,
+bot.serve or bot.cli.
 """
 
 from __future__ import annotations
@@ -25,10 +29,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    from bot.teams.settings import TeamsSettings
 
 
-def teams_enabled(settings: Settings) -> bool:
+def teams_enabled(settings: TeamsSettings) -> bool:
     """Teams is served when it is configured: MICROSOFT_APP_ID (authenticated), or for local
     development TEAMS_DSL_AAD_IDS without an app id (anonymous, with a loud warning). A
     Slack-only deployment has neither and exposes no /api/messages."""

@@ -2,7 +2,8 @@
 ``teams_mount``: the hook that adds ``POST /api/messages`` to ``policybot serve``'s aiohttp app.
 
     from bot.teams.app import teams_mount
-    app = build_web_app(settings, answerer, mounts=[teams_mount(settings, store)])
+    mount = teams_mount(settings, answerer, store, escalations=service, kick=outbox.kick)
+    app = build_web_app(settings, answerer, mounts=[mount])
 
 The route is a translation shim: bearer check (:func:`bot.teams.auth.authorize`) -> the SDK's
 ``CloudAdapter.process_request`` -> the handlers -> an aiohttp response. A body that is not
@@ -30,10 +31,7 @@ from microsoft_agents.hosting.core import (
 from pydantic import ValidationError
 
 from bot import messages
-from bot.config import Settings
-from bot.escalation.schools import school_people
 from bot.escalation.service import EscalationService
-from bot.serve.web import ANSWERER_KEY, Mount
 from bot.store import Store
 from bot.teams.auth import (
     auth_configuration,
@@ -46,9 +44,11 @@ from bot.teams.connector import TeamsConnector
 from bot.teams.deps import Answers, TeamsDeps
 from bot.teams.directory import Directory
 from bot.teams.handlers import register_handlers
+from bot.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
 TEAMS_PATH = "/api/messages"
+Mount = Callable[[web.Application], None]  # adds routes to policybot serve's web app
 
 
 @dataclass
@@ -97,32 +97,18 @@ class _Request:
 TEAMS_KEY = web.AppKey("teams_bot", TeamsBot)
 
 
-def teams_services(
-    settings: Settings, store: Store | None
-) -> tuple[Directory, EscalationService | None]:
-    """The directory (in the store when there is one) and the escalation service with the
-    Teams people (TEAMS_DSL_AAD_IDS, TEAMS_HEADTEACHER_AAD_IDS, TEAMS_CHAIR_AAD_IDS)."""
-    if store is None:
-        return Directory(), None
-    service = EscalationService(
-        store,
-        settings.teams_dsl_aad_ids,
-        settings.teams_headteacher_aad_ids,
-        settings.teams_chair_aad_ids,
-        clock=store.clock,
-        schools=school_people(settings.corpus_dir, "teams"),  # a trust: per-school people
-    )
-    return Directory(store), service
-
-
 def build_teams(
-    settings: Settings,
+    settings: TeamsSettings,
     answerer: Answers,
     store: Store | None = None,
     *,
+    escalations: EscalationService | None = None,
     kick: Callable[[], None] | None = None,
 ) -> TeamsBot:
-    """The Teams bot: adapter, application, handlers. Raises ConfigError for bad settings."""
+    """The Teams bot: adapter, application, handlers. Raises ConfigError for bad settings.
+
+    ``escalations`` is the one escalation service the process shares with Slack (without it,
+    "Raise with DSL" says escalations are not set up); ``store`` keeps the directory."""
     auth = auth_configuration(settings)
     connections = build_connections(settings)
     adapter = build_adapter(settings, connections)
@@ -134,7 +120,7 @@ def build_teams(
         turn_state_factory=TurnState,  # stateless: nothing kept per conversation or user
     )
     agent = AgentApplication[TurnState](options, connection_manager=connections)
-    directory, escalations = teams_services(settings, store)
+    directory = Directory(store)
     deps = TeamsDeps(
         settings=settings,
         answerer=answerer,
@@ -149,13 +135,17 @@ def build_teams(
 
 
 def teams_mount(
-    settings: Settings, store: Store | None = None, *, kick: Callable[[], None] | None = None
+    settings: TeamsSettings,
+    answerer: Answers,
+    store: Store | None = None,
+    *,
+    escalations: EscalationService | None = None,
+    kick: Callable[[], None] | None = None,
 ) -> Mount:
-    """A ``bot.serve.web`` mount adding ``POST /api/messages`` (answers from
-    ``app[ANSWERER_KEY]``)."""
+    """A mount for ``bot.serve.web.build_web_app`` adding ``POST /api/messages``."""
 
     def mount(app: web.Application) -> None:
-        bot = build_teams(settings, app[ANSWERER_KEY], store, kick=kick)  # type: ignore[arg-type]
+        bot = build_teams(settings, answerer, store, escalations=escalations, kick=kick)
         app[TEAMS_KEY] = bot
         app.router.add_post(TEAMS_PATH, _messages)
         warn_if_anonymous(settings)

@@ -25,14 +25,14 @@ from microsoft_agents.hosting.core import (
 )
 
 from bot import messages
-from bot.config import Settings
 from bot.errors import ConfigError
+from bot.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
 UNAUTHORIZED = {"error": "Unauthorized"}
 
 
-def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
+def auth_configuration(settings: TeamsSettings) -> AgentAuthConfiguration:
     """The SDK's configuration for the bot's own identity (anonymous without an app id)."""
     if not settings.microsoft_app_id:
         return AgentAuthConfiguration(anonymous_allowed=True)
@@ -46,14 +46,14 @@ def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
     )
 
 
-def build_connections(settings: Settings) -> MsalConnectionManager:
+def build_connections(settings: TeamsSettings) -> MsalConnectionManager:
     """The bot's credentials for outgoing calls (MSAL; unused in anonymous mode)."""
     config = auth_configuration(settings)
     return MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": config})
 
 
 def build_adapter(
-    settings: Settings, connections: MsalConnectionManager | None = None
+    settings: TeamsSettings, connections: MsalConnectionManager | None = None
 ) -> CloudAdapter:
     """The adapter that turns requests into turns and sends replies through the connector."""
     connections = connections or build_connections(settings)
@@ -79,7 +79,7 @@ async def authorize(
         return _unauthorized(type(exc).__name__)
 
 
-def warn_if_anonymous(settings: Settings) -> None:
+def warn_if_anonymous(settings: TeamsSettings) -> None:
     if not settings.microsoft_app_id:
         log.warning(
             "!!! Teams endpoint /api/messages accepts ANONYMOUS requests: MICROSOFT_APP_ID is "

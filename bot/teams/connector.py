@@ -36,8 +36,9 @@ class TeamsConnector:
         self.adapter = adapter
         self.app_id = app_id
 
-    async def post(self, service_url: str, conversation_id: str, activity: Activity,
-                   bot_id: str | None = None) -> str:  # fmt: skip
+    async def post(
+        self, service_url: str, conversation_id: str, activity: Activity, bot_id: str | None = None
+    ) -> str:
         """Post ``activity`` as a new message; return the id Teams gave it."""
         outgoing = _addressed(activity, service_url, conversation_id, bot_id)
 
@@ -47,8 +48,14 @@ class TeamsConnector:
 
         return await self._run(service_url, send)
 
-    async def update(self, service_url: str, conversation_id: str, activity_id: str,
-                     activity: Activity, bot_id: str | None = None) -> None:  # fmt: skip
+    async def update(
+        self,
+        service_url: str,
+        conversation_id: str,
+        activity_id: str,
+        activity: Activity,
+        bot_id: str | None = None,
+    ) -> None:
         outgoing = _addressed(activity, service_url, conversation_id, bot_id)
         outgoing.id = activity_id
 
@@ -71,20 +78,27 @@ class TeamsConnector:
         """The id of the 1:1 chat between the bot and ``user`` (a directory record);
         Teams returns the existing chat when there is one."""
         tenant = user.get("tenant_id")
-        parameters = ConversationParameters.model_validate({
-            "isGroup": False,
-            "members": [{"id": user["id"]}],
-            **({"bot": {"id": user["bot_id"]}} if user.get("bot_id") else {}),
-            **({"tenantId": tenant, "channelData": {"tenant": {"id": tenant}}} if tenant else {}),
-        })  # fmt: skip
+        parameters = ConversationParameters.model_validate(
+            {
+                "isGroup": False,
+                "members": [{"id": user["id"]}],
+                **({"bot": {"id": user["bot_id"]}} if user.get("bot_id") else {}),
+                **(
+                    {"tenantId": tenant, "channelData": {"tenant": {"id": tenant}}}
+                    if tenant
+                    else {}
+                ),
+            }
+        )
 
         async def create(client: ConnectorClientBase) -> str:
             return str((await client.conversations.create_conversation(parameters)).id)
 
         return await self._run(user["service_url"], create)
 
-    async def post_to_person(self, directory: Directory, aad_id: str,
-                             activity: Activity) -> tuple[str, str]:  # fmt: skip
+    async def post_to_person(
+        self, directory: Directory, aad_id: str, activity: Activity
+    ) -> tuple[str, str]:
         """Post privately to a person the bot has seen; ``(conversation id, message id)``."""
         user = directory.user(aad_id)
         if not user:
@@ -94,15 +108,19 @@ class TeamsConnector:
         sent = await self.post(user["service_url"], conversation, activity, user.get("bot_id"))
         return conversation, sent
 
-    async def _run(self, service_url: str,
-                   work: Callable[[ConnectorClientBase], Awaitable[T]]) -> T:  # fmt: skip
+    async def _run(
+        self, service_url: str, work: Callable[[ConnectorClientBase], Awaitable[T]]
+    ) -> T:
         identity = (
             self.adapter.create_claims_identity(self.app_id) if self.app_id else ClaimsIdentity()
         )
         continuation = Activity(
-            type=ActivityTypes.event, name="continueConversation", channel_id=CHANNEL,
-            service_url=service_url, conversation=ConversationAccount(id="policybot-proactive"),
-        )  # fmt: skip
+            type=ActivityTypes.event,
+            name="continueConversation",
+            channel_id=CHANNEL,
+            service_url=service_url,
+            conversation=ConversationAccount(id="policybot-proactive"),
+        )
         results: list[T] = []
         errors: list[BaseException] = []
 
@@ -125,8 +143,9 @@ class TeamsConnector:
         return results[0]
 
 
-def _addressed(activity: Activity, service_url: str, conversation_id: str,
-               bot_id: str | None) -> Activity:  # fmt: skip
+def _addressed(
+    activity: Activity, service_url: str, conversation_id: str, bot_id: str | None
+) -> Activity:
     outgoing = activity.model_copy(deep=True)
     outgoing.channel_id = CHANNEL
     outgoing.service_url = service_url

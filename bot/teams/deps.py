@@ -1,5 +1,5 @@
 """What the Teams handlers need, in one object: settings, the answer core, the escalation
-service (with the Teams people: ``TEAMS_*_AAD_IDS``), the directory and the connector."""
+service (one for both skins), the directory and the connector."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.chat.skin import Answers, SkinDeps
 from bot.errors import StoreError
 from bot.teams.connector import TeamsConnector
 from bot.teams.directory import Directory, is_personal, person_id, tenant_of
+from bot.teams.settings import TeamsSettings
 
 __all__ = ["Answers", "Records", "TeamsDeps"]
 
@@ -30,9 +31,10 @@ class Records(Protocol):
 
 @dataclass
 class TeamsDeps(SkinDeps):
+    settings: TeamsSettings
     directory: Directory
     connector: TeamsConnector
-    escalations: Any = None  # bot.escalation.service.EscalationService over the Teams people
+    escalations: Any = None  # bot.escalation.service.EscalationService (shared with Slack)
     records: Records | None = None
     kick: Callable[[], None] = field(default=lambda: None)  # deliver the outbox now
 

@@ -98,11 +98,13 @@ class Directory:
             return
         old = self.user(key) or {}
         new = {
-            "id": sender.id, "name": sender.name or old.get("name"),
-            "service_url": activity.service_url, "tenant_id": tenant_of(activity),
+            "id": sender.id,
+            "name": sender.name or old.get("name"),
+            "service_url": activity.service_url,
+            "tenant_id": tenant_of(activity),
             "bot_id": bot.id if bot else old.get("bot_id"),
             "conversation": activity.conversation.id if is_personal(activity) else None,
-        }  # fmt: skip
+        }
         new["conversation"] = new["conversation"] or old.get("conversation")
         if new != old:
             self.refs.save_conversation_ref(f"teams:user:{key}", new)

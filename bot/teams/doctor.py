@@ -7,14 +7,14 @@ concerns go to with "setup dsl". Nothing here calls Microsoft or prints the clie
 from __future__ import annotations
 
 from bot import messages
-from bot.cli.doctor import Check
-from bot.config import Settings
+from bot.chat.check import Check
 from bot.errors import PolicybotError
 from bot.teams.directory import Directory, Refs
 from bot.teams.package import is_app_id
+from bot.teams.settings import TeamsSettings
 
 
-def teams_checks(settings: Settings, refs: Refs | None = None) -> list[Check]:
+def teams_checks(settings: TeamsSettings, refs: Refs | None = None) -> list[Check]:
     """Every Teams check, in the order a school would fix them."""
     return [
         *credential_checks(settings),
@@ -23,7 +23,7 @@ def teams_checks(settings: Settings, refs: Refs | None = None) -> list[Check]:
     ]
 
 
-def credential_checks(s: Settings) -> list[Check]:
+def credential_checks(s: TeamsSettings) -> list[Check]:
     """MICROSOFT_APP_ID / _PASSWORD / _TENANT_ID: all three, or (local development) none."""
     if not s.microsoft_app_id:
         partial = [
@@ -55,7 +55,7 @@ def credential_checks(s: Settings) -> list[Check]:
     return checks
 
 
-def people_checks(s: Settings) -> list[Check]:
+def people_checks(s: TeamsSettings) -> list[Check]:
     """Who may act on Teams, and where allegations about staff go."""
     if s.teams_dsl_aad_ids:
         count = len(s.teams_dsl_aad_ids)
@@ -69,7 +69,7 @@ def people_checks(s: Settings) -> list[Check]:
     return checks
 
 
-def destination_check(s: Settings, refs: Refs | None = None) -> Check:
+def destination_check(s: TeamsSettings, refs: Refs | None = None) -> Check:
     """Whether a DSL has sent "setup dsl" somewhere (its conversation reference is stored)."""
     if refs is not None:
         return _destination(Directory(refs))

@@ -60,18 +60,30 @@ def _ask(question: Question, dsl: str) -> list[Card]:
     """One question as an input (text or expanded choices), with its hint or warning."""
     blocks: list[Card] = []
     if question.options is None:
-        blocks.append({
-            "type": "Input.Text", "id": question.field, "label": question.label,
-            "isMultiline": True, "maxLength": question.max_length, "isRequired": True,
-            "errorMessage": messages.TEAMS_ANSWER_REQUIRED,
-        })  # fmt: skip
+        blocks.append(
+            {
+                "type": "Input.Text",
+                "id": question.field,
+                "label": question.label,
+                "isMultiline": True,
+                "maxLength": question.max_length,
+                "isRequired": True,
+                "errorMessage": messages.TEAMS_ANSWER_REQUIRED,
+            }
+        )
     else:
         choices = [{"title": title, "value": value} for value, title in question.options.items()]
-        blocks.append({
-            "type": "Input.ChoiceSet", "id": question.field, "label": question.label,
-            "style": "expanded", "choices": choices, "isRequired": True,
-            "errorMessage": messages.TEAMS_ANSWER_REQUIRED,
-        })  # fmt: skip
+        blocks.append(
+            {
+                "type": "Input.ChoiceSet",
+                "id": question.field,
+                "label": question.label,
+                "style": "expanded",
+                "choices": choices,
+                "isRequired": True,
+                "errorMessage": messages.TEAMS_ANSWER_REQUIRED,
+            }
+        )
     if question.hint:
         blocks.append(plain(question.hint, isSubtle=True, size="small"))
     if question.field == RISK_FIELD:  # shown before sending: a card cannot change as you pick
@@ -117,9 +129,14 @@ def _lifecycle_actions(view: DslView) -> list[Card]:
 
 def _record_action(ref: str) -> Card:
     """The Record as logged action: a text box and Save, opened below the card."""
-    record_input = {"type": "Input.Text", "id": "record", "label": messages.RECORD_LABEL,
-                    "maxLength": 200, "isRequired": True,
-                    "errorMessage": messages.TEAMS_ANSWER_REQUIRED}  # fmt: skip
+    record_input = {
+        "type": "Input.Text",
+        "id": "record",
+        "label": messages.RECORD_LABEL,
+        "maxLength": 200,
+        "isRequired": True,
+        "errorMessage": messages.TEAMS_ANSWER_REQUIRED,
+    }
     save = _execute(messages.RECORD_SUBMIT, VERB_RECORD, ref)
     record = card([record_input], [save])
     return {"type": "Action.ShowCard", "title": ACTION_LABELS["record"], "card": record}

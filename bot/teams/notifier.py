@@ -6,6 +6,7 @@ Where things go (Keeping Children Safe in Education):
   or, when none is set, a 1:1 chat with each of ``TEAMS_DSL_AAD_IDS``;
 * about a member of staff (``headteacher``) -> 1:1 chats with ``TEAMS_HEADTEACHER_AAD_IDS``;
   about the headteacher (``chair``) -> ``TEAMS_CHAIR_AAD_IDS``; never the DSL destination;
+* reminders -> the same places, for each role the reminder names;
 * receipts and updates -> a 1:1 chat with the reporter.
 
 A person is reached through the record the bot keeps when they message it or install it
@@ -30,17 +31,16 @@ from typing import Any, TypeVar
 import aiohttp
 from microsoft_agents.activity import Activity
 
-from bot.config import Settings
 from bot.errors import DeliveryError
-from bot.escalation.delivery import retry_delay, targets_for
-from bot.escalation.schools import school_people
-from bot.escalation.service import People
+from bot.escalation.delivery import REPORTER_KINDS, retry_delay, targets_for
+from bot.escalation.people import ROLES, People
 from bot.escalation.view import RECEIPT_EDITS, purged_text, reminder_text, reporter_text
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 from bot.teams.cards import card_message, text_message
 from bot.teams.connector import TeamsConnector
-from bot.teams.directory import Directory, Record, Refs
+from bot.teams.directory import Directory, Record
 from bot.teams.escalation_cards import dsl_card
+from bot.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -57,20 +57,13 @@ class Target:
 
 
 class TeamsNotifier:
-    def __init__(self, connector: TeamsConnector, directory: Directory, settings: Settings) -> None:
+    def __init__(
+        self, connector: TeamsConnector, directory: Directory, settings: TeamsSettings
+    ) -> None:
         self.connector = connector
         self.directory = directory
         self.settings = settings
         self.schools: dict[str, People] = {}  # a trust: schools with their own Teams people
-
-    @classmethod
-    def from_settings(cls, settings: Settings, refs: Refs | None = None) -> TeamsNotifier:
-        from bot.teams.auth import build_adapter
-
-        connector = TeamsConnector(build_adapter(settings), settings.microsoft_app_id)
-        notifier = cls(connector, Directory(refs), settings)
-        notifier.schools = school_people(settings.corpus_dir, "teams")
-        return notifier
 
     # --- the Notifier protocol ------------------------------------------------------------
 
@@ -88,42 +81,32 @@ class TeamsNotifier:
 
     # --- where ----------------------------------------------------------------------------
 
-    def destinations(self, escalation: Escalation) -> list[Target]:
-        """Where the escalation's own card goes, by its route (in a trust, a school with its
-        own people: only to them, privately; never the trust-wide DSL conversation)."""
-        school = self.schools.get(escalation.school or "")
-        if school is not None:
-            return [_person(aad) for aad in school.for_route(escalation.route)]
-        return self._route_targets(escalation.route)
+    def addresses(self, school: str | None = None) -> dict[str, list[Target]]:
+        """Where each role is reached (see the module's docstring). In a trust, a school with
+        its own Teams people: only them, privately; never the trust-wide DSL conversation."""
+        s, own = self.settings, self.schools.get(school or "")
+        if own is not None:
+            return {role: [_person(aad) for aad in own.holders(role)] for role in ROLES}
+        destination = self.directory.dsl_destination()
+        if destination:
+            dsl = [Target("dsl", ref=destination)]
+        else:
+            dsl = [_person(aad) for aad in s.teams_dsl_aad_ids]
+        return {
+            "dsl": dsl,
+            "headteacher": [_person(aad) for aad in s.teams_headteacher_aad_ids],
+            "chair": [_person(aad) for aad in s.teams_chair_aad_ids],
+        }
 
-    def _route_targets(self, route: str) -> list[Target]:
-        s = self.settings
-        if route == "dsl":
-            destination = self.directory.dsl_destination()
-            if destination:
-                return [Target("dsl", ref=destination)]
-        ids = {"dsl": s.teams_dsl_aad_ids, "headteacher": s.teams_headteacher_aad_ids}.get(
-            route, s.teams_chair_aad_ids
-        )
-        return [_person(aad) for aad in ids]
+    def destinations(self, escalation: Escalation) -> list[Target]:
+        """Where the escalation's own card goes, by its route."""
+        return self.addresses(escalation.school)[escalation.route]
 
     def _targets(self, item: OutboxItem, escalation: Escalation) -> list[Target]:
-        return targets_for(item, escalation, self.destinations, _person, self._reminder_targets)
-
-    def _reminder_targets(self, item: OutboxItem) -> list[Target]:
-        """Reminders name people by role (the reminder schedule's ids); reach each role's
-        Teams destination."""
-        s, wanted = self.settings, {str(u) for u in item.payload.get("user_ids") or []}
-        roles = (
-            ("dsl", (*s.dsl_user_ids, *s.teams_dsl_aad_ids)),
-            ("headteacher", (*s.headteacher_user_ids, *s.teams_headteacher_aad_ids)),
-            ("chair", (*s.chair_user_ids, *s.teams_chair_aad_ids)),
-        )
-        targets: dict[str, Target] = {}
-        for role, ids in roles:
-            if wanted & set(ids):
-                targets.update((t.key, t) for t in self._route_targets(role))
-        return list(targets.values())
+        reporter = _person(escalation.reporter_id)
+        # no lookup needed for the reporter
+        addresses = {} if item.kind in REPORTER_KINDS else self.addresses(escalation.school)
+        return targets_for(item, escalation, addresses, reporter)
 
     # --- what -----------------------------------------------------------------------------
 
@@ -158,8 +141,9 @@ class TeamsNotifier:
         await self.connector.update(service_url, conversation, message_id, activity)
         return DeliveryReceipt(conversation, message_id)
 
-    async def _post_each(self, item: OutboxItem, targets: list[Target],
-                         activity: Activity) -> DeliveryReceipt:  # fmt: skip
+    async def _post_each(
+        self, item: OutboxItem, targets: list[Target], activity: Activity
+    ) -> DeliveryReceipt:
         receipts = []
         for target in targets:
             done = self.directory.sent(item.idempotency_key, target.key)

@@ -49,10 +49,19 @@ def build_package(app_id: str, out: Path) -> Path:
 
 
 @click.command()
-@click.option("--app-id", envvar="MICROSOFT_APP_ID", required=True,
-              help="The bot's Application (client) ID (default: $MICROSOFT_APP_ID).")  # fmt: skip
-@click.option("--out", type=click.Path(path_type=Path), default=Path("policybot-teams.zip"),
-              show_default=True, help="Where to write the zip.")  # fmt: skip
+@click.option(
+    "--app-id",
+    envvar="MICROSOFT_APP_ID",
+    required=True,
+    help="The bot's Application (client) ID (default: $MICROSOFT_APP_ID).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("policybot-teams.zip"),
+    show_default=True,
+    help="Where to write the zip.",
+)
 def main(app_id: str, out: Path) -> None:
     """Write the Teams app package (manifest + icons) to upload in Teams.
 

@@ -12,8 +12,23 @@ from dataclasses import dataclass, field
 
 from indexer.dates import parse_month
 
-_KEY_WORDS = ("review", "date", "author", "approved", "status", "source", "signed", "version",
-              "coordinator", "governor", "reference", "head", "chair", "owner", "policy")
+_KEY_WORDS = (
+    "review",
+    "date",
+    "author",
+    "approved",
+    "status",
+    "source",
+    "signed",
+    "version",
+    "coordinator",
+    "governor",
+    "reference",
+    "head",
+    "chair",
+    "owner",
+    "policy",
+)
 _PREFERRED = ("next review", "review date", "date of review", "review due", "review")
 
 

@@ -211,8 +211,11 @@ LEARNERS_CLAUSE = (
     " learners at break and lunch times, in the canteen and the library."
 )
 SUBJECTS = (
-    "SOCIAL MEDIA POLICY\n\n4 Staff use of social media\n\n" + STAFF_CLAUSE
-    + "\n\n5 Learners' use of social media\n\n" + LEARNERS_CLAUSE + "\n"
+    "SOCIAL MEDIA POLICY\n\n4 Staff use of social media\n\n"
+    + STAFF_CLAUSE
+    + "\n\n5 Learners' use of social media\n\n"
+    + LEARNERS_CLAUSE
+    + "\n"
 )
 
 

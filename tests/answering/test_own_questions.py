@@ -40,8 +40,7 @@ def test_role_questions_find_the_rule_for_the_person_asked_about(corpus_index: P
 def test_on_words_alone_the_role_questions_do_worse(corpus_index: Path) -> None:
     words_only = Tuning(other_subject_penalty=0.0, named_subject_bonus=0.0)
     with_subject = figures(Answerer.from_index(corpus_index), "role_questions.jsonl")
-    without = figures(Answerer.from_index(corpus_index, tuning=words_only),
-                      "role_questions.jsonl")
+    without = figures(Answerer.from_index(corpus_index, tuning=words_only), "role_questions.jsonl")
     assert with_subject["recall@1"] >= without["recall@1"] + 0.15, (with_subject, without)
 
 

@@ -4,42 +4,34 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import Settings
 from bot.errors import DeliveryError
 from bot.escalation.delivery import targets_for
 from bot.escalation.outbox import Outbox
 from bot.escalation.reminders import Reminders
 from bot.store.records import OutboxItem
-from tests.fakes.concerns import CHAIR, DEPUTY, DSL, HEAD, make_report, make_service
+from tests.fakes.concerns import DSL, make_report, make_service
 from tests.fakes.notifier import FakeNotifier
 
 
 def _reminders(store, clock) -> Reminders:
-    settings = Settings(
-        dsl_user_ids=(DSL, DEPUTY),
-        headteacher_user_ids=(HEAD,),
-        chair_user_ids=(CHAIR,),
-        reminder_urgent_minutes=(5, 15),
-        reminder_normal_minutes=(60, 120),
-    )
-    return Reminders.from_settings(store, settings, clock)
+    return Reminders(store, urgent_minutes=(5, 15), normal_minutes=(60, 120), clock=clock)
 
 
 def _levels(reminders: Reminders) -> list[tuple[str, int, tuple[str, ...]]]:
-    return [(r.escalation.ref, r.level, r.user_ids) for r in reminders.due_reminders()]
+    return [(r.escalation.ref, r.level, r.roles) for r in reminders.due_reminders()]
 
 
-def test_urgent_unclaimed_reminds_the_dsl_and_deputies_at_5_and_15_minutes(store, clock) -> None:
+def test_urgent_unclaimed_reminds_the_dsl_role_at_5_and_15_minutes(store, clock) -> None:
     esc = make_service(store, clock).submit(make_report(immediate_risk="yes"))
     reminders = _reminders(store, clock)
     clock.advance(minutes=4, seconds=59)
     assert reminders.enqueue_due() == 0
     clock.advance(seconds=1)
-    assert _levels(reminders) == [(esc.ref, 1, (DSL, DEPUTY))]
+    assert _levels(reminders) == [(esc.ref, 1, ("dsl",))]
     assert reminders.enqueue_due() == 1
     assert reminders.enqueue_due() == 0  # remembered in the database
     clock.advance(minutes=10)
-    assert _levels(reminders) == [(esc.ref, 2, (DSL, DEPUTY))]
+    assert _levels(reminders) == [(esc.ref, 2, ("dsl",))]
 
 
 def test_normal_escalates_to_the_headteacher_at_the_last_step(store, clock) -> None:
@@ -51,10 +43,10 @@ def test_normal_escalates_to_the_headteacher_at_the_last_step(store, clock) -> N
     assert _levels(reminders) == []
     clock.advance(minutes=61)
     assert _levels(reminders) == [
-        (esc.ref, 1, (DSL, DEPUTY)),
-        (esc.ref, 2, (DSL, DEPUTY, HEAD)),
-        (staff.ref, 1, (HEAD,)),
-        (staff.ref, 2, (HEAD, CHAIR)),
+        (esc.ref, 1, ("dsl",)),
+        (esc.ref, 2, ("dsl", "headteacher")),
+        (staff.ref, 1, ("headteacher",)),
+        (staff.ref, 2, ("headteacher", "chair")),
     ]
 
 
@@ -107,7 +99,7 @@ def test_a_reminder_with_nobody_to_tell_is_an_error_to_retry_not_done() -> None:
     item = OutboxItem(id=1, escalation_id=1, ref="ESC-2026-0001", kind="reminder")
     esc = _NoRoute()
     with pytest.raises(DeliveryError):
-        targets_for(item, esc, lambda e: [], str, lambda i: [])  # type: ignore[arg-type]
+        targets_for(item, esc, {"dsl": [], "headteacher": []}, "U1")  # type: ignore[arg-type]
 
 
 class _NoRoute:

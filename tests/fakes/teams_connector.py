@@ -81,8 +81,9 @@ class FakeTeamsConnector(LoopbackServer):
 
     # --- the server -----------------------------------------------------------------------
 
-    def _answer(self, method: str, path: str, body: dict[str, Any],
-                headers: dict[str, str]) -> tuple[int, dict[str, Any]]:  # fmt: skip
+    def _answer(
+        self, method: str, path: str, body: dict[str, Any], headers: dict[str, str]
+    ) -> tuple[int, dict[str, Any]]:
         parts = [unquote(p) for p in urlsplit(path).path.strip("/").split("/")]
         kind, conversation, activity_id = _route(method, parts)
         with self._lock:

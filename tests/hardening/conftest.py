@@ -17,8 +17,8 @@ import pytest
 from hypothesis import strategies as st
 
 from bot.answering.answerer import Answerer
-from bot.answering.model import Answer, Concern, Contact, Hit, Route
-from bot.config import Settings
+from bot.answering.model import Answer, Concern, Hit, Person, Route
+from bot.serve.config import Settings
 from bot.serve.runtime import Runtime
 from indexer.model import Passage
 from tests.fakes.slack_api import FakeSlackAPI
@@ -29,15 +29,40 @@ BOT_TOKEN = "xoxb-hardening-0000-SECRET-TOKEN"
 TEAMS_PASSWORD = "teams-app-password-SECRET-42"
 DSL_CHANNEL = "GDSL"
 HOSTILE = [
-    "<!channel>", "<!here>", "<!everyone>", "<@U123>", "<#C123|general>",
-    "<https://evil.test|click>", "<http://evil.test>", "<mailto:x@evil.test|mail>",
-    "*bold*", "_it_", "~strike~", "`code`", "```block```", "> quote", "[click](https://evil)",
-    "<b>html</b>", "<script>alert(1)</script>", "&amp;", "&lt;!channel&gt;", "<at>Head</at>",
-    '{"type": "AdaptiveCard", "body": []}', "${secret}", "{{template}}", "%s %d {0}",
-    "\u202eright-to-left override", "\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627",
-    "\U0001f600\U0001f469\u200d\U0001f467", "\x00\x07\x1b[31m\r\n\t", "\ufeff\u200b\u2028",
-    "   ", "\n\n", "can I follow an ex-pupil on Instagram?", "a pupil told me she self-harms",
-]  # fmt: skip
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<@U123>",
+    "<#C123|general>",
+    "<https://evil.test|click>",
+    "<http://evil.test>",
+    "<mailto:x@evil.test|mail>",
+    "*bold*",
+    "_it_",
+    "~strike~",
+    "`code`",
+    "```block```",
+    "> quote",
+    "[click](https://evil)",
+    "<b>html</b>",
+    "<script>alert(1)</script>",
+    "&amp;",
+    "&lt;!channel&gt;",
+    "<at>Head</at>",
+    '{"type": "AdaptiveCard", "body": []}',
+    "${secret}",
+    "{{template}}",
+    "%s %d {0}",
+    "\u202eright-to-left override",
+    "\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627",
+    "\U0001f600\U0001f469\u200d\U0001f467",
+    "\x00\x07\x1b[31m\r\n\t",
+    "\ufeff\u200b\u2028",
+    "   ",
+    "\n\n",
+    "can I follow an ex-pupil on Instagram?",
+    "a pupil told me she self-harms",
+]
 
 
 def hostile_text(max_size: int = 400) -> st.SearchStrategy[str]:
@@ -67,14 +92,20 @@ def hostile_answer(question: str, clause: str, context: str, title: str, level: 
                 review_date=title[:30] or None,
             ),
             9.0 - i,
-        )  # fmt: skip
+        )
         for i in range(3)
     )
-    dsl = Contact("DSL", title[:80] or None, context[:30] or None)
+    dsl = Person("DSL", title[:80] or None, context[:30] or None)
     route = Route(school="kite-college", school_name=title, lead=dsl, dsl=dsl)
     concern = Concern(level=level, reason=context[:40])  # type: ignore[arg-type]
-    return Answer(question=question, answered=True, hits=hits, concern=concern, route=route,
-                  today=date(2026, 3, 1))  # fmt: skip
+    return Answer(
+        question=question,
+        answered=True,
+        hits=hits,
+        concern=concern,
+        route=route,
+        today=date(2026, 3, 1),
+    )
 
 
 @pytest.fixture(scope="session")

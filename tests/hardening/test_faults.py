@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, text
 from bot import messages
 from bot.answering.answerer import Answerer
 from bot.errors import IndexingError
+from bot.escalation.form import form_meta
 from bot.escalation.outbox import Outbox
 from bot.serve.runtime import Runtime, build_runtime
 from bot.slack import escalation_blocks as eb
@@ -48,20 +49,27 @@ SECRET_DETAILS = "Zebulon Quigley-Marsh said his stepdad locks him out"
 
 
 def mention(live: LiveServer, question: str, event_id: str, ok: tuple[int, ...] = (200,)) -> None:
-    event = {"type": "app_mention", "user": "U100", "ts": "1.1", "channel": "C100",
-             "text": f"<@UBOT> {question}"}  # fmt: skip
+    event = {
+        "type": "app_mention",
+        "user": "U100",
+        "ts": "1.1",
+        "channel": "C100",
+        "text": f"<@UBOT> {question}",
+    }
     assert live.event(event_body(event, event_id)).status_code in ok
 
 
 def raise_view(question: str = SECRET_QUESTION) -> dict:
-    meta = eb.modal_meta(question, None, "kite-college", "Sarah Miller")
+    meta = form_meta(question, None, "kite-college", "Sarah Miller")
     return {**eb.raise_modal(meta, None, "Sarah Miller"), "id": "V1"}
 
 
 def rows(runtime: Runtime) -> dict[str, int]:
     with runtime.store.engine.connect() as conn:
-        return {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
-                for t in ("escalations", "audit", "outbox")}  # fmt: skip
+        return {
+            t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
+            for t in ("escalations", "audit", "outbox")
+        }
 
 
 def delivered(fake: FakeSlackAPI, channel: str) -> Counter[str]:
@@ -238,8 +246,12 @@ def test_sigkill_at_every_step_loses_nothing_and_sends_nothing_twice(
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     child = subprocess.run(
         [sys.executable, str(CHILD), step, database_url, str(log)],
-        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
     ref = ref or child.stdout.strip()
     assert ref.startswith("ESC-")

@@ -109,8 +109,10 @@ def test_byte_flipped_pdfs_and_word_files_get_one_line_each(tmp_path: Path) -> N
     _assert_good_indexed(report, out)
     failed = [o for o in outcomes.values() if o != "indexed"]
     assert failed, "the damage should break at least some files"
-    print(f"fuzzed {len(names)} files: {len(failed)} refused with one line, "
-          f"{len(names) - len(failed)} indexed")  # fmt: skip
+    print(
+        f"fuzzed {len(names)} files: {len(failed)} refused with one line, "
+        f"{len(names) - len(failed)} indexed"
+    )
 
 
 def _protected_pdf(path: Path) -> Path:
@@ -130,13 +132,15 @@ BROKEN: dict[str, Callable[[Path], object]] = {
     "truncated.pdf": _truncated_pdf,
     "locked.pdf": _protected_pdf,
     "truncated.docx": lambda p: p.write_bytes(docx_bytes([("paragraph", "x" * 500)])[:900]),
-    "really-a-pdf.docx": lambda p: p.write_bytes(make_pdf(p.with_suffix(".tmp"), [LINES]).read_bytes()),  # noqa: E501
+    "really-a-pdf.docx": lambda p: p.write_bytes(
+        make_pdf(p.with_suffix(".tmp"), [LINES]).read_bytes()
+    ),  # noqa: E501
     "really-text.pdf": lambda p: p.write_text(GOOD_TEXT.replace("1.", "3.")),
     "really-word.pdf": lambda p: p.write_bytes(docx_bytes([("paragraph", "hello")])),
     "ole-protected.docx": lambda p: p.write_bytes(OLE_MAGIC + b"\0" * 600),
     "binary.txt": lambda p: p.write_bytes(bytes(range(256)) * 40),
     "old-word.doc": lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100),
-}  # fmt: skip
+}
 
 
 def test_broken_files_each_get_one_clear_line_and_the_rest_is_indexed(tmp_path: Path) -> None:

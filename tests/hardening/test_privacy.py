@@ -36,10 +36,31 @@ def _raise_value(call) -> str:
 def run_whole_flow(live: LiveServer, fake: FakeSlackAPI, runtime: Runtime) -> str:
     live.command(command_body(QUESTION, fake.response_url("cmd")))
     (answer,) = fake.wait_for("response_url")
-    live.event(event_body({"type": "app_mention", "user": "U100", "ts": "1.1", "channel": "C100",
-                           "text": f"<@UBOT> {QUESTION}"}, "EvP1"))  # fmt: skip
-    live.event(event_body({"type": "message", "channel_type": "im", "channel": "D100",
-                           "user": "U100", "ts": "2.2", "text": QUESTION}, "EvP2"))  # fmt: skip
+    live.event(
+        event_body(
+            {
+                "type": "app_mention",
+                "user": "U100",
+                "ts": "1.1",
+                "channel": "C100",
+                "text": f"<@UBOT> {QUESTION}",
+            },
+            "EvP1",
+        )
+    )
+    live.event(
+        event_body(
+            {
+                "type": "message",
+                "channel_type": "im",
+                "channel": "D100",
+                "user": "U100",
+                "ts": "2.2",
+                "text": QUESTION,
+            },
+            "EvP2",
+        )
+    )
     fake.wait_for("chat.postMessage", 2)
     click(live, "raise_dsl", _raise_value(answer))
     modal = fake.wait_for("views.open")[-1].body["view"]
@@ -72,8 +93,18 @@ def test_the_check_would_see_a_library_logging_bodies(
     """Without bot.logs holding slack_sdk at WARNING, its DEBUG lines carry the question."""
     logging.getLogger("slack_sdk").setLevel(logging.DEBUG)
     all_logs.filters = [f for f in all_logs.filters if not isinstance(f, LibraryFloor)]
-    live.event(event_body({"type": "app_mention", "user": "U100", "ts": "1.1", "channel": "C100",
-                           "text": f"<@UBOT> {QUESTION}"}, "EvP9"))  # fmt: skip
+    live.event(
+        event_body(
+            {
+                "type": "app_mention",
+                "user": "U100",
+                "ts": "1.1",
+                "channel": "C100",
+                "text": f"<@UBOT> {QUESTION}",
+            },
+            "EvP9",
+        )
+    )
     fake_slack.wait_for("chat.postMessage")
     assert wait_until(lambda: NAME in all_logs.text())
 

@@ -48,8 +48,13 @@ def test_any_question_gets_an_answer_or_a_notice(
 
 
 @EXAMPLES
-@given(question=hostile_text(), clause=hostile_text(), context=hostile_text(200),
-       title=hostile_text(200), level=LEVELS)  # fmt: skip
+@given(
+    question=hostile_text(),
+    clause=hostile_text(),
+    context=hostile_text(200),
+    title=hostile_text(200),
+    level=LEVELS,
+)
 def test_renderers_keep_limits_and_escape_hostile_policy_text(
     question: str, clause: str, context: str, title: str, level: str
 ) -> None:

@@ -25,8 +25,13 @@ from tests.slack.test_escalation_flow import click, open_modal, submit, wait_unt
 
 FORM = "application/x-www-form-urlencoded"
 TABLES = ("escalations", "audit", "outbox", "processed_events", "feedback")
-MENTION = {"type": "app_mention", "user": "U100", "ts": "1.1", "channel": "C100",
-           "text": "<@UBOT> can I follow an ex-pupil on Instagram?"}  # fmt: skip
+MENTION = {
+    "type": "app_mention",
+    "user": "U100",
+    "ts": "1.1",
+    "channel": "C100",
+    "text": "<@UBOT> can I follow an ex-pupil on Instagram?",
+}
 
 
 def snapshot(runtime: Runtime) -> dict[str, list[Any]]:
@@ -49,8 +54,13 @@ def post(url: str, data: bytes, headers: dict[str, str]) -> Reply:
     refused the body early closes at once (with requests, aiohttp lingered 10 s draining it)."""
     host_port, _, path = url.removeprefix("http://").partition("/")
     host, _, port = host_port.partition(":")
-    head = [f"POST /{path} HTTP/1.1", f"Host: {host_port}", f"Content-Length: {len(data)}",
-            "Connection: close", *(f"{k}: {v}" for k, v in headers.items())]  # fmt: skip
+    head = [
+        f"POST /{path} HTTP/1.1",
+        f"Host: {host_port}",
+        f"Content-Length: {len(data)}",
+        "Connection: close",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + data)
         raw = b"".join(iter(lambda: sock.recv(65536), b""))
@@ -75,8 +85,11 @@ def test_unsigned_or_stale_requests_are_refused_and_change_nothing(
     live: LiveServer, runtime: Runtime, fake_slack: FakeSlackAPI, headers: dict[str, str]
 ) -> None:
     before = snapshot(runtime)
-    claim = {"type": "block_actions", "user": {"id": "UDSL"},
-             "actions": [{"action_id": "escalation_claim", "value": "ESC-2026-0001"}]}  # fmt: skip
+    claim = {
+        "type": "block_actions",
+        "user": {"id": "UDSL"},
+        "actions": [{"action_id": "escalation_claim", "value": "ESC-2026-0001"}],
+    }
     for body, ctype in (
         (event_body(MENTION, "EvForged"), "application/json"),
         (command_body("can I post photos?", fake_slack.response_url("f")), FORM),
@@ -165,8 +178,14 @@ def test_a_dsl_from_another_workspace_is_still_the_dsl(
     """Slack user ids are unique across workspaces (and signed by Slack): the DSL check is by
     user id, so a claim arriving with another team id is the DSL's own click."""
     ref = _escalation(live, fake_slack, runtime)
-    click(live, "escalation_claim", ref, user="UDSL", channel={"id": DSL_CHANNEL},
-          team={"id": "TOTHER"})  # fmt: skip
+    click(
+        live,
+        "escalation_claim",
+        ref,
+        user="UDSL",
+        channel={"id": DSL_CHANNEL},
+        team={"id": "TOTHER"},
+    )
     assert wait_until(lambda: runtime.escalations.get(ref).status == "claimed")
 
 
@@ -194,9 +213,18 @@ def test_secrets_never_reach_logs_or_responses(
 
 @pytest.fixture
 def teams_live(settings, real_answerer, runtime: Runtime):
-    secured = replace(settings, microsoft_app_id="5f0c4a9e-1111-4222-8333-944445555666",
-                      microsoft_app_tenant_id="tenant-1")  # fmt: skip
-    app = build_web_app(secured, real_answerer, mounts=[teams_mount(secured, runtime.store)])
+    secured = replace(
+        settings,
+        microsoft_app_id="5f0c4a9e-1111-4222-8333-944445555666",
+        microsoft_app_tenant_id="tenant-1",
+    )
+    app = build_web_app(
+        secured,
+        real_answerer,
+        mounts=[
+            teams_mount(secured, real_answerer, runtime.store, escalations=runtime.escalations)
+        ],
+    )
     with LiveServer(app) as server:
         yield server
 
@@ -209,8 +237,13 @@ def test_teams_refuses_requests_without_a_valid_token(
     teams_live: LiveServer, runtime: Runtime, all_logs: Everything, auth: str | None, size: int
 ) -> None:
     before = snapshot(runtime)
-    activity = {"type": "message", "text": "x" * size, "from": {"id": "29:x"},
-                "conversation": {"id": "a:1"}, "serviceUrl": "http://127.0.0.1:9/"}  # fmt: skip
+    activity = {
+        "type": "message",
+        "text": "x" * size,
+        "from": {"id": "29:x"},
+        "conversation": {"id": "a:1"},
+        "serviceUrl": "http://127.0.0.1:9/",
+    }
     headers = {"Authorization": auth} if auth else {}
     headers["Content-Type"] = "application/json"
     url = f"{teams_live.url}/api/messages"
@@ -223,11 +256,22 @@ def test_teams_refuses_requests_without_a_valid_token(
 def test_teams_oversized_body_is_refused_even_when_anonymous(
     settings, real_answerer, runtime: Runtime
 ) -> None:
-    app = build_web_app(settings, real_answerer, mounts=[teams_mount(settings, runtime.store)])
+    app = build_web_app(
+        settings,
+        real_answerer,
+        mounts=[
+            teams_mount(settings, real_answerer, runtime.store, escalations=runtime.escalations)
+        ],
+    )
     before = snapshot(runtime)
     with LiveServer(app) as server:
-        activity = {"type": "message", "text": "x" * (MAX_BODY_BYTES + 1), "from": {"id": "29:x"},
-                    "conversation": {"id": "a:1"}, "serviceUrl": "http://127.0.0.1:9/"}  # fmt: skip
+        activity = {
+            "type": "message",
+            "text": "x" * (MAX_BODY_BYTES + 1),
+            "from": {"id": "29:x"},
+            "conversation": {"id": "a:1"},
+            "serviceUrl": "http://127.0.0.1:9/",
+        }
         data = json.dumps(activity).encode()
         response = post(f"{server.url}/api/messages", data, {"Content-Type": "application/json"})
     # aiohttp refuses the body (413); the Agents SDK reports any unreadable body as 400

@@ -115,8 +115,15 @@ def test_start_override_and_multi_level_text(tmp_path: Path) -> None:
         part, 90, [("decimal", "%1."), ("decimal", "%1.%2"), ("upperRoman", "%3.")], start=4
     )
     plain, restarted = add_num(part, abstract), add_num(part, abstract, start_override=1)
-    for text, num, level in [("A", plain, 0), ("B", plain, 1), ("C", plain, 1), ("D", plain, 2),
-                             ("E", plain, 0), ("F", plain, 1), ("G", restarted, 0)]:  # fmt: skip
+    for text, num, level in [
+        ("A", plain, 0),
+        ("B", plain, 1),
+        ("C", plain, 1),
+        ("D", plain, 2),
+        ("E", plain, 0),
+        ("F", plain, 1),
+        ("G", restarted, 0),
+    ]:
         set_numbering(document.add_paragraph(text), num, level)
     document.save(str(tmp_path / "custom.docx"))
     assert [(label, text) for label, _, text in items(load(tmp_path / "custom.docx").blocks)] == [

@@ -55,8 +55,14 @@ def _passages(rng: np.random.Generator, words: list[str]) -> list[Passage]:
             text.append(HALF)
         if i % 5:
             text.append(MOST)
-        out.append(make_passage("The " + " ".join(text) + ".", id=f"p{i}",
-                                document="Synthetic", source="s/synthetic.txt"))
+        out.append(
+            make_passage(
+                "The " + " ".join(text) + ".",
+                id=f"p{i}",
+                document="Synthetic",
+                source="s/synthetic.txt",
+            )
+        )
     return out
 
 

@@ -46,20 +46,33 @@ def test_question_subject(question: str, role: str | None) -> None:
 @pytest.mark.parametrize(
     ("clause", "role"),
     [
-        (passage("Ensure that the MAT has up to date policies.", "The Trust Board shall:"),
-         "trust board"),
+        (
+            passage("Ensure that the MAT has up to date policies.", "The Trust Board shall:"),
+            "trust board",
+        ),
         (passage("Update the Trust Board on safeguarding issues.", "The CEO shall:"), "ceo"),
         (passage("Staff should never 'friend' a pupil."), "staff"),
         (passage("School employees must not be friends with pupils."), "staff"),
-        (passage("The use of social media is permitted for learners.", None,
-                 "5 Learners' use of social media"), "pupils"),
-        (passage("Never use personal accounts to contact families.", None,
-                 "4 Staff use of social media › 4.2 Communicating with learners"), "staff"),
+        (
+            passage(
+                "The use of social media is permitted for learners.",
+                None,
+                "5 Learners' use of social media",
+            ),
+            "pupils",
+        ),
+        (
+            passage(
+                "Never use personal accounts to contact families.",
+                None,
+                "4 Staff use of social media › 4.2 Communicating with learners",
+            ),
+            "staff",
+        ),
         # a role named later is not the subject
         (passage("Photographs may be used with consent.", None, "Images of Pupils"), None),
         (passage("If a colleague receives a message, report it."), None),
-        (passage("Colleagues at the school must not disclose confidential information."),
-         "staff"),
+        (passage("Colleagues at the school must not disclose confidential information."), "staff"),
         (passage("Learners are only permitted to use phones at break."), "pupils"),
         (passage("Pupils must not be added as friends on personal accounts."), None),
         (passage("Children's images must never be posted online."), None),

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.answering.model import Answer, Concern, Contact, Hit, Route
+from bot.answering.model import Answer, Concern, Hit, Person, Route
 from indexer.model import Passage
 
 CLAUSE = "Staff must not follow or add current or past pupils on personal social media accounts."
 ROUTE = Route(
     school="kite-college",
     school_name="KITE college",
-    lead=Contact("DSL", "Sarah Miller", "01234 567890"),
-    dsl=Contact("DSL", "Sarah Miller", "01234 567890"),
-    others=(Contact("Deputy DSL", "Bob Law"),),
+    lead=Person("DSL", "Sarah Miller", "01234 567890"),
+    dsl=Person("DSL", "Sarah Miller", "01234 567890"),
+    others=(Person("Deputy DSL", "Bob Law"),),
 )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.config import Settings
+from bot.serve.config import Settings
 from bot.serve.web import build_web_app
 from bot.slack.app import build_app
 from tests.fakes.slack_api import FakeSlackAPI

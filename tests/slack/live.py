@@ -12,7 +12,7 @@ from typing import Any
 import requests
 from aiohttp import web
 
-from bot.config import Settings
+from bot.serve.config import Settings
 from bot.serve.runtime import Runtime, build_runtime
 from bot.serve.web import start_site
 from tests.fakes.slack_signing import sign

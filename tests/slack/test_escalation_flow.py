@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from bot import messages
-from bot.config import Settings
+from bot.serve.config import Settings
 from bot.serve.runtime import Runtime
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import action_body, command_body
@@ -100,9 +100,13 @@ def test_full_flow_raise_claim_resolve(live: LiveServer, fake_slack: FakeSlackAP
     assert "can I follow an ex-pupil?" in shown and CLAUSE in shown
     assert messages.RAISE_DETAILS_HINT in shown
 
-    click(live, "risk", "", view={**modal, "id": "V1", "hash": "h1"}, actions=[
-        {"action_id": "risk", "block_id": "risk", "selected_option": {"value": "unsure"}}
-    ])  # fmt: skip
+    click(
+        live,
+        "risk",
+        "",
+        view={**modal, "id": "V1", "hash": "h1"},
+        actions=[{"action_id": "risk", "block_id": "risk", "selected_option": {"value": "unsure"}}],
+    )
     (update,) = fake_slack.wait_for("views.update")
     assert "call 999 and find the DSL now" in update.text() and "01234 567890" in update.text()
 

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from bot import messages
 from bot.cli.serve import doctor
-from bot.config import Settings
+from bot.serve.config import Settings
 from bot.serve.runtime import Runtime
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.slack.answers import StubAnswerer

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from bot import messages
-from bot.config import Settings
+from bot.serve.config import Settings
 from bot.serve.runtime import Runtime
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.slack import test_escalation_flow as flow

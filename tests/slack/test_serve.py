@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from bot import messages
 from bot.cli.serve import doctor
-from bot.config import Settings
+from bot.serve.config import Settings
 from indexer.build import build_index
 from tests.fakes.loopback import free_port
 from tests.fakes.slack_api import FakeSlackAPI
@@ -27,7 +27,7 @@ from tests.fakes.slack_signing import SIGNING_SECRET, command_body, event_body, 
 REPO = Path(__file__).resolve().parents[2]
 KEEP_DISTANCE = "Keep a professional distance from pupils and ex-pupils"
 SERVE = (
-    "from bot.cli.serve import serve; from bot.config import load_settings; "
+    "from bot.cli.serve import serve; from bot.serve.config import load_settings; "
     "serve(obj=load_settings())"
 )
 
@@ -53,8 +53,12 @@ def served(fake_slack: FakeSlackAPI, index_dir: Path, tmp_path: Path) -> Iterato
         "DSL_USER_IDS": "UDSL",
         "PORT": str(port),
     }
-    proc = subprocess.Popen([sys.executable, "-c", SERVE, "--host", "127.0.0.1"],
-                            env=env, cwd=tmp_path, stderr=subprocess.PIPE)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVE, "--host", "127.0.0.1"],
+        env=env,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
@@ -91,8 +95,13 @@ def test_served_process_answers_from_the_bundled_corpus(served: str, fake_slack:
 
 
 def test_served_process_answers_a_disclosure_privately(served: str, fake_slack: FakeSlackAPI):
-    event = {"type": "app_mention", "user": "U100", "ts": "1.1", "channel": "C100",
-             "text": "<@UBOT> a pupil told me her uncle hits her, what do I do"}  # fmt: skip
+    event = {
+        "type": "app_mention",
+        "user": "U100",
+        "ts": "1.1",
+        "channel": "C100",
+        "text": "<@UBOT> a pupil told me her uncle hits her, what do I do",
+    }
     assert _post(served, event_body(event), "application/json").ok
     posts = fake_slack.wait_for("chat.postMessage", 2)
     in_channel = [p for p in posts if p.body["channel"] == "C100"]
@@ -108,10 +117,16 @@ def _doctor(settings: Settings) -> click.testing.Result:
 
 def test_doctor_passes_a_complete_setup(fake_slack, settings, index_dir, tmp_path):
     fake_slack.channels["GDSL"] = {"id": "GDSL", "is_private": True}
-    ok = replace(settings, corpus_dir=REPO / "corpus", index_path=index_dir,
-                 database_url=f"sqlite:///{tmp_path / 'db'}", dsl_channel_id="GDSL",
-                 slack_app_token="xapp-1", headteacher_user_ids=("UH",),
-                 chair_user_ids=("UC",))  # fmt: skip
+    ok = replace(
+        settings,
+        corpus_dir=REPO / "corpus",
+        index_path=index_dir,
+        database_url=f"sqlite:///{tmp_path / 'db'}",
+        dsl_channel_id="GDSL",
+        slack_app_token="xapp-1",
+        headteacher_user_ids=("UH",),
+        chair_user_ids=("UC",),
+    )
     result = _doctor(ok)
     assert result.exit_code == 0, result.output
     assert messages.DOCTOR_OK in result.output
@@ -120,9 +135,13 @@ def test_doctor_passes_a_complete_setup(fake_slack, settings, index_dir, tmp_pat
 
 def test_doctor_says_what_is_missing(fake_slack, settings, tmp_path):
     fake_slack.valid_tokens = {"xoxb-other"}
-    bad = replace(settings, index_path=tmp_path / "none",
-                  database_url=f"sqlite:///{tmp_path / 'db'}",
-                  dsl_user_ids=(), dsl_channel_id=None)  # fmt: skip
+    bad = replace(
+        settings,
+        index_path=tmp_path / "none",
+        database_url=f"sqlite:///{tmp_path / 'db'}",
+        dsl_user_ids=(),
+        dsl_channel_id=None,
+    )
     result = _doctor(bad)
     assert result.exit_code == 1
     assert (

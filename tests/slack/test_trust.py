@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot import messages
-from bot.config import Settings
+from bot.serve.config import Settings
 from bot.serve.runtime import Runtime
 from bot.slack import escalation_blocks as eb
 from tests.fakes.slack_api import FakeSlackAPI

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from bot.errors import ConfigError, StoreError
-from bot.store import Store
+from bot.store import Store, tables
 from bot.store.engine import make_engine
 from bot.store.migrations import MIGRATIONS, applied, migrate
 
@@ -19,6 +19,22 @@ def test_migrations_are_recorded_in_order(store: Store) -> None:
     names = set(inspect(store.engine).get_table_names())
     expected = {"escalations", "audit", "outbox", "processed_events", "feedback"}
     assert expected | {"conversation_refs", "_migrations", "ref_counters"} <= names
+
+
+def test_the_migrations_build_the_tables_the_store_uses(store: Store) -> None:
+    """Each migration runs its own frozen DDL; together they must give today's tables."""
+    found = inspect(store.engine)
+    for table in tables.metadata.sorted_tables:
+        columns = {c["name"]: c["nullable"] for c in found.get_columns(table.name)}
+        assert columns == {c.name: c.nullable for c in table.columns}, table.name
+        key = found.get_pk_constraint(table.name)["constrained_columns"]
+        assert key == [c.name for c in table.primary_key.columns], table.name
+        indexes = {
+            (i["name"], tuple(i["column_names"]))
+            for i in found.get_indexes(table.name)
+            if not i.get("duplicates_constraint")  # PostgreSQL lists UNIQUE (ref) here too
+        }
+        assert indexes == {(i.name, tuple(c.name for c in i.columns)) for i in table.indexes}
 
 
 def test_migrate_twice_applies_nothing_the_second_time(store: Store) -> None:

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 import requests
 
-from bot.config import Settings
 from bot.escalation.outbox import Outbox, PlatformNotifier
+from bot.serve.config import Settings
 from bot.serve.web import build_web_app
+from bot.serve.wiring import escalation_service, teams_notifier
 from bot.store import Store
 from bot.teams.app import teams_mount
-from bot.teams.notifier import TeamsNotifier
 from tests.fakes.clock import FakeClock
 from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.slack.answers import StubAnswerer
@@ -57,12 +57,14 @@ def answerer() -> StubAnswerer:
 
 @pytest.fixture
 def server(settings: Settings, answerer: StubAnswerer, teams_store: Store) -> Iterator[TeamsServer]:
-    app = build_web_app(settings, answerer, mounts=[teams_mount(settings, teams_store)])
+    service = escalation_service(teams_store, settings)  # one service, as serve builds it
+    mount = teams_mount(settings, answerer, teams_store, escalations=service)
+    app = build_web_app(settings, answerer, mounts=[mount])
     with TeamsServer(app) as live:
         yield live
 
 
 @pytest.fixture
 def outbox(settings: Settings, teams_store: Store, clock: FakeClock) -> Outbox:
-    notifier = PlatformNotifier({"teams": TeamsNotifier.from_settings(settings, teams_store)})
+    notifier = PlatformNotifier({"teams": teams_notifier(settings, teams_store)})
     return Outbox(teams_store, notifier, worker_id="test", clock=clock)

@@ -46,9 +46,11 @@ def literal_sentences(path: Path) -> list[str]:
     return [
         node.value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
-        and id(node) not in skipped and _worded(node.value)
-    ]  # fmt: skip
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skipped
+        and _worded(node.value)
+    ]
 
 
 @pytest.mark.parametrize(

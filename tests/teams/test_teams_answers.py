@@ -50,8 +50,9 @@ def test_sensitive_question_in_a_channel_is_answered_only_in_a_private_chat(serv
     [private] = teams.calls_to(teams.chat_with(STAFF["id"]), "send")
     assert question in private.shown()
     assert "safeguarding concern" in private.shown()  # the concern banner
-    assert all(c.conversation in (channel()["id"], teams.chat_with(STAFF["id"]), "")
-               for c in teams.calls)  # fmt: skip
+    assert all(
+        c.conversation in (channel()["id"], teams.chat_with(STAFF["id"]), "") for c in teams.calls
+    )
 
 
 def test_help_and_an_empty_mention_get_the_help_text(server, teams) -> None:
@@ -85,8 +86,12 @@ def test_expect_replies_returns_the_card_in_the_response(server, teams) -> None:
 def test_a_body_that_is_not_an_activity_is_refused_with_400(server, teams) -> None:
     import requests
 
-    bad_json = requests.post(f"{server.url}/api/messages", data=b"{not json",
-                             headers={"Content-Type": "application/json"}, timeout=10)  # fmt: skip
+    bad_json = requests.post(
+        f"{server.url}/api/messages",
+        data=b"{not json",
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
     no_conversation = server.post({"type": "message", "text": "hi"})
     wrong_types = server.post({"type": "message", "conversation": {"id": 5}, "from": "x"})
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.config import Settings
 from bot.errors import ConfigError
+from bot.serve.config import Settings
 from bot.serve.web import build_web_app
 from bot.teams.app import build_teams, teams_mount
 from tests.slack.answers import StubAnswerer
@@ -21,9 +21,15 @@ APP_ID = "5f0c4a9e-1111-4222-8333-944445555666"
 
 @pytest.fixture
 def secured(settings: Settings, answerer: StubAnswerer, teams_store):
-    configured = replace(settings, microsoft_app_id=APP_ID, microsoft_app_password="s3cret",
-                         microsoft_app_tenant_id="tenant-1")  # fmt: skip
-    app = build_web_app(configured, answerer, mounts=[teams_mount(configured, teams_store)])
+    configured = replace(
+        settings,
+        microsoft_app_id=APP_ID,
+        microsoft_app_password="s3cret",
+        microsoft_app_tenant_id="tenant-1",
+    )
+    app = build_web_app(
+        configured, answerer, mounts=[teams_mount(configured, answerer, teams_store)]
+    )
     with TeamsServer(app) as live:
         yield live
 
@@ -35,7 +41,7 @@ def secured(settings: Settings, answerer: StubAnswerer, teams_store):
         {"Authorization": "Bearer not.a.jwt"},
         {"Authorization": "Basic abc"},
         {"Authorization": "Bearer "},
-    ],  # fmt: skip
+    ],
 )
 def test_configured_app_id_refuses_requests_without_a_valid_token(
     secured, teams, answerer, headers, caplog
@@ -51,7 +57,7 @@ def test_configured_app_id_refuses_requests_without_a_valid_token(
 def test_no_app_id_is_anonymous_and_warns_loudly_at_start(settings, answerer, caplog) -> None:
     caplog.set_level(logging.WARNING)
 
-    build_web_app(settings, answerer, mounts=[teams_mount(settings)])
+    build_web_app(settings, answerer, mounts=[teams_mount(settings, answerer)])
 
     assert "ANONYMOUS" in caplog.text and "MICROSOFT_APP_ID" in caplog.text
 

@@ -13,8 +13,9 @@ from bot import messages
 from bot.answering.answerer import Answerer
 from bot.answering.model import Hit
 from bot.answering.presenter import present
-from bot.config import Settings
+from bot.serve.config import Settings
 from bot.serve.web import build_web_app
+from bot.serve.wiring import build_answerer
 from bot.slack import blocks as slack_blocks
 from bot.teams.app import teams_mount
 from bot.teams.cards import CARD_LIMIT, answer_card, passage_ids, size
@@ -34,7 +35,7 @@ HOSTILE = "[click here](https://evil.example) **bold** <at>Head</at> &lt;at&gt;x
 def real_answerer(tmp_path_factory) -> Answerer:
     index = tmp_path_factory.mktemp("teams-index") / "index"
     settings = Settings(corpus_dir=Path("corpus"), index_path=index, default_school="kite-college")
-    return Answerer.from_settings(settings)
+    return build_answerer(settings)
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
@@ -44,12 +45,17 @@ def test_slack_and_teams_answers_carry_the_same_clause(
     answer = real_answerer.answer(question, "kite-college")
     assert answer.answered, question
     slack = slack_blocks.answer_blocks(present(answer))
-    raise_button = next(e for b in slack if b["type"] == "actions" for e in b["elements"]
-                        if e["action_id"] == slack_blocks.ACTION_RAISE)  # fmt: skip
+    raise_button = next(
+        e
+        for b in slack
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == slack_blocks.ACTION_RAISE
+    )
     slack_best = json.loads(raise_button["value"])["p"]
     slack_text = json.dumps(slack)
 
-    app = build_web_app(settings, real_answerer, mounts=[teams_mount(settings)])
+    app = build_web_app(settings, real_answerer, mounts=[teams_mount(settings, real_answerer)])
     with TeamsServer(app) as server:
         server.post(message(teams.url, question))
     [reply] = teams.calls_to(personal(STAFF)["id"])
@@ -69,8 +75,9 @@ def test_user_text_is_shown_as_typed_never_as_markdown_links_or_mentions() -> No
 
     assert '"TextBlock"' not in dumped  # TextBlock reads Markdown; TextRun never does
     assert "entities" not in dumped  # no mention can be made without msteams.entities
-    runs = [r["text"] for b in _blocks(card) if b.get("type") == "RichTextBlock"
-            for r in b["inlines"]]  # fmt: skip
+    runs = [
+        r["text"] for b in _blocks(card) if b.get("type") == "RichTextBlock" for r in b["inlines"]
+    ]
     assert any(HOSTILE in text for text in runs)
 
 

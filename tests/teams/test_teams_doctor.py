@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from bot import messages
-from bot.cli.doctor import Check, run_checks
+from bot.chat.check import Check
+from bot.cli.doctor import run_checks
 from bot.cli.serve import doctor
-from bot.config import Settings
+from bot.serve.config import Settings
 from bot.teams.doctor import credential_checks, people_checks, teams_checks
 from tests.teams.activities import DSL, DSL_CHANNEL, ONLY_DSLS, channel, message
 
@@ -27,9 +28,13 @@ SECRET = "s3cret-value"
 @pytest.fixture
 def configured(settings: Settings, tmp_path: Path) -> Settings:
     """A complete Teams-only school, its database the one the ``server`` fixture writes."""
-    return replace(settings, microsoft_app_id=APP_ID, microsoft_app_password=SECRET,
-                   microsoft_app_tenant_id=TENANT_ID,
-                   database_url=f"sqlite:///{tmp_path / 'policybot.db'}")  # fmt: skip
+    return replace(
+        settings,
+        microsoft_app_id=APP_ID,
+        microsoft_app_password=SECRET,
+        microsoft_app_tenant_id=TENANT_ID,
+        database_url=f"sqlite:///{tmp_path / 'policybot.db'}",
+    )
 
 
 def texts(checks: list[Check], level: str | None = None) -> list[str]:
@@ -79,8 +84,9 @@ def test_an_app_id_that_is_not_a_guid_is_pointed_out(configured):
 
 
 def test_missing_teams_dsls_headteacher_or_chair_fail(configured):
-    nobody = replace(configured, teams_dsl_aad_ids=(), teams_headteacher_aad_ids=(),
-                     teams_chair_aad_ids=())  # fmt: skip
+    nobody = replace(
+        configured, teams_dsl_aad_ids=(), teams_headteacher_aad_ids=(), teams_chair_aad_ids=()
+    )
     checks = people_checks(nobody)
     assert [(c.level, c.text) for c in checks] == [
         ("fail", messages.DOCTOR_TEAMS_NO_DSLS),
@@ -96,8 +102,9 @@ def test_an_unusable_database_is_said_not_crashed_on(configured, tmp_path):
 
 
 def test_doctor_for_a_teams_only_school_skips_slack_and_never_prints_the_secret(configured):
-    result = CliRunner().invoke(click.Group(commands={"doctor": doctor}), ["doctor"],
-                                obj=configured)  # fmt: skip
+    result = CliRunner().invoke(
+        click.Group(commands={"doctor": doctor}), ["doctor"], obj=configured
+    )
     assert messages.DOCTOR_SLACK_OFF in result.output
     assert messages.DOCTOR_TOKEN_MISSING not in result.output
     assert messages.DOCTOR_NO_DSL_USERS not in result.output
@@ -106,9 +113,12 @@ def test_doctor_for_a_teams_only_school_skips_slack_and_never_prints_the_secret(
 
 
 def test_a_slack_only_school_gets_no_teams_checks(tmp_path):
-    slack_only = Settings(slack_bot_token="xoxb-1", slack_api_url="http://127.0.0.1:9/api/",
-                          database_url=f"sqlite:///{tmp_path / 'db'}",
-                          index_path=tmp_path / "none")  # fmt: skip
+    slack_only = Settings(
+        slack_bot_token="xoxb-1",
+        slack_api_url="http://127.0.0.1:9/api/",
+        database_url=f"sqlite:///{tmp_path / 'db'}",
+        index_path=tmp_path / "none",
+    )
     shown = texts(run_checks(slack_only))
     assert not [text for text in shown if text.startswith("Teams")]
     assert messages.DOCTOR_SLACK_OFF not in shown

@@ -69,8 +69,12 @@ def test_raise_stores_then_delivers_to_the_dsl_channel_exactly_once(
     raised = raise_concern(server, teams)
 
     shown = "\n".join(str(v) for v in raised["form"]["body"])
-    for label in (messages.RAISE_DETAILS_LABEL, messages.RAISE_RISK_LABEL,
-                  messages.RAISE_STAFF_LABEL, messages.RAISE_TOLD_LABEL):  # fmt: skip
+    for label in (
+        messages.RAISE_DETAILS_LABEL,
+        messages.RAISE_RISK_LABEL,
+        messages.RAISE_STAFF_LABEL,
+        messages.RAISE_TOLD_LABEL,
+    ):
         assert label in shown
     assert "call 999" in shown and "01234 567890" in shown  # the DSL's phone, before sending
     assert messages.RAISE_DETAILS_HINT in shown
@@ -223,12 +227,12 @@ def test_record_as_logged_by_a_dsl_is_saved_and_shown(server, teams, teams_store
 def test_a_reminder_for_an_unclaimed_concern_reaches_the_dsl_channel(
     server, teams, teams_store, outbox, settings, clock
 ) -> None:
-    from bot.escalation.reminders import Reminders
+    from bot.serve.wiring import build_reminders
 
     setup_dsl_channel(server, teams)
     raise_concern(server, teams, risk="yes")
     outbox.deliver_due()
-    reminders = Reminders.from_settings(teams_store, settings, clock)
+    reminders = build_reminders(teams_store, settings, clock)
 
     clock.advance(minutes=6)
     reminders.enqueue_due()
@@ -239,13 +243,45 @@ def test_a_reminder_for_an_unclaimed_concern_reaches_the_dsl_channel(
     assert reminder.body["text"] == messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=5)
 
 
+def test_on_a_teams_only_school_reminders_reach_the_dsl_and_at_last_the_headteacher(
+    server, teams, teams_store, outbox, settings, clock
+) -> None:
+    """Only TEAMS_* settings (no Slack ids): each normal reminder reaches the DSL, and the
+    last one the headteacher too, each in their own chat with the bot."""
+    from bot.serve.wiring import build_reminders
+
+    for person in (DSL, HEAD):
+        server.post(message(teams.url, "hello", user=person))  # both have talked to the bot
+    raise_concern(server, teams, risk="no")
+    outbox.deliver_due()
+    [esc] = escalations(teams_store).list_all()
+    reminders = build_reminders(teams_store, settings, clock)
+
+    def reminders_to(person: dict[str, str]) -> list[str]:
+        sent = [c.body.get("text") for c in teams.calls_to(personal(person)["id"], "send")]
+        return [text for text in sent if text and text.startswith("Reminder:")]
+
+    clock.advance(minutes=60)
+    reminders.enqueue_due()
+    outbox.deliver_due()
+    first = messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=60)
+    assert (reminders_to(DSL), reminders_to(HEAD)) == ([first], [])
+
+    clock.advance(minutes=60)
+    reminders.enqueue_due()
+    outbox.deliver_due()
+    last = messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=120)
+    assert (reminders_to(DSL), reminders_to(HEAD)) == ([first, last], [last])
+
+
 def test_raise_clicked_in_a_channel_opens_the_form_only_in_the_private_chat(server, teams) -> None:
     server.post(message(teams.url, "can I post photos of the trip?", conversation=channel()))
     answer = teams.calls_to(channel()["id"])[-1].cards()[0]
     before = len(teams.calls_to(channel()["id"]))
 
-    server.post(submit(teams.url, action_data(answer, messages.BUTTON_RAISE),
-                       conversation=channel()))  # fmt: skip
+    server.post(
+        submit(teams.url, action_data(answer, messages.BUTTON_RAISE), conversation=channel())
+    )
 
     assert len(teams.calls_to(channel()["id"])) == before  # nothing more in the channel
     [form] = teams.calls_to(teams.chat_with(STAFF["id"]), "send")

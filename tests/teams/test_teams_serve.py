@@ -30,7 +30,7 @@ from tests.teams.activities import (
 
 REPO = Path(__file__).resolve().parents[2]
 SERVE = (
-    "from bot.cli.serve import serve; from bot.config import load_settings; "
+    "from bot.cli.serve import serve; from bot.serve.config import load_settings; "
     "serve(obj=load_settings())"
 )
 
@@ -48,8 +48,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "PORT": str(port),
     }
     with log.open("wb") as err:
-        proc = subprocess.Popen([sys.executable, "-c", SERVE, "--host", "127.0.0.1"],
-                                env=env, cwd=tmp_path, stderr=err)  # fmt: skip
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SERVE, "--host", "127.0.0.1"], env=env, cwd=tmp_path, stderr=err
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_for(lambda: proc.poll() is None and _healthy(url), log)

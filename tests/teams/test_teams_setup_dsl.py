@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from bot import messages
-from bot.config import Settings
+from bot.serve.config import Settings
 from tests.teams.activities import (
     CHANNEL,
     DSL,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot import messages
-from bot.config import Settings
 from bot.escalation.schools import school_people
 from bot.escalation.service import EscalationService
+from bot.serve.config import Settings
 from tests.teams.activities import DSL_CHANNEL, STAFF, execute, message, personal, submit
 from tests.teams.test_teams_escalations import setup_dsl_channel
 

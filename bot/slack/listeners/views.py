@@ -37,8 +37,9 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         ref, user = str(eb.read_meta(view).get("ref", "")), body["user"]["id"]
         state = view.get("state", {}).get("values", {})
         record = state.get("record", {}).get("record", {}).get("value") or ""
-        outcome = await act(deps.escalations, "record_logged", ref, user, record,
-                            name=eb.mention, text=escape)  # fmt: skip
+        outcome = await act(
+            deps.escalations, "record_logged", ref, user, record, name=eb.mention, text=escape
+        )
         if outcome.refusal:
             await ack(response_action="update", view=eb.failed_view(outcome.refusal))
             return

@@ -35,14 +35,19 @@ async def _ignore(context: TurnContext, state: TurnState) -> None:
 async def on_error(context: TurnContext, error: Exception) -> None:
     """Log the failure by type and ids only, and answer with a sentence, never the error."""
     activity = context.activity
-    log.error("Teams handler failed: %s (type=%s id=%s)",
-              type(error).__name__, activity.type, activity.id)  # fmt: skip
+    log.error(
+        "Teams handler failed: %s (type=%s id=%s)", type(error).__name__, activity.type, activity.id
+    )
     try:
         if activity.type == ActivityTypes.invoke:
-            body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
-                    "value": messages.SOMETHING_WENT_WRONG}  # fmt: skip
-            reply = Activity(type=ActivityTypes.invoke_response,
-                             value=InvokeResponse(status=200, body=body))  # fmt: skip
+            body = {
+                "statusCode": 200,
+                "type": "application/vnd.microsoft.activity.message",
+                "value": messages.SOMETHING_WENT_WRONG,
+            }
+            reply = Activity(
+                type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body)
+            )
             await context.send_activity(reply)
         elif activity.type == ActivityTypes.message:
             await context.send_activity(messages.SOMETHING_WENT_WRONG)
