@@ -344,6 +344,8 @@ def _report(
         "escalations_duplicated": sum(1 for n in posts.values() if n > 1),
         "receipts_lost": len(submitted - set(receipts)),
         "receipts_duplicated": sum(1 for n in receipts.values() if n > 1),
+        "escalations_falsely_acknowledged": false_acks,
+        "reporters_told_delivered": told_delivered,
         "outbox_drained": drained,
         "faults_injected": dict(faults.injected),
         "slack_calls_failed": sum(1 for c in fake.calls if c.status != 200),

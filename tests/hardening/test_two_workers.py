@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from benchmarks.soak import drain, serve_worker, wait_healthy
+from bot.escalation.form import form_meta
 from bot.slack import escalation_blocks as eb
 from indexer.build import build_index
 from tests.fakes.slack_api import FakeSlackAPI
@@ -58,7 +59,7 @@ def workers(
 
 
 def _submit(url: str, n: int) -> str:
-    meta = eb.modal_meta("can I follow an ex-pupil on Instagram?", None, "kite-college", "DSL")
+    meta = form_meta("can I follow an ex-pupil on Instagram?", None, "kite-college", "DSL")
     view = {**eb.raise_modal(meta, None, "DSL"), "id": f"V{n}", "hash": f"h{n}"}
     state = {
         "details": {"details": {"type": "plain_text_input", "value": f"marker {n}"}},

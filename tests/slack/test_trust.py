@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot import messages
+from bot.escalation.form import form_meta
 from bot.serve.config import Settings
 from bot.serve.runtime import Runtime
 from bot.slack import escalation_blocks as eb
@@ -65,7 +66,7 @@ live = flow.live  # served over loopback, with this module's runtime
 
 
 def _raise(live: LiveServer, school: str, n: int) -> str:
-    meta = eb.modal_meta("can I follow an ex-pupil?", None, school, "the DSL")
+    meta = form_meta("can I follow an ex-pupil?", None, school, "the DSL")
     state = {
         "details": {"details": {"type": "plain_text_input", "value": f"{school} concern"}},
         "risk": {"risk": {"selected_option": {"value": "no"}}},
