@@ -5,7 +5,9 @@
 
 Everything is on 127.0.0.1 and bounded (``--minutes`` and ``--max-requests``). It starts the
 fake Slack Web API (tests/fakes/slack_api.py) and ``--workers`` ``policybot serve``
-processes sharing one SQLite database (each with its own outbox worker), then ``--clients``
+processes sharing one SQLite database (each with its own outbox worker; with ``--skew S``
+worker i's own clock is i*S seconds ahead, as a badly synchronised server's would be), then
+``--clients``
 threads send signed requests: questions as /policy, @mentions and DMs, and "Raise with DSL"
 submissions, each with a unique marker in its details. Meanwhile a fault thread makes
 random Slack API calls fail: HTTP 500, 429 with Retry-After, and timeouts (an answer slower
@@ -15,7 +17,8 @@ the outboxes drain, and it reports:
 * requests sent / acknowledged (HTTP 200), answers delivered;
 * escalations submitted (reporter got a reference), stored, delivered to the DSL channel,
   lost (submitted but never delivered) and duplicated (delivered more than once), and the
-  same for the reporters' receipts;
+  same for the reporters' receipts; falsely acknowledged (the reporter was told "Delivered"
+  before the DSL's post went out, or without it);
 * faults injected by kind; RSS of each serve process at start and end (memory growth).
 """
 
@@ -25,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -64,7 +68,9 @@ QUESTIONS = [
     "can I accept a parent's friend request on Facebook?",
 ]
 FAULTED = ("chat.postMessage", "conversations.open", "chat.update", "conversations.history")
-SERVE = "from bot.cli.main import main; main()"
+SERVE_CHILD = ROOT / "tests" / "fakes" / "serve_child.py"
+LEASE = 60.0  # seconds: the outbox's default
+REF = re.compile(r"ESC-\d{4}-\d{4,}")
 
 
 def run_soak(
@@ -74,6 +80,7 @@ def run_soak(
     clients: int = 4,
     fault_every: float = 0.5,
     seed: int = 1,
+    skew: float = 0.0,
 ) -> dict[str, Any]:
     """Run the soak and return its figures (see the module docstring)."""
     rng = random.Random(seed)
@@ -82,9 +89,9 @@ def run_soak(
         index = data / "index"
         build_index([ROOT / "corpus"], index)
         db = f"sqlite:///{data / 'policybot.db'}"
-        procs = [_serve(fake, index, db, data) for _ in range(workers)]
+        procs = [serve_worker(fake, index, db, data, i * skew) for i in range(workers)]
         try:
-            urls = [_wait_healthy(proc, port) for proc, port in procs]
+            urls = [wait_healthy(proc, port) for proc, port in procs]
             rss_start = [_rss(proc.pid) for proc, _ in procs]
             load = _Load(urls, fake, rng)
             faults = _Faults(fake, rng, fault_every)
@@ -94,13 +101,14 @@ def run_soak(
                 for _ in range(clients):
                     pool.submit(load.run, deadline, max_requests)
             faults.stop()
-            drained = _drain(db, timeout=120)
+            drained = drain(db, timeout=120)
             rss_end = [_rss(proc.pid) for proc, _ in procs]
         finally:
             for proc, _ in procs:
                 proc.terminate()
                 proc.wait(timeout=20)
-        return _report(load, faults, fake, db, drained, rss_start, rss_end, minutes, workers)
+        figures = _report(load, faults, fake, db, drained, rss_start, rss_end, minutes, workers)
+        return {**figures, "clock_skew_seconds": [i * skew for i in range(workers)]}
 
 
 class _Load:
@@ -174,7 +182,7 @@ class _Load:
         response = _post(url, action_body(payload), "form")
         if response.status_code != 200:
             return
-        refs = [w.strip(".,*") for w in response.text.split() if w.strip(".,*").startswith("ESC-")]
+        refs = REF.findall(response.text)
         with self.lock:
             self.acked += 1
             if refs:
@@ -220,7 +228,17 @@ def _post(url: str, body: str, ctype: str) -> requests.Response:
     return requests.post(url, data=body.encode(), headers=headers, timeout=15)
 
 
-def _serve(fake: FakeSlackAPI, index: Path, db: str, data: Path) -> tuple[subprocess.Popen, int]:
+def serve_worker(
+    fake: FakeSlackAPI,
+    index: Path,
+    db: str,
+    data: Path,
+    skew: float = 0.0,
+    lease: float = LEASE,
+    **env_changes: str,
+) -> tuple[subprocess.Popen, int]:
+    """A ``policybot serve`` process whose own clock is ``skew`` seconds ahead (see
+    tests/fakes/serve_child.py), with an outbox lease of ``lease`` seconds."""
     port = _free_port()
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -236,13 +254,24 @@ def _serve(fake: FakeSlackAPI, index: Path, db: str, data: Path) -> tuple[subpro
         "POLICYBOT_DATA_DIR": str(data),
         "PYTHON_DOTENV_DISABLED": "1",
         "LOG_LEVEL": "WARNING",
+        **env_changes,
     }
-    args = [sys.executable, "-c", SERVE, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    args = [
+        sys.executable,
+        str(SERVE_CHILD),
+        str(skew),
+        str(lease),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     proc = subprocess.Popen(args, env=env, cwd=data, stderr=subprocess.DEVNULL)
     return proc, port
 
 
-def _wait_healthy(proc: subprocess.Popen, port: int) -> str:
+def wait_healthy(proc: subprocess.Popen, port: int) -> str:
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -256,7 +285,7 @@ def _wait_healthy(proc: subprocess.Popen, port: int) -> str:
     raise RuntimeError("policybot serve did not become healthy")
 
 
-def _drain(db: str, timeout: float) -> bool:
+def drain(db: str, timeout: float) -> bool:
     """Wait until every outbox row is delivered (or skipped)."""
     engine = create_engine(db)
     deadline = time.monotonic() + timeout
@@ -297,6 +326,7 @@ def _report(
     )
     posts.pop("", None)
     receipts.pop("", None)
+    false_acks, told_delivered = _falsely_acknowledged(fake)
     engine = create_engine(db)
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT COUNT(*) FROM escalations")).scalar_one()
@@ -323,6 +353,8 @@ def _report(
         "escalations_duplicated": sum(1 for n in posts.values() if n > 1),
         "receipts_lost": len(submitted - set(receipts)),
         "receipts_duplicated": sum(1 for n in receipts.values() if n > 1),
+        "escalations_falsely_acknowledged": false_acks,
+        "reporters_told_delivered": told_delivered,
         "outbox_drained": drained,
         "faults_injected": dict(faults.injected),
         "slack_calls_failed": sum(1 for c in fake.calls if c.status != 200),
@@ -331,9 +363,26 @@ def _report(
     }
 
 
+def _falsely_acknowledged(fake: FakeSlackAPI) -> tuple[int, int]:
+    """Escalations whose reporter was told "Delivered" before (or without) the DSL's post,
+    and all whose reporter was told "Delivered"."""
+    posted: dict[str, float] = {}
+    for call in fake.calls_to("chat.postMessage"):
+        if call.body.get("channel") == DSL_CHANNEL:
+            posted.setdefault(_ref(call.shown()), call.at)
+    told = [
+        c
+        for c in fake.calls_to("chat.postMessage") + fake.calls_to("chat.update")
+        if str(c.body.get("channel", "")).startswith("DREP")
+        and "Delivered" in str(c.body.get("text", ""))
+    ]
+    early = {_ref(c.shown()) for c in told if c.at < posted.get(_ref(c.shown()), float("inf"))}
+    return len(early), len({_ref(c.shown()) for c in told})
+
+
 def _ref(shown: str) -> str:
-    words = [w.strip("*.,:()") for w in shown.split()]
-    return next((w for w in words if w.startswith("ESC-")), "")
+    found = REF.search(shown)
+    return found.group() if found else ""
 
 
 def _rss(pid: int) -> int:
@@ -357,6 +406,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="concurrent senders")
     parser.add_argument("--fault-every", type=float, default=0.5, help="seconds between faults")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--skew",
+        type=float,
+        default=0.0,
+        help="seconds each further worker's clock is ahead of the one before",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     figures = run_soak(

@@ -32,6 +32,7 @@ __all__ = [
     "DocumentError",
     "IndexLoadError",
     "IndexingError",
+    "NoRecipient",
     "NotFound",
     "PermissionDenied",
     "PolicybotError",
@@ -49,6 +50,10 @@ class NotFound(StoreError):
 
 class PermissionDenied(PolicybotError):
     """The user may not do this."""
+
+
+class NoRecipient(PolicybotError):
+    """Nobody is set up to receive a concern on its route, not even the DSL."""
 
 
 class DeliveryError(PolicybotError):

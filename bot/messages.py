@@ -168,10 +168,10 @@ RAISE_STAFF_OPTIONS = {
 }
 RAISE_TOLD_LABEL = "Have you already told the DSL in person?"
 RAISE_TOLD_OPTIONS = {"yes": "Yes", "no": "No"}
-RAISE_SENT_TITLE = "Sent"
+RAISE_SENT_TITLE = "Stored"
 RAISE_SENT = (
-    "Your concern has been saved with the reference *{ref}* and is being sent privately to "
-    "{route_name}. You'll get a receipt in a direct message."
+    "Stored with reference *{ref}*; delivering to {route_name}. A direct message will tell you "
+    "when it has been delivered. If a child is in immediate danger, call 999 now."
 )
 RAISE_FAILED_TITLE = "Not sent"
 BUTTON_CLAIM = "Claim"
@@ -205,6 +205,7 @@ DSL_STATUS_CLAIMED = "claimed by {actor}"
 DSL_STATUS_RESOLVED = "resolved by {actor}"
 DSL_RECORDED = "Recorded as"
 DSL_PURGED = "Details removed under the retention policy."
+DSL_PURGED_POST = "{ref} \u2014 details removed after {days} days (retention)"
 
 # --- policybot serve / doctor (bot/cli/serve.py, bot/cli/doctor.py) ----------------------
 
@@ -287,9 +288,13 @@ DOCTOR_NO_DSL_USERS = (
     "DSL_USER_IDS is empty: nobody can Claim or Resolve a concern. List the DSL and deputies."
 )
 DOCTOR_NO_HEADTEACHER = (
-    "HEADTEACHER_USER_IDS is empty: concerns about a member of staff cannot be delivered."
+    "HEADTEACHER_USER_IDS is empty: concerns about a member of staff cannot be delivered to "
+    "the headteacher (they go to the DSL instead). List the headteacher."
 )
-DOCTOR_NO_CHAIR = "CHAIR_USER_IDS is empty: concerns about the headteacher cannot be delivered."
+DOCTOR_NO_CHAIR = (
+    "CHAIR_USER_IDS is empty: concerns about the headteacher cannot be delivered to the chair "
+    "of governors (they go to the DSL instead). List the chair."
+)
 DOCTOR_SLACK_OFF = "Slack is not configured (no SLACK_BOT_TOKEN): only Teams is served."
 DOCTOR_TEAMS_CREDENTIALS_OK = (
     "Teams: MICROSOFT_APP_ID ({app_id}), MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID "
@@ -382,8 +387,27 @@ ESCALATION_NOT_ALLOWED = (
     "this concern. Nothing has been changed."
 )
 ESCALATION_RECEIPT = (
-    "Your concern has been sent privately to {route_name} with the reference {ref}. They will "
-    "pick it up and may contact you. If a child is in immediate danger, call 999 now."
+    "Stored with reference {ref}; delivering to {route_name}. This message will say when it "
+    "has been delivered. If a child is in immediate danger, call 999 now."
+)
+ESCALATION_NO_RECIPIENT = (
+    "Not sent: nobody is set up to receive concerns here yet. Please speak to the DSL in "
+    "person now. If a child is in immediate danger, call 999."
+)
+DSL_FACT_NOTE = "Note"
+DSL_REROUTED = {
+    "staff": "About a member of staff: no headteacher is set up, so this came to the DSL.",
+    "headteacher": (
+        "About the headteacher: no chair of governors is set up, so this came to the DSL."
+    ),
+}
+ESCALATION_DELIVERED = (
+    "{ref}: Delivered to {route_name} at {time}. They will pick it up and may contact you. "
+    "If a child is in immediate danger, call 999 now."
+)
+ESCALATION_NOT_DELIVERED = (
+    "{ref}: Not delivered yet: please speak to the DSL in person ({dsl}). Your concern is "
+    "stored and will still be delivered. If a child is in immediate danger, call 999 now."
 )
 ESCALATION_CLAIMED = "Your concern {ref} has been picked up by {actor}."
 ESCALATION_RESOLVED = "Your concern {ref} has been marked as resolved by {actor}."
@@ -424,8 +448,8 @@ TEAMS_DELETE_PUBLIC = (
 )
 TEAMS_ANSWER_REQUIRED = "Please answer this question."
 TEAMS_RAISE_SENT = (
-    "Your concern has been saved with the reference {ref} and is being sent privately to "
-    "{route_name}. You'll get a receipt in this chat."
+    "Stored with reference {ref}; delivering to {route_name}. A message in this chat will tell "
+    "you when it has been delivered. If a child is in immediate danger, call 999 now."
 )
 TEAMS_RAISE_ALREADY_SENT = "This form has already been sent (reference {ref})."
 TEAMS_ALERT = "\U0001f6a8"
@@ -434,6 +458,26 @@ TEAMS_SETUP_DONE = (
     "Done: concerns raised on Teams will be posted in this conversation. Only the DSLs "
     "listed in TEAMS_DSL_AAD_IDS can claim or resolve them."
 )
+TEAMS_SETUP_PERSONAL = (
+    'Concerns cannot be posted in a 1:1 chat: other DSLs would not see them. Send "setup '
+    'dsl" in a private channel or a group chat whose members are all DSLs. Nothing has been '
+    "changed."
+)
+TEAMS_SETUP_NOT_ONLY_DSLS = (
+    "Concerns cannot be posted here: {count} member(s) of this conversation are not DSLs listed "
+    'in TEAMS_DSL_AAD_IDS, and concerns must be seen only by the DSLs. Send "setup dsl" in a '
+    "private channel or a group chat whose members are all DSLs. Nothing has been changed."
+)
+TEAMS_SETUP_ROSTER_FAILED = (
+    "Teams did not say who is in this conversation, so it cannot be checked that only DSLs "
+    "will see concerns. Please try again later. Nothing has been changed."
+)
+TEAMS_SETUP_TOLD = (
+    '{who} chose where concerns raised on Teams are now posted: "{where}". Only the listed '
+    "DSLs are members there."
+)
+TEAMS_SETUP_THIS_CHAT = "this chat"
+TEAMS_SETUP_A_DSL = "A DSL"
 TEAMS_SETUP_REFUSED = (
     "Only a Designated Safeguarding Lead listed in TEAMS_DSL_AAD_IDS can choose where "
     "concerns are posted. Nothing has been changed."

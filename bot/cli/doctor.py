@@ -104,9 +104,9 @@ def route_checks(s: Settings) -> list[Check]:
     if not s.dsl_user_ids:
         checks.append(Check("fail", messages.DOCTOR_NO_DSL_USERS))
     if not s.headteacher_user_ids:
-        checks.append(Check("warn", messages.DOCTOR_NO_HEADTEACHER))
+        checks.append(Check("fail", messages.DOCTOR_NO_HEADTEACHER))
     if not s.chair_user_ids:
-        checks.append(Check("warn", messages.DOCTOR_NO_CHAIR))
+        checks.append(Check("fail", messages.DOCTOR_NO_CHAIR))
     return checks
 
 

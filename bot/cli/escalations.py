@@ -23,6 +23,7 @@ from bot.escalation.export import record
 from bot.serve.config import load_settings
 from bot.store import Store
 from bot.store import escalations as rows
+from bot.store.engine import write_private
 
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -108,7 +109,7 @@ def export_command(fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_private(output, text)  # 0600: an export holds concern details
 
 
 @escalations.command("purge")

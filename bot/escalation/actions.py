@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot import messages
-from bot.errors import NotFound, PermissionDenied, StoreError
+from bot.errors import NoRecipient, NotFound, PermissionDenied, StoreError
 from bot.escalation.view import Name, Text, as_is
 from bot.store.records import ConcernReport, Escalation
 
@@ -57,6 +57,9 @@ async def submit(service: Any, report: ConcernReport, deadline: float | None = N
             deadline,
         )
         return Outcome(None, messages.STORE_SLOW)
+    except NoRecipient as error:
+        log.error("%s escalation refused: nobody is set up to receive it", report.platform)
+        return Outcome(None, str(error))
     except (StoreError, ValueError) as error:
         log.error("%s escalation could not be stored: %s", report.platform, type(error).__name__)
         return Outcome(None, messages.STORE_UNAVAILABLE)

@@ -36,8 +36,8 @@ def targets_for(
     reporter: T,
 ) -> list[T]:
     """Where ``item`` goes: ``reporter`` for receipts and updates; else the ``addresses`` of
-    each role it goes to (:func:`roles_for`), in order and once each. No address for the
-    DSL's message is a DeliveryError: the item waits until one is set."""
+    each role it goes to (:func:`roles_for`), in order and once each. No address at all (a
+    post or a reminder) is a DeliveryError: logged, and retried until one is set."""
     if item.kind in REPORTER_KINDS:
         return [reporter]
     targets: list[T] = []
@@ -45,9 +45,9 @@ def targets_for(
         for target in addresses.get(role, ()):
             if target not in targets:
                 targets.append(target)
-    if not targets and item.kind != "reminder":
+    if not targets:  # an error to log and retry, never "done" with nobody told
         raise DeliveryError(
-            f"no {escalation.platform} destination for route {escalation.route}",
+            f"no {escalation.platform} recipient for {item.kind} on route {escalation.route}",
             MISCONFIGURED_RETRY,
         )
     return targets

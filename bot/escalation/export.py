@@ -20,7 +20,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.store import Store
+from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import AuditEntry, Clock, Escalation, utc_now
 
@@ -130,7 +130,10 @@ def _iso(when: datetime | None) -> str | None:
 
 
 def purge(store: Store, older_than: timedelta, clock: Clock = utc_now) -> list[str]:
-    """Blank the details of escalations resolved before now - ``older_than``; return refs."""
+    """Blank the details of escalations resolved before now - ``older_than``; return refs.
+
+    The DSL's platform message is edited down to "ESC-… — details removed after N days
+    (retention)" through the outbox (so it survives outages), and the WAL is checkpointed."""
     now = clock()
     blank = {"question": "", "details": "", "resolution_note": None, "details_purged": True}
     purged: list[str] = []
@@ -138,6 +141,10 @@ def purge(store: Store, older_than: timedelta, clock: Clock = utc_now) -> list[s
         for esc_id in rows.purgeable(conn, now - older_than):
             rows.set_fields(conn, esc_id, now, **blank)
             rows.add_audit(conn, esc_id, "policybot", "details_purged", now)
-            purged.append(rows.get_by_id(conn, esc_id).ref)
+            ref = rows.get_by_id(conn, esc_id).ref
+            purged.append(ref)
+            edit = {"event": "purged", "days": older_than.days}  # the DSL's message, too
+            outbox_rows.enqueue(conn, esc_id, "destination_update", f"{ref}/purged", now, edit)
+    store.checkpoint()  # secure_delete zeroed the old text; this clears it from the WAL too
     logger.info("purged details of %d escalation(s)", len(purged))
     return purged

@@ -97,4 +97,5 @@ def report_from_form(
         immediate_risk=risk if risk in RISKS else "unsure",  # type: ignore[arg-type]
         about_staff=about if about in ABOUT_STAFF else "no",  # type: ignore[arg-type]
         told_dsl_in_person=text_field(values, "told") == "yes",
+        dsl_contact=text_field(meta, "d"),
     )

@@ -3,8 +3,10 @@
 The escalation service only writes outbox rows; an :class:`Outbox` worker (a background
 thread in every ``policybot serve`` process, any number of processes) delivers them:
 
-1. claim one due row with a lease (an atomic conditional UPDATE, so no two workers or
-   processes ever hold the same row);
+1. claim one due row with a lease and a new token (an atomic conditional UPDATE, so no two
+   workers or processes ever hold the same row). Lease times are the database's clock, not
+   the worker's; the lease is renewed every third of its length while the platform is being
+   called (:class:`LeaseKeeper`), and completion is fenced by the token;
 2. if an earlier attempt may have reached the platform (``item.may_have_been_sent``: the
    process died after sending, before recording), ask ``notifier.find_existing`` first;
 3. otherwise ``notifier.deliver``; then record the receipt and mark the row done in one
@@ -31,13 +33,16 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Mapping
-from datetime import timedelta
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
 from bot.errors import DeliveryError, StoreError
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.records import Clock, DeliveryReceipt, Escalation, OutboxItem, utc_now
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 __all__ = ["DeliveryReceipt", "Notifier", "Outbox", "OutboxItem", "PlatformNotifier"]
 
@@ -153,22 +158,23 @@ class Outbox:
         return stop
 
     def _claim(self) -> OutboxItem | None:
-        now = self.clock()
         try:
             with self.store.transaction() as conn:
-                return outbox_rows.claim_next(conn, self.worker_id, now, now + self.lease)
+                return outbox_rows.claim_next(conn, self.worker_id, self.lease.total_seconds())
         except StoreError:
             return None
 
     def _process(self, item: OutboxItem) -> int:
         with self.store.reading() as conn:
             esc = rows.get_by_id(conn, item.escalation_id)
-        if item.kind == "reminder" and esc.status != "new":
+        reason = _no_longer_needed(item, esc)
+        if reason:
             with self.store.transaction() as conn:
-                outbox_rows.skip(conn, item.id, self.worker_id, self.clock(), "no longer new")
+                outbox_rows.skip(conn, item.id, item.lease_token, reason)
             return 0
         try:
-            receipt = self._send(item, esc)
+            with LeaseKeeper(self.store, item, self.lease):
+                receipt = self._send(item, esc)
         except DeliveryError as exc:
             self._retry(item, exc.retry_after, "DeliveryError")
             return 0
@@ -188,17 +194,18 @@ class Outbox:
         return self.notifier.deliver(item, esc)
 
     def _complete(self, item: OutboxItem, receipt: DeliveryReceipt | None) -> None:
-        now = self.clock()
         with self.store.transaction() as conn:
-            mine = outbox_rows.complete(conn, item.id, self.worker_id, receipt, now)
+            mine = outbox_rows.complete(conn, item.id, item.lease_token, receipt)
             if mine and receipt is not None and item.kind == "destination_post":
                 rows.set_fields(
                     conn,
                     item.escalation_id,
-                    now,
+                    self.clock(),
                     destination_channel=receipt.channel,
                     destination_message_id=receipt.message_id,
                 )
+            if mine and item.kind == "destination_post":
+                _tell_reporter_delivered(conn, item, self.clock())
         if not mine:
             logger.warning("outbox item %s (%s) lease lost after delivery", item.id, item.ref)
             return
@@ -207,8 +214,7 @@ class Outbox:
     def _retry(self, item: OutboxItem, retry_after: float | None, error: str) -> None:
         delay = self.backoff_delay(item.attempts, retry_after)
         with self.store.transaction() as conn:
-            next_at = self.clock() + timedelta(seconds=delay)
-            outbox_rows.retry_later(conn, item.id, self.worker_id, next_at, error)
+            outbox_rows.retry_later(conn, item.id, item.lease_token, delay, error)
         logger.warning(
             "outbox item %s (%s %s) attempt %d failed (%s); retry in %.0fs",
             item.id,
@@ -224,3 +230,58 @@ class Outbox:
         if retry_after is not None and retry_after >= 0:
             return min(float(retry_after), 3600.0)
         return min(self.backoff_max, self.backoff_base * 2 ** max(attempts - 1, 0))
+
+
+def _no_longer_needed(item: OutboxItem, esc: Escalation) -> str | None:
+    """Why ``item`` should be skipped rather than sent, or None."""
+    if item.kind == "reminder" and esc.status != "new":
+        return "no longer new"
+    if item.payload.get("event") == "not_delivered" and esc.destination_message_id:
+        return "delivered meanwhile"
+    return None
+
+
+def _tell_reporter_delivered(conn: Connection, item: OutboxItem, now: datetime) -> None:
+    """Only now that the DSL's post went out is the reporter told "delivered" (at the time
+    the database recorded it), in the same transaction that records the delivery."""
+    at = outbox_rows.delivered_at(conn, item.id)
+    payload = {"event": "delivered", "at": at.isoformat() if at else None}
+    key = f"{item.ref}/delivered"
+    outbox_rows.enqueue(conn, item.escalation_id, "reporter_update", key, now, payload)
+
+
+class LeaseKeeper:
+    """Renews ``item``'s lease every third of ``lease`` while a delivery runs, so a slow
+    platform never lets the lease lapse and another worker send the message again.
+
+        with LeaseKeeper(store, item, lease):
+            receipt = notifier.deliver(item, escalation)
+    """
+
+    def __init__(self, store: Store, item: OutboxItem, lease: timedelta) -> None:
+        self.store, self.item, self.seconds = store, item, lease.total_seconds()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="outbox-lease", daemon=True)
+
+    def __enter__(self) -> LeaseKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._done.wait(self.seconds / 3):
+            if not self._renew():
+                logger.warning(
+                    "outbox item %s (%s) lease lost while delivering", self.item.id, self.item.ref
+                )
+                return
+
+    def _renew(self) -> bool:
+        try:
+            with self.store.transaction() as conn:
+                return outbox_rows.renew(conn, self.item.id, self.item.lease_token, self.seconds)
+        except StoreError:
+            return True  # the database is briefly unavailable: try again next round

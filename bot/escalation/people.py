@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import messages
+from bot.errors import NoRecipient
+
 ROLES = ("dsl", "headteacher", "chair")
 
 
@@ -30,6 +33,18 @@ class People:
     dsl_ids: tuple[str, ...] = ()
     headteacher_ids: tuple[str, ...] = ()
     chair_ids: tuple[str, ...] = ()
+    dsl_destination: bool = False  # a DSL channel is set up (it receives even with no ids)
+    dsl_channel: str | None = None  # a school's own Slack DSL channel (bot.escalation.schools)
 
     def holders(self, role: str) -> tuple[str, ...]:
         return {"dsl": self.dsl_ids, "headteacher": self.headteacher_ids}.get(role, self.chair_ids)
+
+    def route_for(self, wanted: str) -> str:
+        """The route a concern takes: its own if someone holds it, else the DSL (a concern
+        about staff with no headteacher set up, or about the headteacher with no chair, must
+        still reach someone). NoRecipient if not even the DSL is set up."""
+        if wanted != "dsl" and self.holders(wanted):
+            return wanted
+        if self.dsl_ids or self.dsl_destination:
+            return "dsl"
+        raise NoRecipient(messages.ESCALATION_NO_RECIPIENT)

@@ -14,6 +14,11 @@ the memory of which were sent, so they survive restarts, and two workers never e
 same one. The payload is ``{"level", "of", "minutes", "roles"}``: roles, not addresses, so
 each skin reaches the people of a role its own way (Slack DMs, Teams chats). Call
 ``enqueue_due()`` periodically (e.g. as the outbox loop's ``on_tick``).
+
+The same tick watches delivery: when an escalation's DSL post is still not delivered
+``delivery_minutes`` after it was raised (``urgent_delivery_minutes`` if urgent; default 2
+and 1), the reporter's receipt is updated to "Not delivered yet: please speak to the DSL in
+person", with the DSL's name and phone (a ``reporter_update``, key ``{ref}/not-delivered``).
 """
 
 from __future__ import annotations
@@ -61,11 +66,13 @@ class Reminders:
         urgent_minutes: Iterable[int] = (5, 15),
         normal_minutes: Iterable[int] = (60, 120),
         clock: Clock = utc_now,
+        delivery_minutes: tuple[int, int] = (2, 1),
     ) -> None:
         self.store = store
         self.urgent_minutes = tuple(urgent_minutes)
         self.normal_minutes = tuple(normal_minutes)
         self.clock = clock
+        self.delivery_minutes, self.urgent_delivery_minutes = delivery_minutes
 
     def due_reminders(self, now: datetime | None = None) -> list[Reminder]:
         """Reminders whose time has come and that are not yet in the outbox."""
@@ -87,6 +94,25 @@ class Reminders:
                     conn, reminder.escalation.id, "reminder", reminder.key, now, reminder.payload()
                 )
             logger.info("reminder %d for %s enqueued", reminder.level, reminder.escalation.ref)
+        self.enqueue_not_delivered(now)
+        return added
+
+    def enqueue_not_delivered(self, now: datetime | None = None) -> int:
+        """Tell each reporter whose concern is past its delivery deadline, once."""
+        now = now or self.clock()
+        added = 0
+        with self.store.transaction() as conn:
+            for esc_id, raised, receipt in outbox_rows.undelivered_posts(conn):
+                esc = rows.get_by_id(conn, esc_id)
+                minutes = self.urgent_delivery_minutes if esc.urgent else self.delivery_minutes
+                if raised + timedelta(minutes=minutes) > now:
+                    continue
+                payload = {"event": "not_delivered", "dsl": receipt.get("dsl")}
+                key = f"{esc.ref}/not-delivered"
+                added += outbox_rows.enqueue(conn, esc_id, "reporter_update", key, now, payload)
+                logger.warning(
+                    "escalation %s not delivered after %d min; reporter told", esc.ref, minutes
+                )
         return added
 
     def _schedule(self, esc: Escalation, now: datetime) -> list[Reminder]:

@@ -32,7 +32,7 @@ or name text.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -58,38 +58,63 @@ class EscalationService:
         headteacher_ids: Iterable[str] = (),
         chair_ids: Iterable[str] = (),
         clock: Clock = utc_now,
+        dsl_destination: bool = False,
+        schools: Mapping[str, People] | None = None,
     ) -> None:
         self.store = store
-        self.people = People(tuple(dsl_ids), tuple(headteacher_ids), tuple(chair_ids))
+        ids = tuple(dsl_ids), tuple(headteacher_ids), tuple(chair_ids)
+        self.people = People(*ids, dsl_destination=dsl_destination)
+        self.schools = dict(schools or {})  # a trust: each school's own people
         self.clock = clock
+
+    def people_for(self, school: str | None) -> People:
+        """The school's own people when it names them, else the global ones."""
+        return self.schools.get(school or "", self.people)
 
     # --- who --------------------------------------------------------------------------
 
     def recipients(self, escalation: Escalation) -> tuple[str, ...]:
         """Ids of the people holding the escalation's route (DSL and deputies, headteacher,
-        or chair), on every platform."""
-        return self.people.holders(escalation.route)
+        or chair), on every platform; in a trust, of the escalation's own school."""
+        return self.people_for(escalation.school).holders(escalation.route)
 
     def can_act(self, user_id: str, escalation: Escalation) -> bool:
-        """DSLs (deputies included) always; the headteacher/chair for their own route."""
-        if user_id in self.people.dsl_ids:
+        """DSLs (deputies included) and the headteacher/chair for their own route; never
+        someone the concern is about (a headteacher who is also a DSL, for one about the
+        headteacher)."""
+        people = self.people_for(escalation.school)  # only that school's people
+        if escalation.about_staff == "headteacher" and user_id in people.headteacher_ids:
+            return False
+        if user_id in people.dsl_ids:
             return True
         return escalation.route != "dsl" and user_id in self.recipients(escalation)
 
     # --- changes ----------------------------------------------------------------------
 
     def submit(self, report: ConcernReport) -> Escalation:
-        """Store the escalation and its outbox rows; return once committed."""
+        """Store the escalation and its outbox rows; return once committed. A report whose
+        ``submission_key`` was submitted before returns that escalation, adding nothing."""
         report.validate()
+        route = self.people_for(report.school).route_for(report.route)  # NoRecipient: at once
         now = self.clock()
         with self.store.transaction() as conn:
+            key = report.submission_key
+            earlier = rows.claim_submission(conn, key, now) if key else None
+            if earlier is not None:
+                esc = rows.get_by_id(conn, earlier)
+                logger.info("repeated submission of %s: nothing new stored", esc.ref)
+                return esc
             ref = rows.next_ref(conn, now.year)
-            esc_id = rows.insert(conn, report, ref, now)
+            esc_id = rows.insert(conn, report, ref, now, route)
+            if route != report.route:
+                rows.add_audit(conn, esc_id, "policybot", "rerouted", now, f"{report.route}->dsl")
+            if key:
+                rows.link_submission(conn, key, esc_id)
             rows.add_audit(conn, esc_id, report.reporter_id, "submitted", now)
             esc = rows.get_by_id(conn, esc_id)
             post = {"event": "submitted", "route": esc.route, "roles": [esc.route]}
             outbox_rows.enqueue(conn, esc_id, "destination_post", f"{ref}/post", now, post)
-            receipt = {"event": "submitted"}
+            receipt = {"event": "submitted", "dsl": report.dsl_contact}
             outbox_rows.enqueue(conn, esc_id, "reporter_receipt", f"{ref}/receipt", now, receipt)
         logger.info("escalation %s stored (route=%s, urgent=%s)", ref, esc.route, esc.urgent)
         return esc

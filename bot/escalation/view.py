@@ -20,11 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from bot import messages
 from bot.store.records import Escalation, OutboxItem
 
+RECEIPT_EDITS = ("delivered", "not_delivered")  # reporter updates that rewrite the receipt
+SCHOOL_TIME_ZONE = ZoneInfo("Europe/London")  # times the reporter reads ("at 10:42")
 Name = Callable[[str | None], str]
 Text = Callable[[str], str]
 Action = Literal["claim", "resolve", "record"]
@@ -113,7 +117,28 @@ def reporter_text(item: OutboxItem, esc: Escalation, name: Name, text: Text = as
         return messages.ESCALATION_RESOLVED.format(ref=ref, actor=actor)
     if event == "recorded":
         return messages.ESCALATION_RECORDED.format(ref=ref)
-    return messages.ESCALATION_RECEIPT.format(ref=ref, route_name=messages.ROUTE_NAMES[esc.route])
+    route_name = messages.ROUTE_NAMES[esc.route]
+    if event == "delivered":
+        time = local_time(item.payload.get("at"))
+        return messages.ESCALATION_DELIVERED.format(ref=ref, route_name=route_name, time=time)
+    if event == "not_delivered":
+        dsl = text(item.payload.get("dsl") or messages.DSL_UNKNOWN)
+        return messages.ESCALATION_NOT_DELIVERED.format(ref=ref, dsl=dsl)
+    return messages.ESCALATION_RECEIPT.format(ref=ref, route_name=route_name)
+
+
+def purged_text(item: OutboxItem, esc: Escalation, text: Text = as_is) -> str | None:
+    """What the DSL's message is edited down to after a purge, or None for other updates."""
+    if item.payload.get("event") != "purged":
+        return None
+    return messages.DSL_PURGED_POST.format(ref=text(esc.ref), days=item.payload.get("days", ""))
+
+
+def local_time(iso: str | None) -> str:
+    """An ISO UTC time as the school's clock shows it (UK time), e.g. "10:42"."""
+    if not iso:
+        return messages.UNKNOWN
+    return datetime.fromisoformat(iso).astimezone(SCHOOL_TIME_ZONE).strftime("%H:%M")
 
 
 def reminder_text(item: OutboxItem, esc: Escalation, text: Text = as_is) -> str:
@@ -130,7 +155,15 @@ def _facts(esc: Escalation, name: Name, text: Text) -> tuple[Fact, ...]:
         Fact(messages.DSL_FACT_RISK, messages.RAISE_RISK_OPTIONS[esc.immediate_risk]),
         Fact(messages.DSL_FACT_ABOUT, messages.RAISE_STAFF_OPTIONS[esc.about_staff]),
         Fact(messages.DSL_FACT_TOLD, told),
+        *_rerouted(esc),
     )
+
+
+def _rerouted(esc: Escalation) -> tuple[Fact, ...]:
+    """The note on a concern about staff that came to the DSL for want of anyone else."""
+    if esc.route != "dsl" or esc.about_staff == "no":
+        return ()
+    return (Fact(messages.DSL_FACT_NOTE, messages.DSL_REROUTED[esc.about_staff]),)
 
 
 def _clause(esc: Escalation, text: Text) -> Fact | None:

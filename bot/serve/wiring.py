@@ -56,16 +56,24 @@ def people(settings: Settings) -> People:
 def escalation_service(
     store: Store, settings: Settings, clock: Clock | None = None
 ) -> EscalationService:
+    from bot.escalation.schools import all_school_people
     from bot.escalation.service import EscalationService
 
     who = people(settings)
     return EscalationService(
-        store, who.dsl_ids, who.headteacher_ids, who.chair_ids, clock=clock or store.clock
+        store,
+        who.dsl_ids,
+        who.headteacher_ids,
+        who.chair_ids,
+        clock=clock or store.clock,
+        dsl_destination=bool(settings.dsl_channel_id),
+        schools=all_school_people(settings.corpus_dir),  # a trust: each school's own people
     )
 
 
 def build_reminders(store: Store, settings: Settings, clock: Clock | None = None) -> Reminders:
-    """POLICYBOT_REMINDERS_URGENT / _NORMAL: minutes after raising, for unclaimed concerns."""
+    """POLICYBOT_REMINDERS_URGENT / _NORMAL: minutes after raising, for unclaimed concerns;
+    POLICYBOT_DELIVERY_DEADLINE_MINUTES / _URGENT_MINUTES: then "not delivered yet"."""
     from bot.escalation.reminders import Reminders
 
     return Reminders(
@@ -73,6 +81,7 @@ def build_reminders(store: Store, settings: Settings, clock: Clock | None = None
         settings.reminder_urgent_minutes,
         settings.reminder_normal_minutes,
         clock or store.clock,
+        (settings.delivery_deadline_minutes, settings.delivery_deadline_urgent_minutes),
     )
 
 
@@ -80,21 +89,25 @@ def slack_notifier(settings: Settings) -> SlackNotifier:
     """Delivers escalations raised on Slack (SLACK_BOT_TOKEN, SLACK_API_URL)."""
     from slack_sdk import WebClient
 
+    from bot.escalation.schools import school_people
     from bot.slack.notifier import SlackNotifier
 
     client = WebClient(settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
-    return SlackNotifier(client, settings)
+    return SlackNotifier(client, settings, school_people(settings.corpus_dir, "slack"))
 
 
 def teams_notifier(settings: Settings, refs: Refs | None = None) -> TeamsNotifier:
     """Delivers escalations raised on Teams, reaching people through the store's directory."""
+    from bot.escalation.schools import school_people
     from bot.teams.auth import build_adapter
     from bot.teams.connector import TeamsConnector
     from bot.teams.directory import Directory
     from bot.teams.notifier import TeamsNotifier
 
     connector = TeamsConnector(build_adapter(settings), settings.microsoft_app_id)
-    return TeamsNotifier(connector, Directory(refs), settings)
+    notifier = TeamsNotifier(connector, Directory(refs), settings)
+    notifier.schools = school_people(settings.corpus_dir, "teams")  # a trust: per school
+    return notifier
 
 
 def slack_enabled(settings: Settings) -> bool:

@@ -74,10 +74,10 @@ class SlackDeps(SkinDeps):
         return bool(user_id) and user_id in self.settings.dsl_user_ids
 
     def receives_escalations(self, user_id: str | None) -> bool:
-        """DSLs and deputies, and the headteacher / chair for allegations about staff."""
+        """DSLs and deputies, and the headteacher / chair for allegations about staff (a
+        trust's per-school people included)."""
         s = self.settings
-        return bool(user_id) and user_id in (
-            *s.dsl_user_ids,
-            *s.headteacher_user_ids,
-            *s.chair_user_ids,
-        )
+        schools = getattr(self.escalations, "schools", {}).values()
+        listed = [(*p.dsl_ids, *p.headteacher_ids, *p.chair_ids) for p in schools]
+        everyone = {*s.dsl_user_ids, *s.headteacher_user_ids, *s.chair_user_ids}
+        return bool(user_id) and user_id in everyone.union(*listed)

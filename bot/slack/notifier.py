@@ -20,7 +20,7 @@ outbox keeps the item and retries; nothing is dropped.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_sdk import WebClient
@@ -28,7 +28,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.errors import DeliveryError
 from bot.escalation.delivery import retry_delay, targets_for
-from bot.escalation.view import reminder_text, reporter_text
+from bot.escalation.people import People
+from bot.escalation.view import RECEIPT_EDITS, purged_text, reminder_text, reporter_text
 from bot.slack import escalation_blocks as eb
 from bot.slack.blocks import escape
 from bot.slack.settings import SlackSettings
@@ -40,9 +41,15 @@ HISTORY_LIMIT = 200
 
 
 class SlackNotifier:
-    def __init__(self, client: WebClient, settings: SlackSettings) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        settings: SlackSettings,
+        schools: Mapping[str, People] | None = None,
+    ) -> None:
         self.client = client
         self.settings = settings
+        self.schools = dict(schools or {})  # a trust: each school's own channel and people
 
     # --- the Notifier protocol --------------------------------------------------------
 
@@ -68,20 +75,23 @@ class SlackNotifier:
 
     # --- where ------------------------------------------------------------------------
 
-    def addresses(self, reminder: bool = False) -> dict[str, list[str]]:
-        """Channel or user ids for each role (see the module's docstring)."""
-        s = self.settings
-        dsl = list(s.dsl_user_ids) if reminder else []
+    def addresses(self, reminder: bool = False, school: str | None = None) -> dict[str, list[str]]:
+        """Channel or user ids for each role (see the module's docstring); in a trust, a
+        school naming its own people (bot.escalation.schools): only theirs."""
+        s, own = self.settings, self.schools.get(school or "")
+        ids = own or People(s.dsl_user_ids, s.headteacher_user_ids, s.chair_user_ids)
+        channel = own.dsl_channel if own else s.dsl_channel_id
+        dsl = list(ids.dsl_ids) if reminder else []
         if not dsl:
-            dsl = [s.dsl_channel_id] if s.dsl_channel_id else list(s.dsl_user_ids)
+            dsl = [channel] if channel else list(ids.dsl_ids)
         return {
             "dsl": dsl,
-            "headteacher": list(s.headteacher_user_ids),
-            "chair": list(s.chair_user_ids),
+            "headteacher": list(ids.headteacher_ids),
+            "chair": list(ids.chair_ids),
         }
 
     def _targets(self, item: OutboxItem, escalation: Escalation) -> list[str]:
-        addresses = self.addresses(reminder=item.kind == "reminder")
+        addresses = self.addresses(item.kind == "reminder", escalation.school)
         return targets_for(item, escalation, addresses, escalation.reporter_id)
 
     # --- what -------------------------------------------------------------------------
@@ -96,6 +106,9 @@ class SlackNotifier:
 
     def _destination_update(self, item: OutboxItem, esc: Escalation) -> None:
         blocks, text = eb.dsl_post(esc)
+        purged = purged_text(item, esc, text=escape)
+        if purged is not None:  # edited down to the reference: no details stay in Slack
+            blocks, text = [{"type": "section", "text": {"type": "mrkdwn", "text": purged}}], purged
         for target in self._targets(item, esc):
             if esc.destination_message_id and target == esc.destination_channel:
                 found: DeliveryReceipt | None = DeliveryReceipt(
@@ -111,6 +124,11 @@ class SlackNotifier:
 
     def _reporter_message(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt:
         text = reporter_text(item, esc, name=eb.mention, text=escape)
+        if item.payload.get("event") in RECEIPT_EDITS:
+            receipt = self._find(esc.reporter_id, f"{esc.ref}/receipt")
+            if receipt is not None:  # the same message now says what happened
+                self._call("chat_update", channel=receipt.channel, ts=receipt.message_id, text=text)
+                return receipt
         return self._post_once(esc.reporter_id, item, text=text)
 
     def _reminder(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt | None:

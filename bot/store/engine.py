@@ -1,7 +1,9 @@
 """Build the SQLAlchemy Core engine for ``DATABASE_URL``.
 
-* ``sqlite:///path/to/file.db`` (the default): the parent directory is created; each
-  connection uses WAL, ``synchronous=FULL``, foreign keys and a busy timeout; write
+* ``sqlite:///path/to/file.db`` (the default): the parent directory is created 0700 and the
+  file 0600 (SQLite gives its ``-wal``/``-shm`` files the database file's mode); each
+  connection uses WAL, ``synchronous=FULL``, ``secure_delete`` (deleted or overwritten text
+  is zeroed, not left in free pages), foreign keys and a busy timeout; write
   transactions start with ``BEGIN IMMEDIATE`` so two writers queue instead of failing.
   Read-only work can use ``engine.connect().execution_options(sqlite_begin="DEFERRED")``.
 * ``postgresql://...`` (or ``postgres://``): the psycopg 3 driver (``pip install
@@ -15,6 +17,7 @@ never reaches the logs, even at DEBUG.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,8 @@ from bot.errors import ConfigError
 
 BUSY_TIMEOUT_MS = 30_000
 ENGINE_LOGGER = "sqlalchemy.engine.Engine"
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
 
 
 class _NoRowsFilter(logging.Filter):
@@ -63,7 +68,7 @@ def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if not database or database == ":memory:":
         raise ConfigError("DATABASE_URL must name a SQLite file (sqlite:///path/to/file.db).")
-    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    _private_file(Path(database).expanduser())
     engine = create_engine(
         url,
         hide_parameters=True,
@@ -80,11 +85,51 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     for pragma in (
         "journal_mode=WAL",
         "synchronous=FULL",
+        "secure_delete=ON",
         "foreign_keys=ON",
         f"busy_timeout={BUSY_TIMEOUT_MS}",
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path``'s folder (0700) and the file itself (0600) before SQLite opens it."""
+    private_dir(path.parent)
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE))
+    except OSError:
+        return  # not a file we can open: SQLite says so when it connects (a StoreError)
+    for existing in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+        if existing.exists():
+            existing.chmod(PRIVATE_FILE)
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) for this user only: 0700."""
+    if not path.exists():  # an existing folder (e.g. /tmp) is not ours to change
+        path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        path.chmod(PRIVATE_DIR)  # mkdir's mode is reduced by the umask
+    return path
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` created 0600 (exports hold concern details)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    os.fchmod(fd, PRIVATE_FILE)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+
+
+def checkpoint(engine: Engine) -> None:
+    """SQLite: copy the WAL into the database and truncate it to zero bytes."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()  # autocommit (isolation_level None): outside any BEGIN
+    try:
+        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        raw.close()
 
 
 def _sqlite_on_begin(connection: Any) -> None:

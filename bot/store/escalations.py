@@ -14,7 +14,7 @@ from sqlalchemy import Connection, select, update
 from bot import messages
 from bot.errors import NotFound
 from bot.store import tables
-from bot.store.dialect import upsert
+from bot.store.dialect import insert_ignore, upsert
 from bot.store.records import AuditEntry, ConcernReport, Escalation
 
 E = tables.escalations
@@ -35,7 +35,11 @@ def next_ref(conn: Connection, year: int) -> str:
     return f"ESC-{year}-{seq:04d}"
 
 
-def insert(conn: Connection, report: ConcernReport, ref: str, now: datetime) -> int:
+def insert(
+    conn: Connection, report: ConcernReport, ref: str, now: datetime, route: str | None = None
+) -> int:
+    """Store ``report`` as escalation ``ref``; ``route`` if it differs from the report's own
+    (no headteacher or chair set up: the DSL)."""
     values: dict[str, Any] = {
         "ref": ref,
         "platform": report.platform,
@@ -49,13 +53,29 @@ def insert(conn: Connection, report: ConcernReport, ref: str, now: datetime) -> 
         "about_staff": report.about_staff,
         "told_dsl_in_person": bool(report.told_dsl_in_person),
         "urgent": report.urgent,
-        "route": report.route,
+        "route": route or report.route,
         "status": "new",
         "created_at": now,
         "updated_at": now,
         "details_purged": False,
     }
     return conn.execute(E.insert().values(**values).returning(E.c.id)).scalar_one()
+
+
+def claim_submission(conn: Connection, key: str, now: datetime) -> int | None:
+    """Take ``key`` for a new escalation; if a submission already took it, the id of the
+    escalation stored for it. The key is the primary key of ``submissions``, so two
+    concurrent submits cannot both take it (PostgreSQL makes the second wait for the
+    first's commit; SQLite runs them one after the other)."""
+    S = tables.submissions
+    if insert_ignore(conn, S, {"platform_key": key, "created_at": now}, S.c.platform_key):
+        return None
+    return conn.execute(select(S.c.escalation_id).where(S.c.platform_key == key)).scalar_one()
+
+
+def link_submission(conn: Connection, key: str, escalation_id: int) -> None:
+    S = tables.submissions
+    conn.execute(update(S).where(S.c.platform_key == key).values(escalation_id=escalation_id))
 
 
 def get(conn: Connection, ref: str, for_update: bool = False) -> Escalation:

@@ -53,6 +53,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0002_processed_events", _frozen("0002_processed_events")),
     ("0003_feedback", _frozen("0003_feedback")),
     ("0004_conversation_refs", _frozen("0004_conversation_refs")),
+    ("0005_submission_keys_and_lease_tokens", _frozen("0005_submission_keys_and_lease_tokens")),
 ]
 
 

@@ -60,7 +60,16 @@ class _Submitted:
 
 @dataclass(frozen=True)
 class ConcernReport(_Submitted):
-    """What a member of staff submitted with "Raise with DSL" (the skin's form, as data)."""
+    """What a member of staff submitted with "Raise with DSL" (the skin's form, as data).
+
+    ``submission_key`` is the platform's own id for this one submission (Slack
+    ``slack:<view.id>:<view.hash>``; Teams ``teams:<conversation>:<replyToId>``): a repeat
+    with the same key (a double click, a retry, a second worker) returns the escalation
+    stored the first time instead of storing another.
+    """
+
+    submission_key: str | None = None
+    dsl_contact: str | None = None  # the school's DSL, name and phone, as the form showed it
 
     def validate(self) -> None:
         """Raise ValueError if a field holds a value the skins must never send."""
@@ -149,6 +158,7 @@ class OutboxItem:
     idempotency_key: str = ""
     attempts: int = 0
     created_at: datetime | None = None
+    lease_token: str = ""  # this claim's fence: the store completes the row only with it
 
     @property
     def may_have_been_sent(self) -> bool:

@@ -29,8 +29,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import messages
 from bot.errors import StoreError
 from bot.store import tables
-from bot.store.dialect import insert_ignore, upsert
-from bot.store.engine import make_engine
+from bot.store.dialect import TEST_CLOCK, insert_ignore, upsert
+from bot.store.engine import checkpoint, make_engine
 from bot.store.migrations import migrate
 from bot.store.records import Clock, utc_now
 
@@ -40,13 +40,18 @@ logger = logging.getLogger(__name__)
 class Store:
     """Transactions over one engine, plus event de-duplication, feedback and Teams refs."""
 
-    def __init__(self, engine: Engine, clock: Clock = utc_now) -> None:
+    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
         self.engine = engine
-        self.clock = clock
+        self.clock = clock or utc_now
+        self._database_clock = clock  # None: lease and due times use the database's clock
 
     @classmethod
-    def open(cls, database_url: str, clock: Clock = utc_now) -> Store:
-        """Connect to ``database_url`` and apply pending migrations."""
+    def open(cls, database_url: str, clock: Clock | None = None) -> Store:
+        """Connect to ``database_url`` and apply pending migrations.
+
+        ``clock`` (tests): a clock that also stands in for the database's own, so a test can
+        move lease and retry times by hand. Without it those come from the database clock
+        (:func:`bot.store.dialect.db_time`) and never from a worker's."""
         engine = make_engine(database_url)
         try:
             migrate(engine)
@@ -64,6 +69,7 @@ class Store:
         """One write transaction; committed on success, rolled back on any exception."""
         try:
             with self.engine.begin() as conn:
+                conn.info[TEST_CLOCK] = self._database_clock
                 yield conn
         except SQLAlchemyError as exc:
             logger.error("database transaction failed: %s", type(exc).__name__)
@@ -75,6 +81,7 @@ class Store:
         try:
             with self.engine.connect() as conn:
                 conn = conn.execution_options(sqlite_begin="DEFERRED")
+                conn.info[TEST_CLOCK] = self._database_clock
                 with conn.begin():
                     yield conn
         except SQLAlchemyError as exc:
@@ -137,3 +144,11 @@ class Store:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def checkpoint(self) -> None:
+        """Move the WAL into the database file and truncate it (after a purge, so blanked
+        details are not left in ``policybot.db-wal``); nothing to do on PostgreSQL."""
+        try:
+            checkpoint(self.engine)
+        except SQLAlchemyError as exc:
+            logger.error("WAL checkpoint failed: %s", type(exc).__name__)

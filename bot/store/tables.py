@@ -115,6 +115,7 @@ outbox = Table(
     Column("next_attempt_at", UTCDateTime, nullable=False),
     Column("lease_owner", String(200)),
     Column("lease_until", UTCDateTime),
+    Column("lease_token", String(64)),  # a new token per claim: completion is fenced by it
     Column("last_error", String(200)),
     Column("channel", String(255)),
     Column("message_id", String(255)),
@@ -149,4 +150,12 @@ conversation_refs = Table(
     Column("key", String(255), primary_key=True),
     Column("value", Text, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("platform_key", String(255), primary_key=True),  # e.g. slack:<view.id>:<hash>
+    Column("escalation_id", Integer, ForeignKey("escalations.id")),
+    Column("created_at", UTCDateTime, nullable=False),
 )

@@ -64,6 +64,16 @@ class TeamsConnector:
 
         await self._run(service_url, replace)
 
+    async def members(self, service_url: str, conversation_id: str) -> list[str]:
+        """Who is in a conversation (the roster API): their AAD object ids ("" for the bot
+        or anyone without one). For a channel, the channel's own members."""
+
+        async def roster(client: ConnectorClientBase) -> list[str]:
+            accounts = await client.conversations.get_conversation_members(conversation_id)
+            return [account.aad_object_id or "" for account in accounts]
+
+        return await self._run(service_url, roster)
+
     async def open_personal(self, user: dict[str, Any]) -> str:
         """The id of the 1:1 chat between the bot and ``user`` (a directory record);
         Teams returns the existing chat when there is one."""

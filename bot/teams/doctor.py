@@ -63,9 +63,9 @@ def people_checks(s: TeamsSettings) -> list[Check]:
     else:
         checks = [Check("fail", messages.DOCTOR_TEAMS_NO_DSLS)]
     if not s.teams_headteacher_aad_ids:
-        checks.append(Check("warn", messages.DOCTOR_TEAMS_NO_HEADTEACHER))
+        checks.append(Check("fail", messages.DOCTOR_TEAMS_NO_HEADTEACHER))
     if not s.teams_chair_aad_ids:
-        checks.append(Check("warn", messages.DOCTOR_TEAMS_NO_CHAIR))
+        checks.append(Check("fail", messages.DOCTOR_TEAMS_NO_CHAIR))
     return checks
 
 

@@ -33,7 +33,8 @@ from microsoft_agents.activity import Activity
 
 from bot.errors import DeliveryError
 from bot.escalation.delivery import REPORTER_KINDS, retry_delay, targets_for
-from bot.escalation.view import reminder_text, reporter_text
+from bot.escalation.people import ROLES, People
+from bot.escalation.view import RECEIPT_EDITS, purged_text, reminder_text, reporter_text
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 from bot.teams.cards import card_message, text_message
 from bot.teams.connector import TeamsConnector
@@ -62,6 +63,7 @@ class TeamsNotifier:
         self.connector = connector
         self.directory = directory
         self.settings = settings
+        self.schools: dict[str, People] = {}  # a trust: schools with their own Teams people
 
     # --- the Notifier protocol ------------------------------------------------------------
 
@@ -79,9 +81,12 @@ class TeamsNotifier:
 
     # --- where ----------------------------------------------------------------------------
 
-    def addresses(self) -> dict[str, list[Target]]:
-        """Where each role is reached (see the module's docstring)."""
-        s = self.settings
+    def addresses(self, school: str | None = None) -> dict[str, list[Target]]:
+        """Where each role is reached (see the module's docstring). In a trust, a school with
+        its own Teams people: only them, privately; never the trust-wide DSL conversation."""
+        s, own = self.settings, self.schools.get(school or "")
+        if own is not None:
+            return {role: [_person(aad) for aad in own.holders(role)] for role in ROLES}
         destination = self.directory.dsl_destination()
         if destination:
             dsl = [Target("dsl", ref=destination)]
@@ -95,18 +100,19 @@ class TeamsNotifier:
 
     def destinations(self, escalation: Escalation) -> list[Target]:
         """Where the escalation's own card goes, by its route."""
-        return self.addresses()[escalation.route]
+        return self.addresses(escalation.school)[escalation.route]
 
     def _targets(self, item: OutboxItem, escalation: Escalation) -> list[Target]:
         reporter = _person(escalation.reporter_id)
-        addresses = {} if item.kind in REPORTER_KINDS else self.addresses()  # no lookup needed
+        # no lookup needed for the reporter
+        addresses = {} if item.kind in REPORTER_KINDS else self.addresses(escalation.school)
         return targets_for(item, escalation, addresses, reporter)
 
     # --- what -----------------------------------------------------------------------------
 
     async def _deliver(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt | None:
         if item.kind == "destination_update":
-            await self._update_posts(esc)
+            await self._update_posts(esc, purged_text(item, esc))
             return None
         if item.kind == "destination_post":
             activity = card_message(dsl_card(esc, self.directory.name), esc.ref)
@@ -114,7 +120,26 @@ class TeamsNotifier:
             activity = text_message(reminder_text(item, esc))
         else:
             activity = text_message(reporter_text(item, esc, name=self.directory.name))
+            edited = await self._edit_receipt(item, esc, activity)
+            if edited is not None:
+                return edited
         return await self._post_each(item, self._targets(item, esc), activity)
+
+    async def _edit_receipt(
+        self, item: OutboxItem, esc: Escalation, activity: Activity
+    ) -> DeliveryReceipt | None:
+        """ "Delivered …" / "Not delivered yet …" replace the receipt's text in the reporter's
+        chat, so it never goes on saying only "delivering"; None if it cannot be found."""
+        if item.payload.get("event") not in RECEIPT_EDITS:
+            return None
+        target = _person(esc.reporter_id)
+        receipt = self.directory.sent(f"{esc.ref}/receipt", target.key)
+        service_url = self._service_url(target)
+        if receipt is None or service_url is None:
+            return None
+        conversation, message_id = str(receipt["conversation"]), str(receipt["activity"])
+        await self.connector.update(service_url, conversation, message_id, activity)
+        return DeliveryReceipt(conversation, message_id)
 
     async def _post_each(
         self, item: OutboxItem, targets: list[Target], activity: Activity
@@ -140,9 +165,13 @@ class TeamsNotifier:
             return ref["conversation"], message_id
         return await self.connector.post_to_person(self.directory, str(target.person), activity)
 
-    async def _update_posts(self, esc: Escalation) -> None:
-        """Replace the card wherever the escalation was posted."""
-        activity = card_message(dsl_card(esc, self.directory.name), esc.ref)
+    async def _update_posts(self, esc: Escalation, purged: str | None = None) -> None:
+        """Replace the card wherever the escalation was posted (after a purge: with only
+        the reference and why the details are gone)."""
+        if purged is not None:
+            activity = text_message(purged)
+        else:
+            activity = card_message(dsl_card(esc, self.directory.name), esc.ref)
         candidates = {t.key: t for t in self.destinations(esc)}
         candidates.setdefault("dsl", Target("dsl"))
         updated = 0

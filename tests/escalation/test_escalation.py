@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -199,3 +200,13 @@ def test_unknown_reference_is_not_found(store, clock) -> None:
         service.claim("ESC-2026-9999", DSL)
     with pytest.raises(NotFound):
         service.get("nope")
+
+
+def test_concurrent_submits_with_one_platform_key_store_one_escalation(store, clock) -> None:
+    """The unique key, not a check before the write, decides (SQLite and PostgreSQL)."""
+    service = make_service(store, clock)
+    report = make_report(submission_key="slack:V1:h1")
+    with ThreadPoolExecutor(4) as pool:
+        refs = {esc.ref for esc in pool.map(lambda _: service.submit(report), range(8))}
+    assert len(refs) == 1 and len(service.list_all()) == 1
+    assert _count(store, tables.outbox) == 2  # one DSL post, one receipt

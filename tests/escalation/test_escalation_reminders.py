@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.errors import DeliveryError
+from bot.escalation.delivery import targets_for
 from bot.escalation.outbox import Outbox
 from bot.escalation.reminders import Reminders
+from bot.store.records import OutboxItem
 from tests.fakes.concerns import DSL, make_report, make_service
 from tests.fakes.notifier import FakeNotifier
 
@@ -87,3 +92,15 @@ def test_reminders_are_delivered_through_the_outbox(store, clock) -> None:
         f"{esc.ref}/reminder/1",
         f"{esc.ref}/reminder/2",
     ]
+
+
+def test_a_reminder_with_nobody_to_tell_is_an_error_to_retry_not_done() -> None:
+    """Issue 15, failure 1: a reminder row was marked done with zero recipients."""
+    item = OutboxItem(id=1, escalation_id=1, ref="ESC-2026-0001", kind="reminder")
+    esc = _NoRoute()
+    with pytest.raises(DeliveryError):
+        targets_for(item, esc, {"dsl": [], "headteacher": []}, "U1")  # type: ignore[arg-type]
+
+
+class _NoRoute:
+    platform, route, reporter_id = "slack", "headteacher", "U1"

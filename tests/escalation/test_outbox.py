@@ -27,10 +27,11 @@ def _drain(outbox: Outbox, clock, rounds: int = 50) -> None:
 def test_submitted_escalation_is_posted_and_receipted(store, clock) -> None:
     esc = make_service(store, clock).submit(make_report())
     notifier = FakeNotifier()
-    assert Outbox(store, notifier, clock=clock).deliver_due() == 2
-    assert [(s.kind, s.ref) for s in notifier.sent()] == [
-        ("destination_post", esc.ref),
-        ("reporter_receipt", esc.ref),
+    assert Outbox(store, notifier, clock=clock).deliver_due() == 3
+    assert [(s.kind, s.ref, s.key) for s in notifier.sent()] == [
+        ("destination_post", esc.ref, f"{esc.ref}/post"),
+        ("reporter_receipt", esc.ref, f"{esc.ref}/receipt"),
+        ("reporter_update", esc.ref, f"{esc.ref}/delivered"),  # only after the post
     ]
     stored = make_service(store, clock).get(esc.ref)
     assert stored.destination_channel == "C-DSL"
@@ -47,7 +48,7 @@ def test_outage_with_500_and_429_then_recovery_delivers_each_exactly_once(store,
     notifier.fail_next(5, status=429, retry_after=30)
     _drain(outbox, clock)
     sent = Counter(s.key for s in notifier.sent())
-    assert len(sent) == 20 and set(sent.values()) == {1}
+    assert len(sent) == 30 and set(sent.values()) == {1}  # post, receipt, "delivered"
     assert {s.ref for s in notifier.sent()} == set(refs)
     assert notifier.calls >= 20 + 30
 
@@ -62,8 +63,8 @@ def test_retry_after_is_honoured(store, clock) -> None:
     clock.advance(seconds=119)
     assert outbox.deliver_due() == 0
     clock.advance(seconds=2)
-    assert outbox.deliver_due() == 1
-    assert notifier.keys()[-1] == "ESC-2026-0001/post"
+    assert outbox.deliver_due() == 2
+    assert notifier.keys()[-2:] == ["ESC-2026-0001/post", "ESC-2026-0001/delivered"]
 
 
 def test_backoff_grows_exponentially_and_is_capped(store, clock) -> None:
@@ -77,7 +78,11 @@ def test_a_timeout_after_the_platform_got_the_message_is_not_a_duplicate(store, 
     notifier = FakeNotifier()
     notifier.fail_next(2, after_send=True)  # sent, but the response was lost
     _drain(Outbox(store, notifier, clock=clock), clock)
-    assert sorted(notifier.keys()) == ["ESC-2026-0001/post", "ESC-2026-0001/receipt"]
+    assert sorted(notifier.keys()) == [
+        "ESC-2026-0001/delivered",
+        "ESC-2026-0001/post",
+        "ESC-2026-0001/receipt",
+    ]
     assert notifier.lookups == 2
 
 
@@ -106,8 +111,8 @@ def test_rows_are_never_dropped_after_many_failures(store, clock) -> None:
     _drain(outbox, clock)
     with store.engine.connect() as conn:
         rows = conn.execute(select(tables.outbox.c.status, tables.outbox.c.attempts)).all()
-    assert [status for status, _ in rows] == ["done", "done"]
-    assert sum(attempts for _, attempts in rows) == 42
+    assert [status for status, _ in rows] == ["done", "done", "done"]
+    assert sum(attempts for _, attempts in rows) == 43
 
 
 def test_a_notifier_bug_keeps_the_row_pending(store, clock) -> None:
@@ -134,7 +139,7 @@ def test_two_threads_drain_the_outbox_each_item_once(store, clock) -> None:
     for t in threads:
         t.join()
     counts = Counter(notifier.keys())
-    assert len(counts) == 50 and set(counts.values()) == {1}
+    assert len(counts) == 75 and set(counts.values()) == {1}
 
 
 def test_run_forever_delivers_pending_rows_at_start_and_stops(store, clock) -> None:
@@ -153,7 +158,7 @@ def test_run_forever_delivers_pending_rows_at_start_and_stops(store, clock) -> N
     thread.start()
     thread.join(timeout=30)
     assert not thread.is_alive()
-    assert len(notifier.keys()) == 2 and ticks
+    assert len(notifier.keys()) == 3 and ticks
 
 
 def test_no_question_or_detail_text_in_logs_at_debug(store, clock, caplog) -> None:
@@ -186,10 +191,10 @@ def test_kick_wakes_the_loop_before_its_interval(store, clock) -> None:
         make_service(store, clock).submit(make_report())
         for _ in range(500):  # bounded: the loop sleeps an hour unless kicked
             outbox.kick()
-            if len(notifier.keys()) == 2:
+            if len(notifier.keys()) == 3:
                 break
             threading.Event().wait(0.01)
-        assert len(notifier.keys()) == 2
+        assert len(notifier.keys()) == 3
     finally:
         stop.set()
         outbox.kick()

@@ -7,19 +7,27 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from datetime import timedelta
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.escalation.outbox import Outbox
-from bot.store.records import utc_now
-from tests.fakes.concerns import make_report, make_service
+from bot.store import Store
+from tests.fakes.concerns import expire_leases, make_report, make_service
 from tests.fakes.notifier import FakeNotifier
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = ROOT / "tests" / "fakes" / "outbox_child.py"
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    """The store as ``serve`` opens it: lease and due times from the database's own clock."""
+    opened = Store.open(database_url)
+    yield opened
+    opened.close()
 
 
 def _spawn(*args: str) -> subprocess.Popen[str]:
@@ -40,9 +48,9 @@ def test_killed_after_store_before_delivery_is_delivered_once_after_restart(
     assert ref.startswith("ESC-")
     notifier = FakeNotifier()
     restarted = Outbox(store, notifier)  # a new process would start exactly like this
-    assert restarted.deliver_due() == 2
+    assert restarted.deliver_due() == 3
     assert restarted.deliver_due() == 0
-    assert sorted(notifier.keys()) == [f"{ref}/post", f"{ref}/receipt"]
+    assert sorted(notifier.keys()) == [f"{ref}/delivered", f"{ref}/post", f"{ref}/receipt"]
 
 
 def test_killed_after_sending_before_recording_is_not_sent_again(
@@ -54,9 +62,14 @@ def test_killed_after_sending_before_recording_is_not_sent_again(
     assert child.wait(timeout=60) == -signal.SIGKILL
     notifier = FakeNotifier(log)
     assert notifier.keys() == [f"{esc.ref}/post"]  # the platform got it; the row is pending
-    later = Outbox(store, notifier, clock=lambda: utc_now() + timedelta(minutes=2))
-    assert later.deliver_due() == 2  # lease expired: found the post, sent the receipt
-    assert Counter(notifier.keys()) == {f"{esc.ref}/post": 1, f"{esc.ref}/receipt": 1}
+    expire_leases(store)
+    later = Outbox(store, notifier)
+    assert later.deliver_due() == 3  # lease expired: found the post, sent receipt + update
+    assert Counter(notifier.keys()) == {
+        f"{esc.ref}/post": 1,
+        f"{esc.ref}/receipt": 1,
+        f"{esc.ref}/delivered": 1,
+    }
     stored = make_service(store, store.clock).get(esc.ref)
     assert stored.destination_message_id == notifier.sent()[0].message_id
 
@@ -73,7 +86,7 @@ def test_two_worker_processes_deliver_each_item_exactly_once(store, database_url
     delivered = [int(w.communicate(timeout=120)[0].strip()) for w in workers]
     sent = FakeNotifier(log).sent()
     counts = Counter(s.key for s in sent)
-    assert len(counts) == 60 and set(counts.values()) == {1}
-    assert sum(delivered) == 60
+    assert len(counts) == 90 and set(counts.values()) == {1}  # post, receipt, "delivered"
+    assert sum(delivered) == 90
     assert {s.ref for s in sent} == set(refs)
     print(f"two workers delivered {delivered} from {len({s.pid for s in sent})} processes")

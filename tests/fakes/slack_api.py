@@ -57,6 +57,8 @@ class FakeSlackAPI(LoopbackServer):
         self.users: dict[str, dict[str, Any]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.valid_tokens: set[str] | None = None
+        self.slow: dict[str, float] = {}  # method -> seconds every call of it takes
+        self.down: set[str] = set()  # channels whose chat.postMessage answers HTTP 500
         self._failures: dict[str, list[Failure]] = {}
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
@@ -267,8 +269,15 @@ def _handler_for(fake: FakeSlackAPI) -> type[BaseHTTPRequestHandler]:
                 return
             method = path.removeprefix("/api/")
             failure = fake.take_failure(method)
+            time.sleep(fake.slow.get(method, 0.0))
             if failure is not None and failure.delay:
                 time.sleep(failure.delay)
+            if (
+                failure is None
+                and method == "chat.postMessage"
+                and body.get("channel") in fake.down
+            ):
+                failure = Failure(500, None)
             if failure is not None and failure.status != 200:
                 fake.record(Call(method, body, status=failure.status))
                 self._fail(failure)

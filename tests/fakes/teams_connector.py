@@ -28,7 +28,7 @@ from tests.fakes.loopback import Failure, LoopbackServer
 
 @dataclass
 class Call:
-    kind: str  # "create", "send", "reply", "update"
+    kind: str  # "create", "send", "reply", "update", "members"
     conversation: str
     activity_id: str | None
     body: dict[str, Any]
@@ -49,6 +49,7 @@ class FakeTeamsConnector(LoopbackServer):
         self.calls: list[Call] = []
         self._failures: list[Failure] = []
         self._chats: dict[str, str] = {}
+        self.rosters: dict[str, list[dict[str, str]]] = {}  # conversation -> its members
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         super().__init__(self._handler(), poll_interval=0.05)
@@ -98,6 +99,11 @@ class FakeTeamsConnector(LoopbackServer):
                 return status, {"error": {"code": "Fake", "message": "failing"}, **extra}
             if kind == "create":
                 return 201, {"id": conversation}
+            if kind == "members":
+                if conversation not in self.rosters:
+                    call.status = 404
+                    return 404, {"error": {"code": "NotFound", "message": "no roster"}}
+                return 200, self.rosters[conversation]  # type: ignore[return-value]
             call.response_id = activity_id if kind == "update" else f"m-{next(self._ids)}"
             return status, {"id": call.response_id}
 
@@ -110,7 +116,7 @@ class FakeTeamsConnector(LoopbackServer):
                 raw = self.rfile.read(length) if length else b"{}"
                 body = json.loads(raw or b"{}")
                 status, reply = fake._answer(self.command, self.path, body, dict(self.headers))
-                retry_after = reply.pop("Retry-After", None)
+                retry_after = reply.pop("Retry-After", None) if isinstance(reply, dict) else None
                 data = json.dumps(reply).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -120,7 +126,7 @@ class FakeTeamsConnector(LoopbackServer):
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_POST = do_PUT = _serve
+            do_POST = do_PUT = do_GET = _serve
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -133,6 +139,8 @@ def _route(method: str, parts: list[str]) -> tuple[str, str, str | None]:
         return "unknown", "", None
     if len(parts) == 2 and method == "POST":
         return "create", "", None
+    if len(parts) == 4 and parts[3] == "members" and method == "GET":
+        return "members", parts[2], None
     if len(parts) == 4 and parts[3] == "activities" and method == "POST":
         return "send", parts[2], None
     if len(parts) == 5 and parts[3] == "activities":

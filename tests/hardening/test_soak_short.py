@@ -1,6 +1,7 @@
 """The soak (benchmarks/soak.py) in a short form, run in CI: ~20 s of mixed questions and
-escalations against two ``policybot serve`` processes sharing one database, with Slack's API
-failing at random (500, 429, timeouts). Nothing lost, nothing delivered twice."""
+escalations against two ``policybot serve`` processes sharing one database, the second one's
+clock 90 s ahead, with Slack's API failing at random (500, 429, timeouts). Nothing lost,
+nothing delivered twice."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ pytestmark = pytest.mark.slow
 
 
 def test_short_soak_two_workers_loses_nothing_and_duplicates_nothing() -> None:
-    figures = run_soak(minutes=20 / 60, max_requests=1500, workers=2, clients=4, seed=7)
+    figures = run_soak(minutes=20 / 60, max_requests=1500, workers=2, clients=4, seed=7, skew=90)
     print(figures)
     assert figures["outbox_drained"] is True
     assert figures["escalations_submitted"] > 20
     assert figures["escalations_stored"] == figures["escalations_submitted"]
     assert figures["escalations_lost"] == 0 and figures["escalations_duplicated"] == 0
     assert figures["receipts_lost"] == 0 and figures["receipts_duplicated"] == 0
+    assert figures["escalations_falsely_acknowledged"] == 0
+    assert figures["reporters_told_delivered"] == figures["escalations_submitted"]
     assert figures["requests_acked"] == figures["requests_sent"]
     assert sum(figures["faults_injected"].values()) > 10 and figures["slack_calls_failed"] > 0

@@ -117,7 +117,10 @@ def test_full_flow_raise_claim_resolve(live: LiveServer, fake_slack: FakeSlackAP
     assert esc.ref in dsl_post.shown() and "Pupil X showed me" in dsl_post.shown()
     assert "Claim" in dsl_post.shown() and "Resolve" in dsl_post.shown()
     (receipt,) = fake_slack.wait_for_where("chat.postMessage", channel="D100")
-    assert esc.ref in receipt.shown()
+    assert esc.ref in receipt.shown() and "delivering to" in receipt.shown()
+    (delivered,) = fake_slack.wait_for_where("chat.update", channel="D100")
+    assert delivered.body["ts"] == fake_slack.messages["D100"][0]["ts"]  # the same message
+    assert f"{esc.ref}: Delivered to the Designated Safeguarding Lead at" in delivered.shown()
 
     click(live, "escalation_claim", esc.ref, user="U200", channel={"id": DSL_CHANNEL})
     (refusal,) = fake_slack.wait_for("chat.postEphemeral")
@@ -126,12 +129,12 @@ def test_full_flow_raise_claim_resolve(live: LiveServer, fake_slack: FakeSlackAP
     assert runtime.escalations.get(esc.ref).status == "new"
 
     click(live, "escalation_claim", esc.ref, user="UDSL", channel={"id": DSL_CHANNEL})
-    (claimed,) = fake_slack.wait_for("chat.update")
+    (claimed,) = fake_slack.wait_for_where("chat.update", channel=DSL_CHANNEL)
     assert "claimed by <@UDSL>" in claimed.shown()
     fake_slack.wait_for_where("chat.postMessage", 2, channel="D100")
 
     click(live, "escalation_resolve", esc.ref, user="UDSL", channel={"id": DSL_CHANNEL})
-    updates = fake_slack.wait_for("chat.update", 2)
+    updates = fake_slack.wait_for_where("chat.update", 2, channel=DSL_CHANNEL)
     assert "resolved by <@UDSL>" in updates[-1].shown()
     to_reporter = fake_slack.wait_for_where("chat.postMessage", 3, channel="D100")
     assert "resolved" in to_reporter[-1].shown()

@@ -14,6 +14,7 @@ HEAD = {"id": "29:head", "name": "Hana Head", "aadObjectId": AAD.format(3)}
 CHANNEL = "19:general@thread.tacv2"
 DSL_CHANNEL = "19:dsl-private@thread.tacv2"
 _ids = itertools.count(1000)
+ONLY_DSLS = [{"id": "28:policybot", "name": "policybot"}, DSL]  # the private DSL channel's roster
 
 
 def personal(user: dict[str, str]) -> dict[str, Any]:

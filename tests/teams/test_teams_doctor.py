@@ -18,7 +18,7 @@ from bot.cli.doctor import run_checks
 from bot.cli.serve import doctor
 from bot.serve.config import Settings
 from bot.teams.doctor import credential_checks, people_checks, teams_checks
-from tests.teams.activities import DSL, DSL_CHANNEL, channel, message
+from tests.teams.activities import DSL, DSL_CHANNEL, ONLY_DSLS, channel, message
 
 APP_ID = "5f0c4a9e-1111-4222-8333-944445555666"
 TENANT_ID = "0a1b2c3d-4444-4555-8666-777788889999"
@@ -46,6 +46,7 @@ def test_a_complete_teams_setup_passes_once_a_dsl_has_run_setup_dsl(configured, 
     assert texts(before, "fail") == []
     assert messages.DOCTOR_TEAMS_NO_DESTINATION in texts(before, "warn")
 
+    teams.rosters[DSL_CHANNEL] = ONLY_DSLS
     server.post(message(teams.url, "setup dsl", user=DSL, conversation=channel(DSL_CHANNEL)))
 
     after = teams_checks(configured)
@@ -82,15 +83,15 @@ def test_an_app_id_that_is_not_a_guid_is_pointed_out(configured):
     )
 
 
-def test_missing_teams_dsls_fail_and_missing_headteacher_or_chair_warn(configured):
+def test_missing_teams_dsls_headteacher_or_chair_fail(configured):
     nobody = replace(
         configured, teams_dsl_aad_ids=(), teams_headteacher_aad_ids=(), teams_chair_aad_ids=()
     )
     checks = people_checks(nobody)
     assert [(c.level, c.text) for c in checks] == [
         ("fail", messages.DOCTOR_TEAMS_NO_DSLS),
-        ("warn", messages.DOCTOR_TEAMS_NO_HEADTEACHER),
-        ("warn", messages.DOCTOR_TEAMS_NO_CHAIR),
+        ("fail", messages.DOCTOR_TEAMS_NO_HEADTEACHER),
+        ("fail", messages.DOCTOR_TEAMS_NO_CHAIR),
     ]
 
 

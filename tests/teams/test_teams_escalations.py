@@ -12,6 +12,7 @@ from tests.teams.activities import (
     DSL,
     DSL_CHANNEL,
     HEAD,
+    ONLY_DSLS,
     STAFF,
     action_data,
     channel,
@@ -26,6 +27,7 @@ DETAILS = "Pupil X said at 10:15 that her stepfather hit her last night."
 
 def setup_dsl_channel(server, teams) -> str:
     """A DSL sends "setup dsl" in the private DSL channel; returns the channel's id."""
+    teams.rosters[DSL_CHANNEL] = ONLY_DSLS
     server.post(message(teams.url, "setup dsl", user=DSL, conversation=channel(DSL_CHANNEL)))
     [done] = teams.calls_to(channel(DSL_CHANNEL)["id"])
     assert done.body["text"] == messages.TEAMS_SETUP_DONE
@@ -82,7 +84,7 @@ def test_raise_stores_then_delivers_to_the_dsl_channel_exactly_once(
     [replaced] = teams.of_kind("update")
     assert replaced.activity_id == raised["form_id"] and esc.ref in replaced.shown()
 
-    assert outbox.deliver_due() == 2
+    assert outbox.deliver_due() == 3  # the DSL's post, the receipt, then "delivered"
     assert outbox.deliver_due() == 0
     [post] = teams.calls_to(DSL_CHANNEL, "send")
     assert esc.ref in post.shown() and DETAILS in post.shown() and "Sam Staff" in post.shown()
@@ -90,6 +92,13 @@ def test_raise_stores_then_delivers_to_the_dsl_channel_exactly_once(
     assert verbs == ["escalation_claim", "escalation_resolve"]
     receipt = teams.calls_to(personal(STAFF)["id"], "send")[-1]
     assert esc.ref in receipt.body["text"] and DETAILS not in receipt.shown()
+    assert "delivering to" in receipt.body["text"]
+    [delivered] = [
+        c
+        for c in teams.calls_to(personal(STAFF)["id"], "update")
+        if c.activity_id == receipt.response_id
+    ]  # the receipt itself, edited
+    assert f"{esc.ref}: Delivered to" in delivered.body["text"]
     assert escalations(teams_store).get(esc.ref).destination_message_id == post.response_id
 
 

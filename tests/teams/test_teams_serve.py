@@ -17,7 +17,16 @@ import requests
 from bot import messages
 from tests.fakes.loopback import free_port
 from tests.fakes.teams_connector import FakeTeamsConnector
-from tests.teams.activities import DSL, DSL_CHANNEL, STAFF, channel, message, personal, submit
+from tests.teams.activities import (
+    DSL,
+    DSL_CHANNEL,
+    ONLY_DSLS,
+    STAFF,
+    channel,
+    message,
+    personal,
+    submit,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SERVE = (
@@ -72,6 +81,7 @@ def test_teams_only_school_is_answered_and_escalated_by_policybot_serve(served) 
     url, log = served
     post = lambda activity: requests.post(f"{url}/api/messages", json=activity, timeout=10)  # noqa: E731
     with FakeTeamsConnector() as teams:
+        teams.rosters[DSL_CHANNEL] = ONLY_DSLS
         post(message(teams.url, "setup dsl", user=DSL, conversation=channel(DSL_CHANNEL)))
         post(message(teams.url, "can I follow an ex-pupil on Instagram?"))
         [answer] = teams.calls_to(personal(STAFF)["id"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -53,4 +54,12 @@ def concern_report(body: Body, view: Body) -> ConcernReport:
     """The submitted modal as the core's ConcernReport (bot.escalation.form reads the answers)."""
     user, team = body.get("user") or {}, body.get("team") or {}
     meta, values = eb.read_meta(view), eb.form_values(view)
-    return report_from_form("slack", str(user.get("id", "")), team.get("id"), meta, values)
+    report = report_from_form("slack", str(user.get("id", "")), team.get("id"), meta, values)
+    return replace(report, submission_key=submission_key(view))
+
+
+def submission_key(view: Body) -> str | None:
+    """Slack's own ids for this submission: the view's id and its hash (the same view sent
+    twice, by a double click or a retry, has both the same)."""
+    view_id, view_hash = view.get("id"), view.get("hash")
+    return f"slack:{view_id}:{view_hash}" if view_id and view_hash else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
 from microsoft_agents.activity import Activity
@@ -70,6 +71,7 @@ async def submit(context: TurnContext, deps: TeamsDeps, data: dict[str, Any]) ->
         )
         return
     report = report_from_form("teams", person_id(activity), tenant_of(activity), data, data)
+    report = replace(report, submission_key=submission_key(activity))
     outcome = await store(deps.escalations, report)
     esc = outcome.escalation
     if esc is None:
@@ -92,3 +94,12 @@ async def _replace_form(context: TurnContext, form_id: str | None, sent: Activit
             log.warning("Teams form %s could not be replaced: %s", form_id, type(error).__name__)
             sent.id = None
     await context.send_activity(sent)
+
+
+def submission_key(activity: Activity) -> str | None:
+    """Teams' own ids for this submission: the form's message (``replyToId``) in its
+    conversation; without one, the submitting activity's id (a redelivery has the same)."""
+    conversation = activity.conversation.id if activity.conversation else ""
+    if activity.reply_to_id:
+        return f"teams:{conversation}:{activity.reply_to_id}"
+    return f"teams:{conversation}:activity:{activity.id}" if activity.id else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from microsoft_agents.activity import ActivityTypes
+from microsoft_agents.activity import Activity, ActivityTypes
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
 
 from bot import messages
@@ -60,10 +60,47 @@ async def answer(context: TurnContext, deps: TeamsDeps, question: str) -> None:
 
 
 async def setup_dsl(context: TurnContext, deps: TeamsDeps) -> None:
-    if not deps.is_dsl(context.activity):
-        log.warning("setup dsl refused for user %s", person_id(context.activity))
-        await context.send_activity(text_message(messages.TEAMS_SETUP_REFUSED))
+    """Concerns go where a listed DSL sends "setup dsl", but only to a private channel or a
+    group chat whose members (asked of Teams' roster) are all listed DSLs; the other DSLs
+    are told where concerns now go."""
+    activity = context.activity
+    refusal = messages.TEAMS_SETUP_REFUSED if not deps.is_dsl(activity) else None
+    refusal = refusal or await _not_only_dsls(activity, deps)
+    if refusal:
+        log.warning("setup dsl refused for user %s", person_id(activity))
+        await context.send_activity(text_message(refusal))
         return
-    deps.directory.set_dsl_destination(context.activity)
-    log.info("Teams DSL destination set by %s", person_id(context.activity))
+    deps.directory.set_dsl_destination(activity)
+    log.info("Teams DSL destination set by %s", person_id(activity))
     await context.send_activity(text_message(messages.TEAMS_SETUP_DONE))
+    await _tell_other_dsls(activity, deps)
+
+
+async def _not_only_dsls(activity: Activity, deps: TeamsDeps) -> str | None:
+    """Why this conversation may not receive concerns, or None if only DSLs are in it."""
+    if is_personal(activity):
+        return messages.TEAMS_SETUP_PERSONAL
+    conversation = activity.conversation.id.split(";")[0]
+    try:
+        members = await deps.connector.members(activity.service_url, conversation)
+    except Exception as error:  # the roster is the proof: without it, refuse
+        log.warning("Teams roster of %s unavailable: %s", conversation, type(error).__name__)
+        return messages.TEAMS_SETUP_ROSTER_FAILED
+    others = [m for m in members if m and m not in deps.settings.teams_dsl_aad_ids]
+    if others or not any(members):
+        return messages.TEAMS_SETUP_NOT_ONLY_DSLS.format(count=len(others))
+    return None
+
+
+async def _tell_other_dsls(activity: Activity, deps: TeamsDeps) -> None:
+    who = activity.from_property.name if activity.from_property else None
+    where = activity.conversation.name if activity.conversation else None
+    who, where = who or messages.TEAMS_SETUP_A_DSL, where or messages.TEAMS_SETUP_THIS_CHAT
+    told = text_message(messages.TEAMS_SETUP_TOLD.format(who=who, where=where))
+    for aad_id in deps.settings.teams_dsl_aad_ids:
+        if aad_id == person_id(activity):
+            continue
+        try:
+            await deps.connector.post_to_person(deps.directory, aad_id, told)
+        except Exception as error:  # one unreachable DSL must not undo the setup
+            log.warning("DSL %s not told of the new destination: %s", aad_id, type(error).__name__)
