@@ -15,7 +15,7 @@ from typing import Any
 import click
 from rich.console import Console
 
-from bot import evaluate
+from bot import evaluate, messages
 from bot.answer import Answerer
 from bot.config import Settings, load_settings
 from bot.errors import PolicybotError
@@ -86,6 +86,7 @@ def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None
         f"({report.parsed} parsed, {report.reused} unchanged) into {report.out} "
         f"in {report.seconds:.1f}s; {len(report.failed)} failed, {len(report.warnings)} warnings."
     )
+    click.echo(messages.INDEX_EMBEDDING.format(model=report.embedding, count=report.embedded))
 
 
 @cli.command()

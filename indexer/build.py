@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer import messages
+from indexer import embedding, messages
 from indexer.analysis import GLOSSARY_PATH, Analyzer, default_analyzer
 from indexer.clauses import DocumentInfo, segment
 from indexer.corpus import School, SourceFile, discover
@@ -67,6 +67,8 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    embedded: int = 0  # passages embedded in this build (the rest were reused)
+    embedding: str = ""  # the model, or why retrieval is BM25 alone
 
 
 @dataclass
@@ -99,11 +101,12 @@ def _fingerprint(schools: dict[str, School], digests: list[tuple[str, str]]) -> 
 def build_index(paths: list[Path], out: Path, params: BM25Params = DEFAULT_PARAMS,
                 analyzer: Analyzer | None = None,
                 on_file: Callable[[str], None] | None = None,
-                file_timeout: float = FILE_TIMEOUT_SECONDS) -> BuildReport:
+                file_timeout: float = FILE_TIMEOUT_SECONDS,
+                encoder: embedding.Encoder | None | bool = True) -> BuildReport:
     """Index the policy files under ``paths`` into the folder ``out``.
 
     Files are parsed in parallel worker processes, each given at most ``file_timeout``
-    seconds.
+    seconds. ``encoder``: True for the configured embedding model (if any), False for none.
     """
     started = time.perf_counter()
     analyzer = analyzer or default_analyzer()
@@ -120,12 +123,30 @@ def build_index(paths: list[Path], out: Path, params: BM25Params = DEFAULT_PARAM
                   "glossary_sha256": _file_hash(GLOSSARY_PATH),
                   "corpus_hash": _fingerprint(schools, digests), "built_at": _now(),
                   "corpus": [str(p) for p in paths]}
+    _embed(index, out, encoder, report)
     _save_atomically(index, out, {"files.json": files_json,
                                   "schools.json": {k: s.to_json() for k, s in schools.items()}})
     report.documents = sum(1 for chunk in chunks if chunk.passages)
     report.passages = len(index.passages)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _embed(index: SearchIndex, out: Path, encoder: embedding.Encoder | None | bool,
+           report: BuildReport) -> None:
+    """Add the passage vectors; a passage whose text is unchanged keeps its old vector."""
+    if encoder is True:
+        status = embedding.default_encoder()
+        encoder, report.embedding = status.encoder, status.reason
+    if not isinstance(encoder, embedding.Encoder):
+        report.embedding = report.embedding or "no embedding model"
+        return
+    texts = [embedding.passage_text(p) for p in index.passages]
+    vectors, keys, report.embedded = embedding.passage_vectors(
+        texts, encoder, embedding.stored_vectors(out, encoder.sha256))
+    index.arrays["vectors"], index.arrays["vector_keys"] = vectors, keys
+    index.meta["embedding"] = encoder.describe()
+    report.embedding = report.embedding or encoder.name
 
 
 _Slot = tuple[SourceFile, str, "_Chunk | None"]  # a file, its hash, its reused chunk (if any)
@@ -391,6 +412,11 @@ def _file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _model_sha() -> str | None:
+    encoder = embedding.default_encoder().encoder
+    return encoder.sha256 if encoder else None
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -405,7 +431,8 @@ def ensure_index(paths: list[Path], out: Path) -> tuple[SearchIndex, BuildReport
         current = (meta.get("corpus_hash") == corpus_fingerprint(existing)
                    and meta.get("analyzer") == default_analyzer().settings()
                    and meta.get("fields") == DEFAULT_FIELDS.to_json()
-                   and meta.get("bm25") == DEFAULT_PARAMS.to_json())
+                   and meta.get("bm25") == DEFAULT_PARAMS.to_json()
+                   and (meta.get("embedding") or {}).get("sha256") == _model_sha())
         if current:
             return SearchIndex.load(out), None
     except IndexLoadError:
