@@ -17,6 +17,7 @@ import argparse
 import dataclasses
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.answer import Answerer  # noqa: E402
+from bot.answer import Answerer, Tuning  # noqa: E402
 from bot.evaluate import normalise  # noqa: E402
 from bot.hybrid import HybridTuning  # noqa: E402
+from indexer.analysis import Analyzer  # noqa: E402
 
 
 def read(path: Path, schools: set[str] | None) -> list[dict[str, Any]]:
@@ -123,10 +125,18 @@ def main() -> None:
     parser.add_argument("--min-coverage", type=float)
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--norm", choices=("bound", "max"))
+    parser.add_argument("--no-glossary", action="store_true", help="query without the glossary")
+    parser.add_argument("--no-subjects", action="store_true", help="no role penalty or bonus")
     args = parser.parse_args()
     schools = set(args.schools.split(",")) if args.schools else None
     cases = [c for path in args.questions for c in read(path, schools)]
     answerer = Answerer.from_index(args.index)
+    if args.no_glossary:
+        empty = Path(tempfile.mkdtemp()) / "glossary.txt"
+        empty.write_text("", encoding="utf-8")
+        answerer.analyzer = Analyzer(glossary_path=empty)
+    if args.no_subjects:
+        answerer.tuning = Tuning(other_subject_penalty=0.0, named_subject_bonus=0.0)
     if answerer.hybrid is None and args.mode != "bm25":
         sys.exit("The index holds no vectors from the installed model.")
     if answerer.hybrid is not None:
