@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.measure import machine, ms_summary, report, rss_mb  # noqa: E402
 from benchmarks.synthetic import queries, write_corpus  # noqa: E402
+
+
+def timed(call: Callable[[str], object], texts: list[str]) -> dict[str, float]:
+    timings = []
+    for text in texts:
+        started = time.perf_counter()
+        call(text)
+        timings.append(time.perf_counter() - started)
+    return ms_summary(timings)
 
 
 def one_size(size: int, n_queries: int, work: Path) -> dict[str, object]:
@@ -57,27 +67,12 @@ def one_size(size: int, n_queries: int, work: Path) -> dict[str, object]:
     for text in texts[:20]:  # warm-up: first-touch of postings and vectors
         answerer.answer(text)
     results: dict[str, object] = {"passages": len(index.passages)}
-    for label, scope in (("all_schools", None), ("one_school", school)):
-        timings = []
-        for text in texts:
-            started = time.perf_counter()
-            answerer.answer(text, scope)
-            timings.append(time.perf_counter() - started)
-        results[f"hybrid_{label}"] = ms_summary(timings)
+    results["hybrid_all_schools"] = timed(answerer.answer, texts)
+    results["hybrid_one_school"] = timed(lambda text: answerer.answer(text, school), texts)
     hybrid, answerer.hybrid = answerer.hybrid, None
-    timings = []
-    for text in texts:
-        started = time.perf_counter()
-        answerer.answer(text)
-        timings.append(time.perf_counter() - started)
-    results["bm25_only_all_schools"] = ms_summary(timings)
+    results["bm25_only_all_schools"] = timed(answerer.answer, texts)
     answerer.hybrid = hybrid
-    timings = []
-    for text in texts:
-        started = time.perf_counter()
-        encoder.encode_query(text)
-        timings.append(time.perf_counter() - started)
-    results["embedding_only"] = ms_summary(timings)
+    results["embedding_only"] = timed(encoder.encode_query, texts)
     results.update(rss_mb())
     return results
 
