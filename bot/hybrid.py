@@ -35,6 +35,9 @@ class HybridTuning:
     min_coverage: float = 0.5
 
 
+FLOAT32_BYTES = 64 * 1024 * 1024  # ~44k passages of 384 dimensions
+
+
 class HybridScorer:
     """Scores candidates from both retrievers for one index (its stored passage vectors)."""
 
@@ -42,8 +45,12 @@ class HybridScorer:
         self.index = index
         self.encoder = encoder
         self.tuning = tuning
-        # float16 on disk, float32 in memory: numpy's float16 products do not use BLAS
-        self.vectors = np.asarray(index.arrays["vectors"], dtype=np.float32)
+        # float16 on disk (memory-mapped); numpy's float16 products do not use BLAS, so up to
+        # FLOAT32_BYTES the vectors are kept as float32, beyond that converted per query
+        stored = index.arrays["vectors"]
+        small = stored.shape[0] * stored.shape[1] * 4 <= FLOAT32_BYTES
+        self.vectors = np.asarray(stored, dtype=np.float32) if small else stored
+        self._rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def embed(self, text: str) -> np.ndarray:
         return self.encoder.encode_query(text)
@@ -53,9 +60,7 @@ class HybridScorer:
         """(passage, blended score, cosine), best first, over the union of both top-N lists."""
         t = self.tuning
         lexical = self.index.search(query.weights, t.bm25_candidates, allowed)
-        cosines = self.vectors @ vector
-        if allowed is not None:
-            cosines = np.where(allowed, cosines, -np.inf)
+        cosines = self._cosines(vector, allowed)
         n = min(t.dense_candidates, int(np.isfinite(cosines).sum()))
         dense = np.argpartition(-cosines, n - 1)[:n] if n else np.empty(0, np.int64)
         scale = self._bm25_scale(query, lexical)
@@ -65,6 +70,28 @@ class HybridScorer:
         scored = [(doc, (1 - weight) * bm25.get(doc, 0.0) + weight * float(cosines[doc]),
                    float(cosines[doc])) for doc in pool]
         return sorted(scored, key=lambda item: (-item[1], item[0]))
+
+    def _cosines(self, vector: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
+        """Cosine of every passage (-inf outside ``allowed``), computed only on its rows."""
+        if allowed is None:
+            return self._dot(vector)
+        key = id(allowed)  # the Answerer keeps one mask array per school
+        if key not in self._rows or self._rows[key][0] is not allowed:
+            self._rows[key] = (allowed, np.flatnonzero(allowed))
+        rows = self._rows[key][1]
+        cosines = np.full(len(allowed), -np.inf, dtype=np.float32)
+        cosines[rows] = self._dot(vector, rows)
+        return cosines
+
+    def _dot(self, vector: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Stored vectors (all, or ``rows``) times ``vector``, float32, 8,192 rows at a time."""
+        total = len(self.vectors) if rows is None else len(rows)
+        out = np.empty(total, dtype=np.float32)
+        for start in range(0, total, 8192):
+            part = slice(start, min(start + 8192, total))
+            block = self.vectors[part] if rows is None else self.vectors[rows[part]]
+            out[part] = np.asarray(block, dtype=np.float32) @ vector
+        return out
 
     def dense_weight(self, query: WeightedQuery) -> float:
         """From ``dense_weight_no_glossary`` when the glossary knows none of the question's

@@ -180,12 +180,20 @@ class Encoder:
                 "max_tokens": MAX_TOKENS, "text": EMBED_TEXT}
 
 
-def _one_blas_thread() -> Any:
+@lru_cache(maxsize=1)
+def _blas_controller() -> Any:
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController
     except ImportError:  # optional: without it queries run on numpy's default threads
+        return None
+    return ThreadpoolController()
+
+
+def _one_blas_thread() -> Any:
+    controller = _blas_controller()
+    if controller is None:
         return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
+    return controller.limit(limits=1, user_api="blas")
 
 
 def _pooling(folder: Path) -> str:
