@@ -23,7 +23,7 @@ import math
 import os
 import struct
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -59,11 +59,11 @@ class ModelFiles:
     expected_sha256: str | None
 
 
-def locate_model(env: dict[str, str] | None = None) -> ModelFiles | None:
+def locate_model(env: Mapping[str, str] | None = None) -> ModelFiles | None:
     """Where the encoder's files are: ``POLICYBOT_EMBEDDING_MODEL``, else the bundled package,
     else None (then retrieval is BM25 alone)."""
     env = os.environ if env is None else env
-    custom = env.get(MODEL_ENV, "").strip()
+    custom = (env.get(MODEL_ENV) or "").strip()
     if custom:
         folder = Path(custom).expanduser()
         name = _model_name(folder)
@@ -148,7 +148,7 @@ class Encoder:
         w = self.w
         b, t = ids.shape
         x = (w["word"][ids] + w["position"][:t][None] + w["token_type"][0]).reshape(b * t, -1)
-        x = _layer_norm(x, *w["emb_ln"], self.eps)
+        x = _layer_norm(x, w["emb_ln"], self.eps)
         width = x.shape[-1]
         head = width // self.heads
         bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
@@ -164,10 +164,9 @@ class Encoder:
             np.exp(scores, out=scores)
             scores /= scores.sum(axis=-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(b * t, width)
-            x = _layer_norm(x + context @ layer["out_w"] + layer["out_b"], *layer["ln1"], self.eps)
+            x = _layer_norm(x + context @ layer["out_w"] + layer["out_b"], layer["ln1"], self.eps)
             hidden = _gelu(x @ layer["up_w"] + layer["up_b"])
-            x = _layer_norm(x + hidden @ layer["down_w"] + layer["down_b"], *layer["ln2"],
-                            self.eps)
+            x = _layer_norm(x + hidden @ layer["down_w"] + layer["down_b"], layer["ln2"], self.eps)
         x = x.reshape(b, t, width)
         if self.pooling == "cls":
             pooled = x[:, 0]
@@ -205,7 +204,9 @@ def _pooling(folder: Path) -> str:
     return "mean"
 
 
-def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
+def _layer_norm(x: np.ndarray, scale_shift: tuple[np.ndarray, np.ndarray],
+                eps: float) -> np.ndarray:
+    gamma, beta = scale_shift
     mean = x.mean(axis=-1, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
     return (x - mean) / np.sqrt(var + eps) * gamma + beta
@@ -295,7 +296,7 @@ def _cached(files: ModelFiles) -> Encoder:
     return Encoder(files)
 
 
-def default_encoder(env: dict[str, str] | None = None) -> EncoderStatus:
+def default_encoder(env: Mapping[str, str] | None = None) -> EncoderStatus:
     """The configured encoder (loaded once per process), or None with the reason."""
     files = locate_model(env)
     if files is None:
