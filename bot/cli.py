@@ -81,12 +81,12 @@ def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None
             raise click.ClickException(str(error)) from None
     for line in report.failed + report.warnings:
         console.print(f"[yellow]![/yellow] {line}", highlight=False)
+    click.echo(messages.INDEX_EMBEDDING.format(model=report.embedding, count=report.embedded))
     click.echo(
         f"Indexed {report.documents} documents, {report.passages} passages "
         f"({report.parsed} parsed, {report.reused} unchanged) into {report.out} "
         f"in {report.seconds:.1f}s; {len(report.failed)} failed, {len(report.warnings)} warnings."
     )
-    click.echo(messages.INDEX_EMBEDDING.format(model=report.embedding, count=report.embedded))
 
 
 @cli.command()

