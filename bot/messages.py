@@ -260,6 +260,15 @@ DOCTOR_INDEX_STALE = (
     "The index at {path} is older than the documents in {corpus}: it will be rebuilt when "
     "policybot serve starts, or run policybot index now."
 )
+DOCTOR_EMBEDDING_OK = "Answers are found with BM25 and embeddings from {model}."
+DOCTOR_EMBEDDING_MISSING = (
+    "Answers are found with BM25 alone (word matching): {reason}. Staff wording that avoids the "
+    "policy's own words will be found less often."
+)
+DOCTOR_EMBEDDING_STALE = (
+    "The index at {path} holds no passage vectors from {model}, so answers use BM25 alone: "
+    "run policybot index {corpus}."
+)
 DOCTOR_INDEX_MISSING = "There is no usable index at {path}: run policybot index {corpus}."
 DOCTOR_DB_OK = "The escalation database is reachable."
 DOCTOR_DB_FAILED = "The escalation database could not be opened: check DATABASE_URL."
@@ -482,3 +491,5 @@ TEAMS_SETUP_REFUSED = (
     "Only a Designated Safeguarding Lead listed in TEAMS_DSL_AAD_IDS can choose where "
     "concerns are posted. Nothing has been changed."
 )
+
+INDEX_EMBEDDING = "Embeddings: {model}; {count} passages embedded now (unchanged ones reused)."

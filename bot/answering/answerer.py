@@ -18,11 +18,13 @@ import numpy as np
 
 from bot import messages
 from bot.answering.concern import Classifier, default_classifier
+from bot.answering.hybrid import HybridScorer, HybridTuning, hybrid_scorer
 from bot.answering.model import Answer, Concern, Hit
 from bot.answering.route import build_route
 from indexer.analysis import Analyzer, WeightedQuery, default_analyzer
 from indexer.build import BuildReport, ensure_index
 from indexer.corpus import School
+from indexer.embedding import Encoder, default_encoder
 from indexer.index import SearchIndex
 from indexer.subjects import Roles, default_roles
 
@@ -59,6 +61,8 @@ class Answerer:
         roles: Roles | None = None,
         tuning: Tuning = Tuning(),
         default_school: str | None = None,
+        encoder: Encoder | None = None,
+        hybrid: HybridTuning = HybridTuning(),  # noqa: B008 - frozen, as Tuning() above
     ) -> None:
         self.index = index
         self.schools = schools
@@ -69,10 +73,13 @@ class Answerer:
         self.default_school = default_school
         self._masks: dict[str, np.ndarray] = {}
         self._subjects: dict[int, str | None] = {}
+        # BM25 alone when there is no model or the index holds no vectors from this model
+        self.hybrid: HybridScorer | None = hybrid_scorer(index, encoder, hybrid)
 
     @classmethod
     def from_index(cls, folder: Path, **kwargs: object) -> Answerer:
         index = SearchIndex.load(folder)
+        kwargs.setdefault("encoder", default_encoder().encoder)
         return cls(index, load_schools(folder), **kwargs)  # type: ignore[arg-type]
 
     @classmethod
@@ -88,7 +95,12 @@ class Answerer:
         index, report = ensure_index([corpus], folder)
         if report is not None and on_build is not None:
             on_build(report)
-        return cls(index, load_schools(folder), default_school=default_school)
+        return cls(
+            index,
+            load_schools(folder),
+            default_school=default_school,
+            encoder=default_encoder().encoder,
+        )
 
     def answer(self, question: str, school: str | None = None, k: int = 3) -> Answer:
         text = (question or "").strip()
@@ -103,9 +115,10 @@ class Answerer:
         query = self.analyzer.query(text, known=self.index.term_ids.__contains__)
         if not query.weights:
             return self._no_search(question, concern, school, messages.NO_WORDS_QUESTION)
-        ranked = self._ranked(query, school, max(1, k))
+        vector = self.hybrid.embed(text) if self.hybrid else None
+        ranked = self._ranked(query, school, max(1, k), vector)
         hits = [Hit(self.index.passages[doc], score) for doc, score in ranked]
-        answered = bool(ranked) and self._confident(query, *ranked[0])
+        answered = bool(ranked) and self._confident(query, *ranked[0], vector)
         route_school = school or (hits[0].passage.school if answered else None)
         also = self._also(query, ranked) if answered else []
         return Answer(
@@ -127,9 +140,21 @@ class Answerer:
             if score >= bar and self.coverage(query, doc) >= self.tuning.min_coverage
         ]
 
-    def _ranked(self, query: WeightedQuery, school: str | None, k: int) -> list[tuple[int, float]]:
+    def _ranked(
+        self,
+        query: WeightedQuery,
+        school: str | None,
+        k: int,
+        vector: np.ndarray | None = None,
+    ) -> list[tuple[int, float]]:
         """(passage index, score) of the best clause and the further relevant ones."""
-        ranked = self.index.search(query.weights, self.tuning.candidates, self._mask(school))
+        if self.hybrid is not None and vector is not None:
+            ranked = [
+                (doc, score)
+                for doc, score, _ in self.hybrid.ranked(query, vector, self._mask(school))
+            ]
+        else:
+            ranked = self.index.search(query.weights, self.tuning.candidates, self._mask(school))
         ranked = self._by_subject(query.text, ranked)
         chosen: list[tuple[int, float]] = []
         for doc, score in ranked:
@@ -165,7 +190,11 @@ class Answerer:
             self._subjects[doc] = self.roles.of_passage(self.index.passages[doc])
         return self._subjects[doc]
 
-    def _confident(self, query: WeightedQuery, doc: int, score: float) -> bool:
+    def _confident(
+        self, query: WeightedQuery, doc: int, score: float, vector: np.ndarray | None = None
+    ) -> bool:
+        if self.hybrid is not None and vector is not None:
+            return self.hybrid.confident(vector, doc, self.coverage(query, doc))
         if score < self.tuning.min_score:
             return False
         return self.coverage(query, doc) >= self.tuning.min_coverage

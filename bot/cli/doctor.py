@@ -26,7 +26,7 @@ def run_checks(settings: Settings, client: WebClient | None = None) -> list[Chec
     (or nothing is), Teams' (bot.teams.doctor) when Teams is."""
     slack = slack_enabled(settings)
     checks = config_checks(settings) if slack else [Check("ok", messages.DOCTOR_SLACK_OFF)]
-    checks += [index_check(settings), database_check(settings)]
+    checks += [index_check(settings), embedding_check(settings), database_check(settings)]
     if slack and settings.slack_bot_token:
         client = client or WebClient(settings.slack_bot_token, base_url=settings.slack_api_url)
         auth = slack_auth_check(client, settings)
@@ -70,6 +70,28 @@ def index_check(s: Settings) -> Check:
         return Check("warn", messages.DOCTOR_INDEX_STALE.format(**where))
     count = params.get("passages", "?")
     return Check("ok", messages.DOCTOR_INDEX_FRESH.format(count=count, **where))
+
+
+def embedding_check(s: Settings) -> Check:
+    """Whether answers use embeddings beside BM25, and whether the index holds their vectors."""
+    from indexer.embedding import default_encoder
+    from indexer.index import read_params
+
+    status = default_encoder()
+    if status.encoder is None:
+        return Check("warn", messages.DOCTOR_EMBEDDING_MISSING.format(reason=status.reason))
+    try:
+        made_by = (read_params(s.index_path).get("embedding") or {}).get("sha256")
+    except PolicybotError:
+        made_by = None
+    if made_by != status.encoder.sha256:
+        return Check(
+            "warn",
+            messages.DOCTOR_EMBEDDING_STALE.format(
+                model=status.reason, path=s.index_path, corpus=s.corpus_dir
+            ),
+        )
+    return Check("ok", messages.DOCTOR_EMBEDDING_OK.format(model=status.reason))
 
 
 def database_check(s: Settings) -> Check:

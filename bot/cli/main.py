@@ -113,6 +113,7 @@ def index(
             raise click.ClickException(printable(str(error), newlines=True)) from None
     for line in report.failed + report.warnings:
         console.print(f"[yellow]![/yellow] {markup_safe(line)}", highlight=False)
+    click.echo(messages.INDEX_EMBEDDING.format(model=report.embedding, count=report.embedded))
     click.echo(
         messages.CLI_INDEXED.format(
             documents=report.documents,

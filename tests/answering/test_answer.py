@@ -224,7 +224,7 @@ def subjects(tmp_path: Path) -> Answerer:
     (tmp_path / "corpus" / "kite").mkdir(parents=True)
     (tmp_path / "corpus" / "kite" / "policy.txt").write_text(SUBJECTS, encoding="utf-8")
     build_index([tmp_path / "corpus"], tmp_path / "index")
-    return Answerer.from_index(tmp_path / "index")
+    return Answerer.from_index(tmp_path / "index", encoder=None)  # the words-only ranking
 
 
 @pytest.mark.parametrize(

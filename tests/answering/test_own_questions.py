@@ -45,7 +45,23 @@ def test_on_words_alone_the_role_questions_do_worse(corpus_index: Path) -> None:
 
 
 def test_everyday_staff_wording_finds_the_clause(corpus_index: Path) -> None:
-    measured = figures(Answerer.from_index(corpus_index), "staff_questions.jsonl")
+    # the glossary rules written for these questions, on BM25 alone (the fallback without a
+    # model)
+    measured = figures(Answerer.from_index(corpus_index, encoder=None), "staff_questions.jsonl")
     assert measured["recall@1"] >= 0.7 and measured["recall@3"] >= 0.95, measured
     assert measured["mrr@5"] >= 0.8, measured
     assert measured["oos_abstention"] >= 0.85 and measured["false_abstention"] <= 0.05, measured
+
+
+def test_everyday_staff_wording_with_embeddings(corpus_index: Path) -> None:
+    # a measured trade-off (docs/tuning.md): with embeddings these glossary-fitted questions
+    # lose 3 of 17 at rank 1 and 1 of 7 out-of-scope abstentions (BM25: 0.71 / 1.0 / 0.86),
+    # while real schools' held-out questions gain (Recall@1 0.15 -> 0.35); the floors hold
+    # the measured level so it can only be improved
+    answerer = Answerer.from_index(corpus_index)
+    if answerer.hybrid is None:
+        pytest.skip("the embedding model is not installed")
+    measured = figures(answerer, "staff_questions.jsonl")
+    assert measured["recall@1"] >= 0.52 and measured["recall@3"] >= 0.82, measured
+    assert measured["mrr@5"] >= 0.67, measured
+    assert measured["oos_abstention"] >= 0.71 and measured["false_abstention"] <= 0.06, measured

@@ -32,7 +32,7 @@ def test_concurrent_sends_of_one_form_store_one_escalation(
         with ThreadPoolExecutor(2) as pool:
             answers = list(pool.map(server.post, sends))
         assert all(a.status_code < 300 for a in answers)
-    stored = EscalationService(teams_store, ("aad-dsl",)).list_all()
+    stored = EscalationService(teams_store, ("0b1e2c3d-0000-4000-8000-000000000002",)).list_all()
     assert len(stored) == TRIALS
     assert outbox.deliver_due() == 3 * TRIALS  # one DSL post, one receipt, one "delivered"
     assert len(teams.calls_to(DSL_CHANNEL, "send")) == TRIALS

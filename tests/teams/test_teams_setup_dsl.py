@@ -21,13 +21,23 @@ from tests.teams.activities import (
     personal,
 )
 
-OTHER_DSL = {"id": "29:dsl2", "name": "Dev Deputy", "aadObjectId": "aad-dsl2"}
+OTHER_DSL = {
+    "id": "29:dsl2",
+    "name": "Dev Deputy",
+    "aadObjectId": "0b1e2c3d-0000-4000-8000-000000000004",
+}
 GROUP = {"id": "19:group-chat@thread.v2", "conversationType": "groupChat", "name": "DSLs"}
 
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return replace(settings, teams_dsl_aad_ids=("aad-dsl", "aad-dsl2"))
+    return replace(
+        settings,
+        teams_dsl_aad_ids=(
+            "0b1e2c3d-0000-4000-8000-000000000002",
+            "0b1e2c3d-0000-4000-8000-000000000004",
+        ),
+    )
 
 
 def test_setup_dsl_in_the_general_channel_is_refused_and_says_why(server, teams) -> None:

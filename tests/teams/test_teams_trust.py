@@ -16,15 +16,21 @@ from bot.serve.config import Settings
 from tests.teams.activities import DSL_CHANNEL, STAFF, execute, message, personal, submit
 from tests.teams.test_teams_escalations import setup_dsl_channel
 
-DSL_A = {"id": "29:dsla", "name": "Ada A", "aadObjectId": "aad-dsla"}
-DSL_B = {"id": "29:dslb", "name": "Ben B", "aadObjectId": "aad-dslb"}
-TOML = '[escalation.teams]\ndsl_user_ids = ["{dsl}"]\nheadteacher_user_ids = ["aad-head"]\n'
+DSL_A = {"id": "29:dsla", "name": "Ada A", "aadObjectId": "0b1e2c3d-0000-4000-8000-000000000005"}
+DSL_B = {"id": "29:dslb", "name": "Ben B", "aadObjectId": "0b1e2c3d-0000-4000-8000-000000000006"}
+TOML = (
+    '[escalation.teams]\ndsl_user_ids = ["{dsl}"]\n'
+    'headteacher_user_ids = ["0b1e2c3d-0000-4000-8000-000000000003"]\n'
+)
 
 
 @pytest.fixture
 def settings(settings: Settings, tmp_path: Path) -> Settings:
     corpus = tmp_path / "corpus"
-    for slug, dsl in (("school-a", "aad-dsla"), ("school-b", "aad-dslb")):
+    for slug, dsl in (
+        ("school-a", "0b1e2c3d-0000-4000-8000-000000000005"),
+        ("school-b", "0b1e2c3d-0000-4000-8000-000000000006"),
+    ):
         (corpus / slug).mkdir(parents=True)
         (corpus / slug / "school.toml").write_text(TOML.format(dsl=dsl))
     return replace(settings, corpus_dir=corpus)
@@ -56,11 +62,14 @@ def test_a_school_s_concern_goes_only_to_its_own_dsl_and_only_they_may_act(
     assert esc.ref in post.shown() and "facts" in post.shown()
     assert len(teams.calls_to(personal(DSL_B)["id"])) == 1  # only the answer to "hello"
 
-    for outsider in ({"id": "29:dsl", "name": "Dana DSL", "aadObjectId": "aad-dsl"}, DSL_B):
+    for outsider in (
+        {"id": "29:dsl", "name": "Dana DSL", "aadObjectId": "0b1e2c3d-0000-4000-8000-000000000002"},
+        DSL_B,
+    ):
         refused = server.post(
             execute(teams.url, "escalation_claim", {"ref": esc.ref}, user=outsider)
         )
         assert refused.json()["value"] == messages.ESCALATION_NOT_ALLOWED
     server.post(execute(teams.url, "escalation_claim", {"ref": esc.ref}, user=DSL_A))
-    assert service.get(esc.ref).claimed_by == "aad-dsla"
+    assert service.get(esc.ref).claimed_by == "0b1e2c3d-0000-4000-8000-000000000005"
     assert STAFF["aadObjectId"] == esc.reporter_id

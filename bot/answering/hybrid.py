@@ -1,0 +1,145 @@
+"""Hybrid retrieval: BM25 and sentence embeddings, and the semantic abstention score.
+
+The candidates are the union of the BM25 top N and the dense (cosine) top N, so a clause that
+shares no word with the question ("laws" against "legislation") can still be found. Each
+candidate's score blends BM25, divided by the most any passage could score for the question,
+with its cosine similarity to the question. The dense weight is highest when the glossary
+expanded none of the question's words (nothing told BM25 what staff mean) and falls linearly
+with the share it expanded. The answer counts as found when the best candidate's cosine
+reaches a threshold calibrated on out-of-scope questions, or the clause holds half of the
+question's rare words (docs/tuning.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.analysis import WeightedQuery
+from indexer.embedding import Encoder
+from indexer.index import SearchIndex
+
+
+@dataclass(frozen=True)
+class HybridTuning:
+    """Chosen on the tuning split (decoy-primary + bundled dev questions); docs/tuning.md."""
+
+    bm25_candidates: int = 30
+    dense_candidates: int = 30
+    bm25_norm: str = "bound"  # "bound" | "max"; see HybridScorer._bm25_scale
+    dense_weight: float = 0.2
+    dense_weight_no_glossary: float = 0.9
+    min_cosine: float = 0.30
+    # also answer when the clause holds this share of the question's (rare) words; 0 = never
+    min_coverage: float = 0.5
+
+
+FLOAT32_BYTES = 64 * 1024 * 1024  # ~44k passages of 384 dimensions
+
+
+class HybridScorer:
+    """Scores candidates from both retrievers for one index (its stored passage vectors)."""
+
+    def __init__(self, index: SearchIndex, encoder: Encoder, tuning: HybridTuning) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.tuning = tuning
+        # float16 on disk (memory-mapped); numpy's float16 products do not use BLAS, so up to
+        # FLOAT32_BYTES the vectors are kept as float32, beyond that converted per query
+        stored = index.arrays["vectors"]
+        small = stored.shape[0] * stored.shape[1] * 4 <= FLOAT32_BYTES
+        self.vectors = np.asarray(stored, dtype=np.float32) if small else stored
+        self._rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def embed(self, text: str) -> np.ndarray:
+        return self.encoder.encode_query(text)
+
+    def ranked(
+        self, query: WeightedQuery, vector: np.ndarray, allowed: np.ndarray | None
+    ) -> list[tuple[int, float, float]]:
+        """(passage, blended score, cosine), best first, over the union of both top-N lists."""
+        t = self.tuning
+        lexical = self.index.search(query.weights, t.bm25_candidates, allowed)
+        cosines = self._cosines(vector, allowed)
+        n = min(t.dense_candidates, int(np.isfinite(cosines).sum()))
+        dense = np.argpartition(-cosines, n - 1)[:n] if n else np.empty(0, np.int64)
+        scale = self._bm25_scale(query, lexical)
+        bm25 = {doc: score / scale for doc, score in lexical} if scale > 0 else {}
+        weight = self.dense_weight(query)
+        pool = set(bm25) | {int(doc) for doc in dense}
+        scored = [
+            (
+                doc,
+                (1 - weight) * bm25.get(doc, 0.0) + weight * float(cosines[doc]),
+                float(cosines[doc]),
+            )
+            for doc in pool
+        ]
+        return sorted(scored, key=lambda item: (-item[1], item[0]))
+
+    def _cosines(self, vector: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
+        """Cosine of every passage (-inf outside ``allowed``), computed only on its rows."""
+        if allowed is None:
+            return self._dot(vector)
+        key = id(allowed)  # the Answerer keeps one mask array per school
+        if key not in self._rows or self._rows[key][0] is not allowed:
+            self._rows[key] = (allowed, np.flatnonzero(allowed))
+        rows = self._rows[key][1]
+        cosines = np.full(len(allowed), -np.inf, dtype=np.float32)
+        cosines[rows] = self._dot(vector, rows)
+        return cosines
+
+    def _dot(self, vector: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Stored vectors (all, or ``rows``) times ``vector``, float32, 8,192 rows at a time."""
+        total = len(self.vectors) if rows is None else len(rows)
+        out = np.empty(total, dtype=np.float32)
+        for start in range(0, total, 8192):
+            part = slice(start, min(start + 8192, total))
+            block = self.vectors[part] if rows is None else self.vectors[rows[part]]
+            out[part] = np.asarray(block, dtype=np.float32) @ vector
+        return out
+
+    def dense_weight(self, query: WeightedQuery) -> float:
+        """From ``dense_weight_no_glossary`` when the glossary knows none of the question's
+        words down to ``dense_weight`` when it expands every one of them."""
+        typed = set(query.original)
+        if not typed:
+            return self.tuning.dense_weight_no_glossary
+        expanded = {word for phrase in query.expansions for word in phrase.split()}
+        share = len(typed & expanded) / len(typed)
+        t = self.tuning
+        return t.dense_weight_no_glossary - (t.dense_weight_no_glossary - t.dense_weight) * share
+
+    def _bm25_scale(self, query: WeightedQuery, lexical: list[tuple[int, float]]) -> float:
+        """What BM25 scores are divided by: the best candidate's score ("max"), or the most
+        any passage could score for this query ("bound"), so one weak match is not 1.0."""
+        if self.tuning.bm25_norm == "max":
+            return max((score for _, score in lexical), default=0.0)
+        p = self.index.params
+        gain = p.k1 + 1 + (p.delta if p.variant in ("plus", "l") else 0.0)
+        idf, ids = self.index.idf, self.index.term_ids
+        rarest = float(idf.max()) if len(idf) else 1.0  # a word no passage holds counts as rare
+        return gain * sum(
+            max(weight, 0.0) * (float(idf[ids[term]]) if term in ids else rarest)
+            for term, weight in query.weights.items()
+        )
+
+    def cosine(self, vector: np.ndarray, doc: int) -> float:
+        return float(self.vectors[doc] @ vector)
+
+    def confident(self, vector: np.ndarray, doc: int, coverage: float) -> bool:
+        """Whether the best clause answers the question at all."""
+        if self.cosine(vector, doc) >= self.tuning.min_cosine:
+            return True
+        return bool(self.tuning.min_coverage) and coverage >= self.tuning.min_coverage
+
+
+def hybrid_scorer(
+    index: SearchIndex, encoder: Encoder | None, tuning: HybridTuning
+) -> HybridScorer | None:
+    """A scorer when the index holds vectors made by ``encoder``'s exact weights, else None."""
+    made_by = (index.meta.get("embedding") or {}).get("sha256")
+    if encoder is None or "vectors" not in index.arrays or made_by != encoder.sha256:
+        return None
+    return HybridScorer(index, encoder, tuning)

