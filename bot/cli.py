@@ -52,8 +52,13 @@ def cli(ctx: click.Context) -> None:
     type=click.Path(path_type=Path),
     help="Index folder (default: $POLICYBOT_INDEX or data/index).",
 )
+@click.option(
+    "--audit",
+    is_flag=True,
+    help="Do not build: report the share of passages with each parsing defect, by producer.",
+)
 @click.pass_obj
-def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None:
+def index(settings: Settings, paths: tuple[Path, ...], out: Path | None, audit: bool) -> None:
     """Index policy documents (PDF, Word, Markdown, text) into clause-level passages.
 
     Unchanged files are not parsed again. Exit status is non-zero only when nothing could
@@ -67,6 +72,11 @@ def index(settings: Settings, paths: tuple[Path, ...], out: Path | None) -> None
     for root in roots:
         if not root.exists():
             raise click.ClickException(f"{root} does not exist.")
+    if audit:
+        from indexer.audit import audit as run_audit
+
+        click.echo(run_audit(roots).format())
+        return
     console = Console(stderr=True)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Indexing", total=None)

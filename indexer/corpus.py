@@ -113,7 +113,11 @@ def discover(paths: list[Path]) -> tuple[dict[str, School], list[SourceFile]]:
 
 def _school_folders(root: Path) -> Iterator[Path]:
     """The root itself when it is one school's folder, else each folder inside it."""
-    direct = [p for p in root.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES]
+    direct = [
+        p
+        for p in root.iterdir()
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not _is_readme(p)
+    ]
     if (root / SCHOOL_FILE).exists() or direct:
         yield root
         return
@@ -126,8 +130,12 @@ def _policy_files(folder: Path) -> Iterator[Path]:
     for path in sorted(folder.rglob("*")):
         hidden = any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
         if path.is_file() and not hidden and path.name != SCHOOL_FILE and path.suffix != ".md5":
-            if path.name.lower() not in ("readme.md", "readme.txt"):
+            if not _is_readme(path):
                 yield path
+
+
+def _is_readme(path: Path) -> bool:
+    return path.name.lower() in ("readme.md", "readme.txt")
 
 
 def read_school(folder: Path) -> School:
