@@ -14,6 +14,7 @@ import io
 import logging
 import re
 import zipfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ from indexer import messages
 from indexer.errors import DocumentError
 from indexer.loaders import read_nonempty
 from indexer.loaders.docx_numbering import ListMark, ListNumbering
-from indexer.loaders.metadata import TableMetadata
+from indexer.loaders.glyphs import leading_glyph
+from indexer.loaders.metadata import ReviewLines, TableMetadata
+from indexer.loaders.structure import typed_heading, typed_heading_level
 from indexer.model import Block, LoadedDocument
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 MAX_UNPACKED_BYTES = 300_000_000  # refuse zip bombs before python-docx inflates them
 METADATA_TABLE_ROWS = 12
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # password-protected .docx and old .doc files
+_FINISHED = ".;:!?)\u201d\"'"
 _HEADING_STYLE = re.compile(r"^heading ([1-9])$")
 _SKIP_INSIDE = {
     qn("w:txbxContent"),
@@ -55,11 +59,23 @@ def load(path: Path) -> LoadedDocument:
     except Exception as error:  # malformed XML inside a package python-docx accepted
         log.warning("docx walk failed for %s", path.name, exc_info=True)
         raise DocumentError(path.name, messages.DOCX_CORRUPT) from error
+    for part in _headers_and_footers(document):
+        for p in part.iter(qn("w:p")):
+            walker.metadata_line.take_line(paragraph_text(p))
     return LoadedDocument(
         blocks=walker.blocks,
         title=_title(document, walker),
-        review_date=walker.review_date,
+        review_date=walker.review_date or walker.metadata_line.review_date(),
     )
+
+
+def _headers_and_footers(document: Any) -> list[Any]:
+    """The XML of every header and footer part (a review date is often printed there)."""
+    parts = []
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith(("/header", "/footer")):
+            parts.append(rel.target_part.element)
+    return parts
 
 
 def _open(path: Path) -> Any:
@@ -98,6 +114,9 @@ class _Walker:
         self.blocks: list[Block] = []
         self.title_text: str | None = None
         self.review_date: str | None = None
+        self.metadata_line = ReviewLines()
+        self.glyphs: list[str] = []
+        self.body_size = _body_size(document)
 
     def walk(self, container: Any) -> None:
         for child in container.iterchildren():
@@ -117,17 +136,58 @@ class _Walker:
             return
         mark = self._list_mark(p, chain)
         text = paragraph_text(p)
-        if not text:
+        if not text or self.metadata_line.take_line(text):
             return
         heading = _heading_level(names)
         if "title" in names and self.title_text is None:
             self.title_text = text
+        if heading is None and typed_heading(text) and self._emphasised(p, chain):
+            heading = typed_heading_level(text, self._larger(p, chain))
         if heading is not None:
-            self.blocks.append(Block("heading", text, heading, mark.label if mark else None))
+            self._append(Block("heading", text, heading, mark.label if mark else None))
         elif mark is not None:
-            self.blocks.append(Block("item", text, mark.level, mark.label))
+            self._append(Block("item", text, mark.level, mark.label))
+        elif (glyph := leading_glyph(text)) is not None:
+            self._append(Block("item", glyph[2].strip(), self._glyph_level(glyph[1])))
+        elif self._continues(text):
+            last = self.blocks[-1]
+            last.text = f"{last.text} {text}"
         else:
-            self.blocks.append(Block("paragraph", text))
+            self._append(Block("paragraph", text))
+
+    def _append(self, block: Block) -> None:
+        if block.kind != "item" or block.label is not None:
+            self.glyphs = []
+        self.blocks.append(block)
+
+    def _glyph_level(self, glyph: str) -> int:
+        """Typed bullets: a glyph not seen in the current list nests one level deeper."""
+        if glyph not in self.glyphs:
+            self.glyphs.append(glyph)
+        return self.glyphs.index(glyph)
+
+    def _continues(self, text: str) -> bool:
+        """A paragraph cut at a line break: lower-case start after an unfinished one."""
+        if not text[:1].islower() or not self.blocks:
+            return False
+        last = self.blocks[-1]
+        return last.kind != "heading" and last.text[-1:] not in _FINISHED
+
+    def _emphasised(self, p: Any, chain: list[Any]) -> bool:
+        runs = [r for r in p.iter(qn("w:r")) if any((t.text or "").strip() for t in _texts(r))]
+        if not runs:
+            return False
+        style_bold = any(_flag(style.element.find(qn("w:rPr")), "w:b") for style in chain)
+        bold = all(_flag(r.find(qn("w:rPr")), "w:b") or style_bold for r in runs)
+        return bold or self._larger(p, chain)
+
+    def _larger(self, p: Any, chain: list[Any]) -> bool:
+        """Printed larger than the body text (run or paragraph style size)."""
+        size = max((_size(r.find(qn("w:rPr"))) or 0 for r in p.iter(qn("w:r"))), default=0)
+        size = size or next(
+            (found for style in chain if (found := _size(style.element.find(qn("w:rPr"))))), 0
+        )
+        return bool(size) and size >= self.body_size + 2
 
     def _list_mark(self, p: Any, chain: list[Any]) -> ListMark | None:
         num_id, ilvl = _num_pr(p.find(qn("w:pPr")))
@@ -211,6 +271,46 @@ def _num_pr(ppr: Any) -> tuple[str | None, int | None]:
         num_id.get(qn("w:val")) if num_id is not None else None,
         int(level) if level is not None and level.isdigit() else None,
     )
+
+
+def _texts(run: Any) -> Any:
+    return run.iter(qn("w:t"))
+
+
+def _flag(rpr: Any, tag: str) -> bool:
+    """A run property switched on (``<w:b/>``, not ``<w:b w:val="0"/>``)."""
+    element = rpr.find(qn(tag)) if rpr is not None else None
+    return element is not None and element.get(qn("w:val"), "1") not in ("0", "false", "off")
+
+
+def _size(rpr: Any) -> int | None:
+    element = rpr.find(qn("w:sz")) if rpr is not None else None
+    value = element.get(qn("w:val")) if element is not None else None
+    return int(value) if value and value.isdigit() else None
+
+
+def _body_size(document: Any) -> int:
+    """The commonest font size (half-points) by characters: the body text's."""
+    default = _default_size(document)
+    sizes: Counter[int] = Counter()
+    for run in document.element.body.iter(qn("w:r")):
+        count = sum(len(t.text or "") for t in run.iter(qn("w:t")))
+        if count:
+            sizes[_size(run.find(qn("w:rPr"))) or default] += count
+    return sizes.most_common(1)[0][0] if sizes else default
+
+
+def _default_size(document: Any) -> int:
+    """The size of text with no size of its own: the Normal style's, else the defaults'."""
+    styles = document.styles.element
+    path = f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}"
+    found = _size(styles.find(path))
+    for style in styles.iterfind(qn("w:style")):
+        if style.get(qn("w:default")) in ("1", "true") and style.get(qn("w:type")) == "paragraph":
+            found = _size(style.find(qn("w:rPr"))) or found
+    if found:
+        return found
+    return 20  # Word's built-in 10 pt
 
 
 def _heading_level(names: list[str]) -> int | None:

@@ -8,13 +8,22 @@ clauses; this module reads the review date out of them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from indexer.dates import parse_month
 
 _KEY_WORDS = ("review", "date", "author", "approved", "status", "source", "signed", "version",
               "coordinator", "governor", "reference", "head", "chair", "owner", "policy")
-_PREFERRED = ("next review", "review date", "date of review", "review due", "review")
+_PREFERRED = ("next", "review date", "date of review", "review due", "due", "review")
+_PAST = ("last", "reviewed", "previous", "cycle", "adopt", "ratif", "approved", "written")
+_REVIEW_LINE = re.compile(
+    r"^\s*(?P<key>(?:[A-Za-z]+\s+){0,4}review(?:\s+[A-Za-z]+){0,2})\s*(?P<sep>:|-|–|\s)\s*"
+    r"(?P<value>\S.{0,40})$",
+    re.IGNORECASE,
+)
+_KEY_STARTS = ("next", "review", "date", "due", "policy", "document")
+_YEAR_ONLY = re.compile(r"^\s*(\d{4})\b")
 
 
 @dataclass
@@ -47,9 +56,52 @@ class TableMetadata:
     def review_date(self) -> str | None:
         for wanted in _PREFERRED:
             for key, value in self.values.items():
-                if key.startswith(wanted) and parse_month(value):
+                if "review" in key and wanted in key and not _past(key) and parse_month(value):
                     return value
         return None
+
+
+@dataclass
+class ReviewLines(TableMetadata):
+    """Review dates printed as lines ("Next Review Due: October 2026", "DATE OF NEXT REVIEW:
+    July" then "2023" on the next line, "Review Date: 01.01.24") in the body, a footer or a
+    cover page. ``take_line`` consumes such a line; any other line is left alone."""
+
+    pending: str | None = None
+
+    def take_line(self, line: str) -> bool:
+        text = " ".join(line.split())
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            year = _YEAR_ONLY.match(text)
+            if year and len(text) <= 12:
+                key, value = pending.split("\t")
+                self.note(key, f"{value} {year.group(1)}")
+                return True
+        match = _REVIEW_LINE.match(text)
+        if match is None or len(text) > 70:
+            return False
+        key, value = match.group("key"), match.group("value").strip()
+        if match.group("sep").isspace() and key.split()[0].lower() not in _KEY_STARTS:
+            return False  # "We will review this policy in May 2025" is a clause, not a field
+        if parse_month(value):
+            self.note(key, value)
+            return True
+        if _MONTH_ONLY.match(value):
+            self.pending = f"{key}\t{value}"
+            return True
+        return False
+
+
+_MONTH_ONLY = re.compile(
+    r"^(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
+    r"spring|summer|autumn)[a-z]*\.?$",
+    re.IGNORECASE,
+)
+
+
+def _past(key: str) -> bool:
+    return any(word in key for word in _PAST)
 
 
 def _is_key(cell: str) -> bool:

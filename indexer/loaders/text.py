@@ -23,8 +23,9 @@ from pathlib import Path
 
 from indexer import messages
 from indexer.errors import DocumentError
+from indexer.loaders.glyphs import leading_glyph, strip_never_text
 from indexer.loaders.markdown import decode  # one decoder for every text format
-from indexer.loaders.metadata import TableMetadata
+from indexer.loaders.metadata import ReviewLines
 from indexer.model import Block, LoadedDocument
 
 Line = tuple[str, int | None]
@@ -73,10 +74,10 @@ def load(path: Path) -> LoadedDocument:
 
 def parse_document(lines: Sequence[Line]) -> LoadedDocument:
     """Blocks plus the metadata (title, review date) the text itself carries."""
-    metadata = TableMetadata()
+    metadata = ReviewLines()
     kept: list[Line] = []
     for text, page in lines:
-        if metadata.take(text):
+        if metadata.take(text) or metadata.take_line(text):
             continue
         match = _METADATA_LINE.match(text)
         if match and len(text) < 60:
@@ -157,13 +158,17 @@ class _Builder:
 
     def _start_of(self, text: str, page: int | None) -> _Unit | None:
         bullet = _BULLET.match(text)
-        if bullet:
-            rest = text[bullet.end() :]
+        found = (
+            (bullet.group("indent"), bullet.group("glyph"), text[bullet.end() :])
+            if bullet
+            else leading_glyph(text)
+        )
+        if found:
+            indent, glyph, rest = found
             number = _NUMBER.match(rest)
             label = _label(number.group("label")) if number else None
             body = number.group("rest") if number else rest
-            glyph = _glyph_class(bullet.group("glyph"))
-            return _Unit("item", [body.strip()], page, label, glyph, len(bullet.group("indent")))
+            return _Unit("item", [body.strip()], page, label, _glyph_class(glyph), len(indent))
         number = _NUMBER.match(text)
         if number and _looks_like_clause_number(number.group("label"), number.group("rest")):
             label = _label(number.group("label"))
@@ -200,7 +205,7 @@ class _Builder:
         unit, self.unit = self.unit, None
         if unit is None:
             return
-        text = _join(unit.lines, self.vocabulary)
+        text = strip_never_text(_join(unit.lines, self.vocabulary)).strip()
         if unit.kind == "paragraph":
             self._emit_paragraph(text, unit)
         else:
