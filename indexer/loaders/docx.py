@@ -29,11 +29,13 @@ from indexer.loaders.glyphs import leading_glyph
 from indexer.loaders.metadata import ReviewLines, TableMetadata
 from indexer.loaders.structure import typed_heading, typed_heading_level
 from indexer.model import Block, LoadedDocument
+from indexer.titles import pick_title
 
 log = logging.getLogger(__name__)
 
 MAX_UNPACKED_BYTES = 300_000_000  # refuse zip bombs before python-docx inflates them
 METADATA_TABLE_ROWS = 12
+FIRST_LINES = 30  # blocks read for the title: a cover page and the top of page 1
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # password-protected .docx and old .doc files
 _FINISHED = ".;:!?)\u201d\"'"
 _HEADING_STYLE = re.compile(r"^heading ([1-9])$")
@@ -64,7 +66,7 @@ def load(path: Path) -> LoadedDocument:
             walker.metadata_line.take_line(paragraph_text(p))
     return LoadedDocument(
         blocks=walker.blocks,
-        title=_title(document, walker),
+        title=_title(document, walker, path),
         review_date=walker.review_date or walker.metadata_line.review_date(),
     )
 
@@ -93,11 +95,14 @@ def _open(path: Path) -> Any:
         raise DocumentError(path.name, messages.DOCX_CORRUPT) from error
 
 
-def _title(document: Any, walker: _Walker) -> str | None:
-    """The Title-style paragraph, else the core 'Title' property, else the first heading."""
+def _title(document: Any, walker: _Walker, path: Path) -> str | None:
+    """A cover table's title field, else the best of the first lines (the Title-style one
+    first), checked against the core 'Title' property (``pick_title``)."""
+    if walker.title_field:
+        return walker.title_field
     core = " ".join((document.core_properties.title or "").split())
-    headings = [block.text for block in walker.blocks if block.kind == "heading"]
-    return walker.title_text or core or (headings[0] if headings else None)
+    lines = [walker.title_text or ""] + [block.text for block in walker.blocks[:FIRST_LINES]]
+    return pick_title(lines, core or None, path, join=False)
 
 
 class _Walker:
@@ -113,6 +118,7 @@ class _Walker:
         self.numbering = ListNumbering(numbering, self._style_num_ids())
         self.blocks: list[Block] = []
         self.title_text: str | None = None
+        self.title_field: str | None = None
         self.review_date: str | None = None
         self.metadata_line = ReviewLines()
         self.glyphs: list[str] = []
@@ -228,6 +234,7 @@ class _Walker:
         for cells in rows:
             metadata.take("\t".join(cell or " " for cell in cells) + "\t")
         review = metadata.review_date()
+        self.title_field = self.title_field or metadata.title()
         if review and len(rows) <= METADATA_TABLE_ROWS:
             self.review_date = self.review_date or review
             return

@@ -22,6 +22,9 @@ _REVIEW_LINE = re.compile(
     r"(?P<value>\S.{0,40})$",
     re.IGNORECASE,
 )
+_TITLE_KEY = re.compile(
+    r"(?:policy|document)?\s*(?:title|name)(?: of (?:the )?(?:policy|document))?"
+)
 _KEY_STARTS = ("next", "review", "date", "due", "policy", "document")
 _YEAR_ONLY = re.compile(r"^\s*(\d{4})\b")
 
@@ -52,6 +55,13 @@ class TableMetadata:
 
     def note(self, key: str, value: str) -> None:
         self.values.setdefault(key.strip().rstrip(":").lower(), value.strip())
+
+    def title(self) -> str | None:
+        """A cover table's "Policy title" / "Title of policy" / "Document name" field."""
+        for key, value in self.values.items():
+            if _TITLE_KEY.fullmatch(key) and key != "name" and value:
+                return value
+        return None
 
     def review_date(self) -> str | None:
         for wanted in _PREFERRED:

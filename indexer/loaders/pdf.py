@@ -28,6 +28,7 @@ from indexer.errors import DocumentError
 from indexer.loaders import read_nonempty
 from indexer.loaders.text import parse_document
 from indexer.model import LoadedDocument
+from indexer.titles import pick_title
 
 EDGE_LINES = 3  # how many lines at the top and foot of a page may be headers or footers
 _CHARS = str.maketrans(
@@ -56,7 +57,6 @@ _META_KEY = re.compile(
     r"ratified|coordinator|governor|signed|reference|chair|head ?teacher)\b[\w ]{0,20}:?$",
     re.IGNORECASE,
 )
-_TITLE_JUNK = re.compile(r"^microsoft (?:word|powerpoint) - |\.(?:docx?|pdf|odt)$", re.IGNORECASE)
 
 
 def load(path: Path) -> LoadedDocument:
@@ -72,9 +72,16 @@ def load(path: Path) -> LoadedDocument:
         warnings.append(messages.PDF_NO_TEXT_LAYER.format(name=path.name))
         return LoadedDocument(blocks=[], title=title, warnings=warnings)
     document = parse_document(clean_pages(pages))
-    document.title = title or document.title
+    document.title = pick_title(_first_pages(pages), title, path) or document.title
     document.warnings[:0] = warnings
     return document
+
+
+def _first_pages(pages: list[list[str]], count: int = 2, limit: int = 300) -> list[str]:
+    """The lines of the first pages that have text (a cover may be an image), running
+    headers included: a document's title is often repeated at the top of every page."""
+    with_text = [_tidy(page) for page in pages if any(line.strip() for line in page)]
+    return [line for page in with_text[:count] for line in page][:limit]
 
 
 def pdf_lines(path: Path) -> list[tuple[str, int]]:
@@ -154,12 +161,10 @@ def _list(numbers: list[int]) -> str:
 
 
 def _title(reader: PdfReader) -> str | None:
+    """The metadata title, as it is (``pick_title`` judges it)."""
     metadata = reader.metadata
     raw = metadata.title if metadata else None
-    if not isinstance(raw, str):
-        return None
-    title = " ".join(_TITLE_JUNK.sub("", raw.strip()).split())
-    return title if title and title.lower() not in ("untitled", "title", "document") else None
+    return " ".join(raw.split()) or None if isinstance(raw, str) else None
 
 
 def clean_pages(pages: list[list[str]]) -> list[tuple[str, int]]:
