@@ -33,6 +33,7 @@ _STOP = frozenset("and the for with of to in on at by a an or from".split())
 _WORD = re.compile(r"[a-z0-9]+")
 _JUNK_METADATA = re.compile(
     r"^\(?anonymous\)?$|^microsoft (?:word|powerpoint)\b|^untitled|^title$|^document\d*$|"
+    r"^(?:word|writer) document$|"
     r"^heading\b|\bpt$|^slide \d|\.(?:docx?|pdf|odt)$",
     re.IGNORECASE,
 )
