@@ -26,6 +26,7 @@ from indexer.errors import DocumentError
 from indexer.loaders.glyphs import leading_glyph, strip_never_text
 from indexer.loaders.markdown import decode  # one decoder for every text format
 from indexer.loaders.metadata import ReviewLines
+from indexer.loaders.structure import heading_shaped
 from indexer.model import Block, LoadedDocument
 
 Line = tuple[str, int | None]
@@ -72,8 +73,13 @@ def load(path: Path) -> LoadedDocument:
     return document
 
 
-def parse_document(lines: Sequence[Line]) -> LoadedDocument:
-    """Blocks plus the metadata (title, review date) the text itself carries."""
+def parse_document(lines: Sequence[Line],
+                   emphasis: set[tuple[int | None, str]] | None = None) -> LoadedDocument:
+    """Blocks plus the metadata (title, review date) the text itself carries.
+
+    ``emphasis``: (page, ``line_key``) of lines printed bold or larger (PDF); such a short
+    line that is not a list item is a heading.
+    """
     metadata = ReviewLines()
     kept: list[Line] = []
     for text, page in lines:
@@ -84,19 +90,25 @@ def parse_document(lines: Sequence[Line]) -> LoadedDocument:
             metadata.note(match.group("key"), match.group("value"))
             continue
         kept.append((text, page))
-    blocks = parse_lines(kept)
+    blocks = parse_lines(kept, emphasis)
     title = next((b.text for b in blocks if b.kind == "heading"), None)
     return LoadedDocument(blocks=blocks, title=title, review_date=metadata.review_date())
 
 
-def parse_lines(lines: Sequence[Line]) -> list[Block]:
+def parse_lines(lines: Sequence[Line],
+                emphasis: set[tuple[int | None, str]] | None = None) -> list[Block]:
     """Physical lines with page numbers -> blocks in reading order."""
     vocabulary = _vocabulary(text for text, _ in lines)
-    builder = _Builder(vocabulary)
+    builder = _Builder(vocabulary, emphasis=emphasis or set())
     for text, page in lines:
         builder.feed(_clean(text), page)
     builder.flush()
     return builder.blocks
+
+
+def line_key(text: str) -> str:
+    """A line's letters and digits, lower case: the same line whatever its spacing."""
+    return "".join(c for c in text.lower() if c.isalnum())
 
 
 def _clean(text: str) -> str:
@@ -120,6 +132,7 @@ class _Unit:
     label: str | None = None
     glyph: str | None = None
     indent: int = 0
+    strong: bool = False  # every line printed bold or larger: a heading when short
 
 
 @dataclass
@@ -133,6 +146,7 @@ class _Builder:
     open_lead_in: bool = False
     lead_in_has_items: bool = False
     bare_level: int = 0  # list level of paragraphs that are items of a list without bullets
+    emphasis: set[tuple[int | None, str]] = field(default_factory=set)
 
     def feed(self, text: str, page: int | None) -> None:
         if not text.strip():
@@ -145,7 +159,13 @@ class _Builder:
             return
         text = _OCR_IF.sub(r"\1. If ", text)
         start = self._start_of(text, page)
-        if start is not None:
+        strong = bool(self.emphasis) and (page, line_key(text)) in self.emphasis
+        in_strong = self.unit is not None and self.unit.strong
+        if start is None and strong and not (self.unit is not None and in_strong):
+            self._open(_Unit("paragraph", [text.strip()], page, strong=True))
+        elif start is None and in_strong and not strong:
+            self._open(_Unit("paragraph", [text.strip()], page))
+        elif start is not None:
             self._open(start)
         elif self.unit is not None and self._same_unit(text):
             self.unit.lines.append(text.strip())
@@ -212,6 +232,9 @@ class _Builder:
             self._emit_item(text, unit)
 
     def _emit_paragraph(self, text: str, unit: _Unit) -> None:
+        if unit.strong and heading_shaped(text):
+            self._emit_heading(text, unit.page)
+            return
         in_bare_list = self.open_lead_in and not self.lead_in_has_items
         heading, rest = _split_heading(unit.lines, text, caps_only=in_bare_list)
         if heading is not None:
