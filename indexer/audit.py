@@ -16,8 +16,10 @@ The checks look at the output only, never at how it was made, so they judge any 
 * run-together word: an unknown lower-case word that is two common words ("thispolicy");
 * header/footer: the passage holds a line printed at the edge of most pages (a PDF's
   repeated top/bottom lines, a Word file's header and footer text);
-* fragment: 1-3 words;
-* heading lost: no section at all, or a section that is page furniture;
+* fragment: 1-3 words standing alone (a short list item under its lead-in is counted apart,
+  as ``short_item``, and is not a defect: "Trade union membership;" under "... include:");
+* heading lost: no section although five passages have gone by (the first ones may sit
+  under the title alone), or a section that is page furniture;
 * heading or label as passage: a short line without a sentence end that reads as a title.
 """
 
@@ -47,7 +49,8 @@ DEFECTS = (
     "header_footer",
     "fragment",
 )
-STRUCTURE = ("heading_lost", "heading_as_passage")
+STRUCTURE = ("heading_lost", "heading_as_passage", "short_item")
+PREAMBLE_PASSAGES = 5  # the first passages may sit under the document's title alone
 _TEXT_DEFECTS = frozenset(DEFECTS)
 _COMMON = 3.0  # wordfreq Zipf value of a word most readers know (3 = once per million words)
 _WORD = re.compile(r"[A-Za-z]+")
@@ -116,6 +119,7 @@ def _short(column: str) -> str:
         "split_word": "split%", "run_together": "joined%", "header_footer": "furnit%",
         "fragment": "frag%", "heading_lost": "headlost%", "heading_as_passage": "headpsg%",
         "no_page": "nopage", "title_right": "title", "review_found": "review",
+        "short_item": "shortitem%",
     }.get(column, column)
 
 
@@ -192,9 +196,13 @@ def _check(record: DocumentAudit, passages: list[Passage], furniture: set[str],
            examples: int) -> None:
     record.passages = len(passages)
     is_pdf = record.source.lower().endswith(".pdf")
-    for passage in passages:
+    for number, passage in enumerate(passages):
         found = passage_defects(passage.text, furniture)
-        if not passage.section or _holds_furniture(passage.section, furniture):
+        if passage.context and "fragment" in found:
+            found.discard("fragment")  # a short list item under its lead-in reads whole
+            found.add("short_item")
+        lost = not passage.section and number >= PREAMBLE_PASSAGES
+        if lost or _holds_furniture(passage.section, furniture):
             found.add("heading_lost")
         if found & _TEXT_DEFECTS:
             found.add("text_defect")

@@ -61,7 +61,8 @@ def pick_title(lines: Sequence[str], metadata: str | None, path: Path,
     """The best title among the first page's lines, else usable metadata, else None.
 
     ``join``: lines are a PDF's printed lines, so a title may be broken over up to three of
-    them (blank lines between allowed); a Word file's paragraphs are never joined.
+    them; a Word file's paragraphs join only when the break is visible ("Data Protection"
+    then "And GDPR Policy").
     """
     stem = words(clean_file_name(path))
     meta = metadata if metadata and not junk_metadata(metadata) else None
@@ -78,9 +79,10 @@ def pick_title(lines: Sequence[str], metadata: str | None, path: Path,
 def _candidates(lines: Sequence[str], join: bool) -> list[tuple[int, str]]:
     """(position, text): each usable line, and a title broken over up to three lines.
 
-    Lines printed one under the other join; across a blank line only when the title is
-    visibly unfinished (the line before ends in "and", "of", a dash ...) or the next line is
-    one word ("Policy") or starts with "(" ("(SEND) Policy").
+    Lines printed one under the other join; across a blank line (or between paragraphs) only
+    when the title is visibly unfinished (the line before ends in "and", "of", a dash ...) or
+    the next line is one word ("Policy"), starts with "(" ("(SEND) Policy") or with "and",
+    "of", "&" ...
     """
     found: list[tuple[int, str]] = []
     for start, raw in enumerate(lines):
@@ -90,7 +92,7 @@ def _candidates(lines: Sequence[str], join: bool) -> list[tuple[int, str]]:
             continue  # a line of a paragraph that wraps on: prose, not a title
         if _usable(line):
             found.append((start, line))
-        if not join or not _usable(line, part=True):
+        if not _usable(line, part=True):
             continue
         joined, blank, parts = line, False, 1
         for following in lines[start + 1 :]:
@@ -99,8 +101,13 @@ def _candidates(lines: Sequence[str], join: bool) -> list[tuple[int, str]]:
                 blank = True
                 continue
             unfinished = joined.split()[-1].lower() in _STOP or joined[-1] in "-–"
-            continued = len(following.split()) == 1 or following[0] in "(["
-            if joined[-1] in ".;:" or (blank and not (unfinished or continued)):
+            continued = (
+                len(following.split()) == 1
+                or following[0] in "([&"
+                or following.split()[0].lower() in _STOP
+            )
+            visibly = unfinished or continued
+            if joined[-1] in ".;:" or ((blank or not join) and not visibly):
                 break
             if not _usable(following, part=True):
                 break

@@ -81,6 +81,8 @@ class ReviewLines(TableMetadata):
 
     def take_line(self, line: str) -> bool:
         text = " ".join(line.split())
+        if not text:
+            return False  # a blank line between "Review Date: 1st January" and "2024"
         pending, self.pending = self.pending, None
         if pending is not None:
             year = _YEAR_ONLY.match(text)

@@ -224,9 +224,10 @@ def clean_pages(pages: list[list[str]], known: set[str] | None = None) -> list[t
     offset = _page_number_offset(tidied)
     lines: list[tuple[str, int]] = []
     for number, page in enumerate(tidied, start=1):
-        body = _peel(
-            page, functools.partial(_is_furniture, number=number, running=running, offset=offset)
+        furniture = functools.partial(
+            _is_furniture, number=number, running=running, offset=offset, pages=len(tidied)
         )
+        body = _peel(page, furniture)
         if body and lines and lines[-1][0].endswith(_SENTENCE_END):
             lines.append(("", number))  # a finished sentence at the foot: new block on top
         lines.extend((line, number) for line in body)
@@ -318,11 +319,13 @@ def _page_number_offset(pages: list[list[str]]) -> int:
     return common[0][0] if common and common[0][1] >= 2 else 0
 
 
-def _is_furniture(line: str, number: int, running: set[str], offset: int) -> bool:
+def _is_furniture(line: str, number: int, running: set[str], offset: int, pages: int) -> bool:
     line = line.strip()
+    match = _BARE_NUMBER.match(line)
+    if match is not None and int(match.group(1)) > pages + abs(offset) + 1:
+        return False  # "2024" wrapped from "Review Date: 1st January" is no page number
     if _key(line) in running or _PAGE_WORD.match(line):
         return True
-    match = _BARE_NUMBER.match(line)
     return match is not None and int(match.group(1)) - number == offset
 
 
