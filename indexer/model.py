@@ -37,6 +37,7 @@ class LoadedDocument:
     title: str | None = None
     review_date: str | None = None
     warnings: list[str] = field(default_factory=list)
+    title_field: str | None = None  # a cover table's "Policy title" cell: the title, if any
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from indexer.errors import DocumentError
 from indexer.loaders import read_nonempty
 from indexer.loaders.docx_numbering import ListMark, ListNumbering
 from indexer.loaders.glyphs import leading_glyph
-from indexer.loaders.metadata import ReviewLines, TableMetadata
-from indexer.loaders.structure import typed_heading, typed_heading_level
+from indexer.loaders.metadata import ReviewLines, TableMetadata, is_key
+from indexer.loaders.structure import CONTENTS_LINE, typed_heading, typed_heading_level
 from indexer.model import Block, LoadedDocument
 from indexer.titles import pick_title
 
@@ -142,7 +142,7 @@ class _Walker:
             return
         mark = self._list_mark(p, chain)
         text = paragraph_text(p)
-        if not text or self.metadata_line.take_line(text):
+        if not text or self.metadata_line.take_line(text) or CONTENTS_LINE.match(text):
             return
         heading = _heading_level(names)
         if "title" in names and self.title_text is None:
@@ -231,6 +231,9 @@ class _Walker:
             [_cell_text(tc) for tc in tr.iterfind(qn("w:tc"))] for tr in tbl.iterfind(qn("w:tr"))
         ]
         metadata = TableMetadata()
+        if all(len(cells) == 2 and is_key(cells[0]) for cells in rows):
+            for key, value in rows:  # a cover table: one "key | value" pair a row
+                metadata.note(key, value)
         for cells in rows:
             metadata.take("\t".join(cell or " " for cell in cells) + "\t")
         review = metadata.review_date()

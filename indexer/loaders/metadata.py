@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from indexer.dates import parse_month
 
 _KEY_WORDS = ("review", "date", "author", "approved", "status", "source", "signed", "version",
-              "coordinator", "governor", "reference", "head", "chair", "owner", "policy")
+              "coordinator", "governor", "reference", "head", "chair", "owner", "title")
 _PREFERRED = ("next", "review date", "date of review", "review due", "due", "review")
 _PAST = ("last", "reviewed", "previous", "cycle", "adopt", "ratif", "approved", "written")
 _REVIEW_LINE = re.compile(
@@ -46,7 +46,7 @@ class TableMetadata:
             for key, value in zip(self.header, cells, strict=True):
                 self.note(key, value)
             self.header = None
-        elif all(_is_key(cell) for cell in cells) and len(cells) > 1:
+        elif all(is_key(cell) for cell in cells) and len(cells) > 1:
             self.header = cells
         else:
             for key, value in zip(cells[::2], cells[1::2], strict=False):
@@ -116,6 +116,7 @@ def _past(key: str) -> bool:
     return any(word in key for word in _PAST)
 
 
-def _is_key(cell: str) -> bool:
+def is_key(cell: str) -> bool:
+    """A table cell that names a field ("Next review", "Policy title", "Approved by")."""
     lowered = cell.lower().rstrip(":")
     return any(word in lowered for word in _KEY_WORDS) and parse_month(cell) is None

@@ -26,6 +26,7 @@ from pypdf import PdfReader
 from indexer import messages
 from indexer.errors import DocumentError
 from indexer.loaders import read_nonempty
+from indexer.loaders.metadata import ReviewLines
 from indexer.loaders.text import line_key, parse_document
 from indexer.loaders.words import known_words, rejoin
 from indexer.model import LoadedDocument
@@ -56,7 +57,7 @@ _CELL_GAP = re.compile(r" {3,}")
 _CLAUSE_LABEL = re.compile(r"^(?:\(?\d{1,3}(?:\.\d{1,3})*\.?\)?|\(?[a-z]{1,4}[.)])$", re.IGNORECASE)
 _META_KEY = re.compile(
     r"^[\w ]{0,20}\b(?:review|reviewed|date|author|approved|version|status|source|owner|"
-    r"ratified|coordinator|governor|signed|reference|chair|head ?teacher)\b[\w ]{0,20}:?$",
+    r"ratified|coordinator|governor|signed|reference|chair|head ?teacher|title)\b[\w ]{0,20}:?$",
     re.IGNORECASE,
 )
 
@@ -75,7 +76,10 @@ def load(path: Path) -> LoadedDocument:
         return LoadedDocument(blocks=[], title=title, warnings=warnings)
     emphasis, known = _plain_pass(reader)
     document = parse_document(clean_pages(pages, known), emphasis=emphasis)
-    document.title = pick_title(_first_pages(pages), title, path) or document.title
+    document.review_date = document.review_date or _footer_review(pages)
+    document.title = (
+        document.title_field or pick_title(_first_pages(pages), title, path) or document.title
+    )
     document.warnings[:0] = warnings
     return document
 
@@ -122,6 +126,15 @@ def _plain_pass(reader: PdfReader) -> tuple[set[tuple[int | None, str]], set[str
         if bold or larger:
             found.add((number, line_key("".join(run[0] for run in runs))))
     return found, known
+
+
+def _footer_review(pages: list[list[str]]) -> str | None:
+    """A review date printed only in a running header or footer ("Next review: May 2026")."""
+    lines = ReviewLines()
+    for page in pages:
+        for line in page[:EDGE_LINES] + page[-EDGE_LINES:]:
+            lines.take_line(line)
+    return lines.review_date()
 
 
 def _first_pages(pages: list[list[str]], count: int = 2, limit: int = 300) -> list[str]:

@@ -13,6 +13,8 @@ _TYPED_NUMBER = re.compile(
     r"^(?P<label>(?:[A-Z]{1,2}\d{0,3}|\d{1,3})(?:\.\d{1,3}){0,3}\.?|[IVX]{1,5}\.)\s+(?=\S)"
 )
 _FINISHED = ".;,!?"
+# a typed contents line: "2. Duty of care ........ 4", "Introduction<TAB>3"
+CONTENTS_LINE = re.compile(r"^.{3,100}?(?:\t+|\.{4,}|…{2,}|\s{4,})\s*\d{1,3}\s*$")
 MAX_HEADING_WORDS = 12
 
 

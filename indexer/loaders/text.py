@@ -91,8 +91,10 @@ def parse_document(lines: Sequence[Line],
             continue
         kept.append((text, page))
     blocks = parse_lines(kept, emphasis)
-    title = next((b.text for b in blocks if b.kind == "heading"), None)
-    return LoadedDocument(blocks=blocks, title=title, review_date=metadata.review_date())
+    field_title = metadata.title()
+    title = field_title or next((b.text for b in blocks if b.kind == "heading"), None)
+    return LoadedDocument(blocks=blocks, title=title, review_date=metadata.review_date(),
+                          title_field=field_title)
 
 
 def parse_lines(lines: Sequence[Line],
