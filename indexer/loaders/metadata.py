@@ -17,8 +17,12 @@ _KEY_WORDS = ("review", "date", "author", "approved", "status", "source", "signe
               "coordinator", "governor", "reference", "head", "chair", "owner", "title")
 _PREFERRED = ("next", "review date", "date of review", "review due", "due", "review")
 _PAST = ("last", "reviewed", "previous", "cycle", "adopt", "ratif", "approved", "written")
+_MONTH_WORD = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|autumn|winter)[a-z]*\b"
+)
 _REVIEW_LINE = re.compile(
-    r"^\s*(?P<key>(?:[A-Za-z]+\s+){0,4}review(?:\s+[A-Za-z]+){0,2})\s*(?P<sep>:|-|–|\s)\s*"
+    r"^\s*(?P<key>(?:[A-Za-z]+\s+){0,4}review(?:\s+(?!" + _MONTH_WORD + r")[A-Za-z]+){0,2})"
+    r"\s*(?P<sep>:|-|–|\s)\s*"
     r"(?P<value>\S.{0,40})$",
     re.IGNORECASE,
 )
