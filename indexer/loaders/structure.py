@@ -41,5 +41,5 @@ def typed_heading_level(text: str, larger: bool) -> int:
     """1 for "2." / "B8." and for unnumbered text printed larger; 2 for "2.1"; 3 for "2.1.3"."""
     match = _TYPED_NUMBER.match(text)
     if match and any(c.isdigit() for c in match.group("label")):
-        return match.group("label").rstrip(".").count(".") + 1
+        return match.group("label").rstrip(".").removesuffix(".0").count(".") + 1  # 6.0 is 6
     return 1 if larger else 2

@@ -26,7 +26,7 @@ from indexer.errors import DocumentError
 from indexer.loaders.glyphs import leading_glyph, strip_never_text
 from indexer.loaders.markdown import decode  # one decoder for every text format
 from indexer.loaders.metadata import ReviewLines
-from indexer.loaders.structure import heading_shaped
+from indexer.loaders.structure import heading_shaped, typed_heading, typed_heading_level
 from indexer.model import Block, LoadedDocument
 
 Line = tuple[str, int | None]
@@ -42,6 +42,9 @@ _OCR_IF = re.compile(r"^(\s*\d{1,3})\.1f\s+(?=[a-z])")
 _LONE_LABEL = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3}){1,3}\.?\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re.IGNORECASE)
 _CONTENTS_LINE = re.compile(r"^.{3,100}?(?:\t+|\.{4,}|\s{4,})\s*\d{1,3}\s*$")
+_PAGE_REFERENCE = re.compile(r"(?:\t+|\.{4,}|…{2,}|\s{4,})\s*\d{1,3}\s*$")
+_LEADERS = re.compile(r"^[\s.…_·•\-–—=*]{3,}$")  # dot leaders, underlines: no words
+_CONTENTS_HEADING = re.compile(r"^\s*(?:table of )?contents\b:?", re.IGNORECASE)
 _TERMINAL = ".;:!?)\u201d\"'"
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
@@ -83,8 +86,8 @@ def parse_document(lines: Sequence[Line],
     metadata = ReviewLines()
     kept: list[Line] = []
     for text, page in lines:
-        if metadata.take(text) or metadata.take_line(text):
-            continue
+        if not _CONTENTS_LINE.match(text) and (metadata.take(text) or metadata.take_line(text)):
+            continue  # a contents line ("2. Duty of care<TAB>4") is no table row
         match = _METADATA_LINE.match(text)
         if match and len(text) < 60:
             metadata.note(match.group("key"), match.group("value"))
@@ -149,12 +152,15 @@ class _Builder:
     lead_in_has_items: bool = False
     bare_level: int = 0  # list level of paragraphs that are items of a list without bullets
     emphasis: set[tuple[int | None, str]] = field(default_factory=set)
+    contents: list[str] | None = None  # keys of the entries while inside a table of contents
 
     def feed(self, text: str, page: int | None) -> None:
         if not text.strip():
             self.blank_seen = True
             return
-        if _PAGE_NUMBER.match(text) or _CONTENTS_LINE.match(text):
+        if self._in_contents(text):
+            return
+        if _PAGE_NUMBER.match(text) or _CONTENTS_LINE.match(text) or _LEADERS.match(text):
             return
         if _LONE_LABEL.match(text):
             self.pending_labels.append(text.strip().rstrip("."))
@@ -163,6 +169,8 @@ class _Builder:
         start = self._start_of(text, page)
         strong = bool(self.emphasis) and (page, line_key(text)) in self.emphasis
         in_strong = self.unit is not None and self.unit.strong
+        if strong and start is not None and start.label and typed_heading(text.strip()):
+            start = None  # "1.0 Context" printed bold: a heading, not clause 1.0
         if start is None and strong and not (self.unit is not None and in_strong):
             self._open(_Unit("paragraph", [text.strip()], page, strong=True))
         elif start is None and in_strong and not strong:
@@ -174,6 +182,33 @@ class _Builder:
         else:
             self._open(_Unit("paragraph", [text.strip()], page))
         self.blank_seen = False
+
+    def _in_contents(self, text: str) -> bool:
+        """A table of contents: from a "Contents" line, the short entries under it, until a
+        longer line or the first entry printed again as the body's first heading."""
+        heading = _CONTENTS_HEADING.match(text)
+        if heading:
+            self._close_unit()
+            self.contents = []
+            rest = text[heading.end() :].strip()
+            if rest:
+                self.contents.append(line_key(rest))
+            return True
+        if self.contents is None:
+            return False
+        glyph = leading_glyph(text)
+        entry = (glyph[2] if glyph else text).strip()
+        if _CONTENTS_LINE.match(entry):
+            entry = _PAGE_REFERENCE.sub("", entry)
+        key = line_key(entry)
+        if self.contents and key == self.contents[0]:
+            self.contents = None  # the body starts with the first entry
+            return False
+        if heading_shaped(entry) or (entry[:1].isdigit() and len(entry.split()) <= 12):
+            self.contents.append(key)
+            return True
+        self.contents = None
+        return False
 
     def flush(self) -> None:
         self._close_unit()
@@ -234,8 +269,8 @@ class _Builder:
             self._emit_item(text, unit)
 
     def _emit_paragraph(self, text: str, unit: _Unit) -> None:
-        if unit.strong and heading_shaped(text):
-            self._emit_heading(text, unit.page)
+        if unit.strong and typed_heading(text):
+            self._emit_heading(text, unit.page, depth=typed_heading_level(text, larger=False))
             return
         in_bare_list = self.open_lead_in and not self.lead_in_has_items
         heading, rest = _split_heading(unit.lines, text, caps_only=in_bare_list)
