@@ -23,8 +23,8 @@ def heading_shaped(text: str) -> bool:
     words = text.split()
     if not words or len(words) > MAX_HEADING_WORDS or len(text) > 100:
         return False
-    if text[-1] in _FINISHED or text.endswith(":"):
-        return False
+    if text[-1] in _FINISHED or text.endswith(":") or "___" in text:
+        return False  # a sentence, a lead-in or a form's blank ("Signed: ______")
     return text[0].isupper() or text[0].isdigit()
 
 

@@ -17,6 +17,7 @@ loader (which hands it the cleaned lines of every page):
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,8 +113,9 @@ def parse_lines(lines: Sequence[Line],
 
 
 def line_key(text: str) -> str:
-    """A line's letters and digits, lower case: the same line whatever its spacing."""
-    return "".join(c for c in text.lower() if c.isalnum())
+    """A line without its spaces, lower case, ligatures unfolded: the same line whatever
+    its spacing ("Communications" and "communications." stay different)."""
+    return "".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
 def _clean(text: str) -> str:
@@ -167,7 +169,12 @@ class _Builder:
             return
         text = _OCR_IF.sub(r"\1. If ", text)
         start = self._start_of(text, page)
-        strong = bool(self.emphasis) and (page, line_key(text)) in self.emphasis
+        in_strong_unit = self.unit is not None and self.unit.strong
+        strong = (
+            bool(self.emphasis)
+            and (page, line_key(text)) in self.emphasis
+            and (in_strong_unit or typed_heading(text.strip()))
+        )
         in_strong = self.unit is not None and self.unit.strong
         if strong and start is not None and start.label and typed_heading(text.strip()):
             start = None  # "1.0 Context" printed bold: a heading, not clause 1.0
