@@ -13,6 +13,10 @@ import unicodedata
 
 _DOTS = frozenset("•·▪●◦■□➢➤►‣⁃∙○◆◇❖✓✔➔→")
 _NEVER_TEXT = ("Co", "Cc", "Cn")  # private-use, control, unassigned: never a letter of a word
+# control characters other than white space, and the private-use areas (one regex: fast)
+_NEVER_TEXT_CHARS = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\U000f0000-\U0010fffd]"
+)
 _START = re.compile(r"^(?P<indent>\s*)(?P<glyph>\S)(?P<gap>\s*)(?=\S)")
 
 
@@ -44,6 +48,4 @@ def leading_glyph(text: str) -> tuple[str, str, str] | None:
 
 def strip_never_text(text: str) -> str:
     """Private-use and control characters removed (they never belong in a quote)."""
-    if not any(never_text(c) for c in text):
-        return text
-    return "".join(" " if never_text(c) else c for c in text)
+    return _NEVER_TEXT_CHARS.sub(" ", text)

@@ -84,6 +84,8 @@ class ReviewLines(TableMetadata):
     pending: str | None = None
 
     def take_line(self, line: str) -> bool:
+        if self.pending is None and "review" not in line.lower():
+            return False  # the common case, cheaply
         text = " ".join(line.split())
         if not text:
             return False  # a blank line between "Review Date: 1st January" and "2024"

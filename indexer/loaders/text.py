@@ -193,7 +193,7 @@ class _Builder:
     def _in_contents(self, text: str) -> bool:
         """A table of contents: from a "Contents" line, the short entries under it, until a
         longer line or the first entry printed again as the body's first heading."""
-        heading = _CONTENTS_HEADING.match(text)
+        heading = _CONTENTS_HEADING.match(text) if "ontents" in text[:40].lower() else None
         if heading:
             self._close_unit()
             self.contents = []
