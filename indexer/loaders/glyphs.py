@@ -37,6 +37,9 @@ def leading_glyph(text: str) -> tuple[str, str, str] | None:
     A symbol needs a space after it ("▪ Blogs"); a private-use or control character does not,
     since it can never be part of a word.
     """
+    stripped = text.lstrip()
+    if not stripped or stripped[0].isalnum():
+        return None  # most lines: a word first
     match = _START.match(text)
     if match is None:
         return None

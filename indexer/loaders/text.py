@@ -87,7 +87,8 @@ def parse_document(lines: Sequence[Line],
     metadata = ReviewLines()
     kept: list[Line] = []
     for text, page in lines:
-        if not _CONTENTS_LINE.match(text) and (metadata.take(text) or metadata.take_line(text)):
+        contents_line = "\t" in text and _CONTENTS_LINE.match(text)
+        if not contents_line and (metadata.take(text) or metadata.take_line(text)):
             continue  # a contents line ("2. Duty of care<TAB>4") is no table row
         match = _METADATA_LINE.match(text)
         if match and len(text) < 60:
@@ -193,7 +194,10 @@ class _Builder:
     def _in_contents(self, text: str) -> bool:
         """A table of contents: from a "Contents" line, the short entries under it, until a
         longer line or the first entry printed again as the body's first heading."""
-        heading = _CONTENTS_HEADING.match(text) if "ontents" in text[:40].lower() else None
+        start = text[:40]
+        heading = (
+            _CONTENTS_HEADING.match(text) if "ontents" in start or "ONTENTS" in start else None
+        )
         if heading:
             self._close_unit()
             self.contents = []
