@@ -348,7 +348,7 @@ def producer_of(path: Path) -> str:
     try:
         from pypdf import PdfReader
 
-        info = PdfReader(str(path)).metadata or {}
+        info: dict[str, object] = dict(PdfReader(str(path)).metadata or {})
         made = f"{info.get('/Producer', '')} {info.get('/Creator', '')}".lower()
     except Exception:  # unreadable metadata: still audited, as an unknown producer
         made = ""
