@@ -63,7 +63,7 @@ _SMALL = frozenset("a an and as at by for from in of on or the to with".split())
 
 def is_glyph(char: str) -> bool:
     """A bullet-like character: a symbol, a private-use or a control character."""
-    if char.isalnum() or char.isspace():
+    if char.isalnum() or char.isspace() or char == "|":  # "|" separates a table row's cells
         return False
     return unicodedata.category(char) in ("So", "Co", "Cc", "Sm") or char in "•·▪●◦■□➢➤►⁃∙"
 

@@ -51,7 +51,8 @@ def segment(blocks: list[Block], info: DocumentInfo) -> list[Passage]:
             lead_ins = {}
             previous = block
             continue
-        context = _context_for(block, previous, lead_ins)
+        context = _context_for(block, previous, lead_ins) if block.context is None else None
+        context = block.context or context
         if _is_passage(block.text):
             section = SECTION_SEPARATOR.join(text for _, text in sections)
             passages.append(_passage(block, info, section, context, ids))

@@ -27,6 +27,7 @@ class Block:
     level: int = 0
     label: str | None = None
     page: int | None = None
+    context: str | None = None  # what governs it when the text does not say: a table's header
 
 
 @dataclass

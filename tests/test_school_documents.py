@@ -82,6 +82,13 @@ def test_contents_page_header_and_footer_are_not_passages(made) -> None:
     assert not any(p.section.startswith("Contents") for p in passages)
 
 
+def test_a_table_row_is_one_passage_with_its_header_as_context(docx_file: Path) -> None:
+    passages, _, _ = passages_of(docx_file)
+    role, duty = school.TABLE[1]
+    row = by_text(passages, f"{role} | {duty}")
+    assert row.context == " | ".join(school.TABLE[0])
+
+
 def test_every_pdf_passage_keeps_its_page(pdf_file: Path) -> None:
     passages, _, _ = passages_of(pdf_file)
     assert passages and all(p.page is not None and p.page >= 2 for p in passages)

@@ -241,9 +241,34 @@ class _Walker:
         if review and len(rows) <= METADATA_TABLE_ROWS:
             self.review_date = self.review_date or review
             return
+        if metadata.title() and len(rows) <= METADATA_TABLE_ROWS:
+            return  # a cover table: "Policy title | ...", "Approved by | ..."
+        if self._rows_as_passages(tbl, rows):
+            return
         for tr in tbl.iterfind(qn("w:tr")):
             for tc in tr.iterfind(qn("w:tc")):
                 self.walk(tc)
+
+    def _rows_as_passages(self, tbl: Any, rows: list[list[str]]) -> bool:
+        """A table with a header row of short labels and plain cells: one passage a row,
+        its cells in order, with the header cells as its context ("Role | Responsibility").
+        Tables holding lists or several paragraphs a cell are read cell by cell instead."""
+        if len(rows) < 2 or len(rows[0]) < 2 or any(len(cells) != len(rows[0]) for cells in rows):
+            return False
+        if not all(cell and len(cell.split()) <= 8 and cell[-1] not in ".;" for cell in rows[0]):
+            return False
+        for tc in tbl.iter(qn("w:tc")):
+            paragraphs = [p for p in tc.iter(qn("w:p")) if paragraph_text(p)]
+            if len(paragraphs) > 2 or any(p.find(f".//{qn('w:numPr')}") is not None
+                                          for p in paragraphs):
+                return False
+        self.glyphs = []
+        header = " | ".join(rows[0])
+        for cells in rows[1:]:
+            text = " | ".join(cell for cell in cells if cell)
+            if text:
+                self.blocks.append(Block("item", text, 0, None, context=header))
+        return True
 
 
 def paragraph_text(p: Any) -> str:

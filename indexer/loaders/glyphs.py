@@ -22,8 +22,8 @@ _START = re.compile(r"^(?P<indent>\s*)(?P<glyph>\S)(?P<gap>\s*)(?=\S)")
 
 def is_glyph(char: str) -> bool:
     """One character that marks a list item rather than starting a word."""
-    if len(char) != 1 or char.isalnum() or char.isspace():
-        return False
+    if len(char) != 1 or char.isalnum() or char.isspace() or char == "|":
+        return False  # "|" separates cells
     return char in _DOTS or unicodedata.category(char) in ("So", "Sm", *_NEVER_TEXT)
 
 

@@ -145,10 +145,11 @@ def _first_pages(pages: list[list[str]], count: int = 2, limit: int = 300) -> li
 
 
 def pdf_lines(path: Path) -> list[tuple[str, int]]:
-    """The body lines of a PDF with their 1-based page numbers, furniture removed."""
+    """The body lines of a PDF with their 1-based page numbers, furniture removed and split
+    words rejoined (as ``load`` reads them)."""
     reader = _open(path)
     try:
-        return clean_pages(_page_texts(reader, path.name, []))
+        return clean_pages(_page_texts(reader, path.name, []), _plain_pass(reader)[1])
     except Exception as error:  # pypdf raises many kinds on damaged files
         raise DocumentError(path.name, messages.PDF_CORRUPT) from error
 
