@@ -228,6 +228,9 @@ def _post(url: str, body: str, ctype: str) -> requests.Response:
     return requests.post(url, data=body.encode(), headers=headers, timeout=15)
 
 
+_ERROR_FILES: dict[int, Path] = {}  # worker pid -> its stderr file
+
+
 def serve_worker(
     fake: FakeSlackAPI,
     index: Path,
@@ -267,8 +270,19 @@ def serve_worker(
         "--port",
         str(port),
     ]
-    proc = subprocess.Popen(args, env=env, cwd=data, stderr=subprocess.DEVNULL)
+    # its start-up errors (never question text: LOG_LEVEL=WARNING) kept to say why it stopped
+    error_file = data / f"serve-{port}.err"
+    with error_file.open("wb") as errors:
+        proc = subprocess.Popen(args, env=env, cwd=data, stderr=errors)
+    _ERROR_FILES[proc.pid] = error_file
     return proc, port
+
+
+def _last_error(proc: subprocess.Popen) -> str:
+    """The last line the worker wrote to its error file (see serve_worker)."""
+    path = _ERROR_FILES.get(proc.pid)
+    lines = path.read_text(errors="replace").strip().splitlines() if path else []
+    return lines[-1] if lines else "(no error output)"
 
 
 def wait_healthy(proc: subprocess.Popen, port: int) -> str:
@@ -276,7 +290,7 @@ def wait_healthy(proc: subprocess.Popen, port: int) -> str:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("policybot serve exited at start")
+            raise RuntimeError(f"policybot serve exited at start: {_last_error(proc)}")
         try:
             if requests.get(f"{url}/healthz", timeout=1).ok:
                 return url

@@ -39,6 +39,7 @@ from indexer.index import (
 )
 from indexer.loaders import load_document
 from indexer.model import Passage
+from indexer.titles import choose_title
 from indexer.worker import (
     FILE_TIMEOUT_SECONDS,
     PARSE_MEMORY_MB,
@@ -313,9 +314,7 @@ def index_from_passages(
 
 
 def _title(found: str | None, path: Path) -> str:
-    if found and 3 <= len(found) <= 120:
-        return found.title() if found.isupper() else found
-    return path.stem.replace("-", " ").replace("_", " ").capitalize()
+    return choose_title(found, path)
 
 
 # --- assembling arrays ---------------------------------------------------------------------

@@ -18,6 +18,7 @@ _LEAD_IN_END = (":", ";", "—", "-", "–")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(‘'\"“])")
 _METADATA_ONLY = re.compile(r"^[A-Z][\w /&.-]{0,30}:\s*[^.;!?]{0,60}$")
 _MIN_WORDS = 3
+_COVER_BLOCKS = 40  # the title heading is looked for on the cover and the top of page 1
 _SHORT_LEAD_IN_WORDS = 10
 
 
@@ -39,18 +40,19 @@ def segment(blocks: list[Block], info: DocumentInfo) -> list[Passage]:
     lead_ins: dict[int, str | None] = {}
     previous: Block | None = None
     title_seen = False
-    for block in blocks:
+    for number, block in enumerate(blocks):
         if block.kind == "heading":
-            if not title_seen and _same_text(block.text, info.title):
+            if not title_seen and number < _COVER_BLOCKS and _same_text(block.text, info.title):
                 title_seen = True
+                sections = []  # a letterhead above the title is no section of the document
                 continue
             sections = [(level, text) for level, text in sections if level < block.level]
             sections.append((block.level, block.text))
             lead_ins = {}
             previous = block
             continue
-        title_seen = True
-        context = _context_for(block, previous, lead_ins)
+        context = _context_for(block, previous, lead_ins) if block.context is None else None
+        context = block.context or context
         if _is_passage(block.text):
             section = SECTION_SEPARATOR.join(text for _, text in sections)
             passages.append(_passage(block, info, section, context, ids))

@@ -133,7 +133,10 @@ def _school_folders(root: Path, skipped: list[str]) -> Iterator[Path]:
     direct = [
         p
         for p in root.iterdir()
-        if p.is_file() and not p.is_symlink() and p.suffix.lower() in SUPPORTED_SUFFIXES
+        if p.is_file()
+        and not p.is_symlink()
+        and p.suffix.lower() in SUPPORTED_SUFFIXES
+        and not _is_readme(p)
     ]
     if (root / SCHOOL_FILE).exists() or direct:
         yield root
@@ -165,8 +168,12 @@ def _policy_files(folder: Path, skipped: list[str], slug: str) -> Iterator[Path]
                 found.append(path)
     for path in sorted(found):
         if path.name != SCHOOL_FILE and path.suffix != ".md5":
-            if path.name.lower() not in ("readme.md", "readme.txt"):
+            if not _is_readme(path):
                 yield path
+
+
+def _is_readme(path: Path) -> bool:
+    return path.name.lower() in ("readme.md", "readme.txt")
 
 
 def read_school(folder: Path) -> School:

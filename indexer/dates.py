@@ -1,4 +1,5 @@
-"""Month-precision dates as policies write them: 'September 2020', 'Sept 19', '2024-06'."""
+"""Month-precision dates as policies write them: 'September 2020', 'Sept 19', '2024-06',
+'01.01.24' (day first), 'Autumn 2025' (the month the season starts)."""
 
 from __future__ import annotations
 
@@ -26,8 +27,10 @@ _MONTHS = {
     )
     for name in names
 }
-_WORDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{4}|\d{2})\b")
+_WORDY = re.compile(r"\b([A-Za-z]{3,9})\.?,?\s+(?:'|’)?(\d{4}|\d{2})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b")
+_DAY_FIRST = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b")  # 01.01.24, 1/9/2025
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
 
 def parse_month(text: str | None) -> date | None:
@@ -38,10 +41,15 @@ def parse_month(text: str | None) -> date | None:
     if iso and 1 <= int(iso.group(2)) <= 12:
         return date(int(iso.group(1)), int(iso.group(2)), 1)
     for match in _WORDY.finditer(text):
-        month = _MONTHS.get(match.group(1).lower())
+        word = match.group(1).lower()
+        month = _MONTHS.get(word) or _SEASONS.get(word)
         if month:
             year = int(match.group(2))
             return date(year + 2000 if year < 100 else year, month, 1)
+    numeric = _DAY_FIRST.search(text)  # UK order: day, month, year
+    if numeric and 1 <= int(numeric.group(2)) <= 12 and 1 <= int(numeric.group(1)) <= 31:
+        year = int(numeric.group(3))
+        return date(year + 2000 if year < 100 else year, int(numeric.group(2)), 1)
     return None
 
 

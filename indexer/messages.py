@@ -7,6 +7,9 @@ DOC_EMPTY = "the file is empty (0 bytes): copy it again from the original."
 DOC_UNREADABLE = "the file could not be opened: check that it exists and can be read."
 DOC_CRASHED = "could not be read; check it opens, then re-save it."
 DOC_OLD_WORD = "old Word .doc format: open it in Word and save it as .docx."
+DOC_OLD_WORD_UNREADABLE = (
+    "old Word .doc format that LibreOffice could not convert: open it in Word and save it as .docx."
+)
 DOC_UNSUPPORTED = "unsupported file type {suffix}: use PDF, Word (.docx), Markdown or text."
 DOC_TOO_SLOW = "took too long to read (over {seconds} s); check the file or split it."
 DOC_TOO_LARGE = (

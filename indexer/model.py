@@ -27,6 +27,7 @@ class Block:
     level: int = 0
     label: str | None = None
     page: int | None = None
+    context: str | None = None  # what governs it when the text does not say: a table's header
 
 
 @dataclass
@@ -37,6 +38,7 @@ class LoadedDocument:
     title: str | None = None
     review_date: str | None = None
     warnings: list[str] = field(default_factory=list)
+    title_field: str | None = None  # a cover table's "Policy title" cell: the title, if any
 
 
 @dataclass(frozen=True)

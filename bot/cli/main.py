@@ -81,9 +81,18 @@ def cli(ctx: click.Context) -> None:
     "a document needing more is skipped with one line (default: $POLICYBOT_PARSE_MEMORY_MB "
     "or 1024).",
 )
+@click.option(
+    "--audit",
+    is_flag=True,
+    help="Do not build: report the share of passages with each parsing defect, by producer.",
+)
 @click.pass_obj
 def index(
-    settings: Settings, paths: tuple[Path, ...], out: Path | None, parse_memory_mb: int | None
+    settings: Settings,
+    paths: tuple[Path, ...],
+    out: Path | None,
+    parse_memory_mb: int | None,
+    audit: bool,
 ) -> None:
     """Index policy documents (PDF, Word, Markdown, text) into clause-level passages.
 
@@ -98,6 +107,11 @@ def index(
     for root in roots:
         if not root.exists():
             raise click.ClickException(messages.CLI_PATH_MISSING.format(path=root))
+    if audit:
+        from indexer.audit import audit as run_audit
+
+        click.echo(run_audit(roots).format())
+        return
     console = Console(stderr=True)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(messages.CLI_INDEXING, total=None)

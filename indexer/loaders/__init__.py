@@ -14,7 +14,7 @@ from indexer import messages
 from indexer.errors import DocumentError
 from indexer.model import LoadedDocument
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx", ".md", ".markdown", ".txt")
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".doc", ".md", ".markdown", ".txt")
 
 
 def load_document(path: Path) -> LoadedDocument:
@@ -53,5 +53,7 @@ def _loader_for(path: Path) -> Callable[[Path], LoadedDocument]:
 
         return text.load
     if suffix == ".doc":
-        raise DocumentError(path.name, messages.DOC_OLD_WORD)
+        from indexer.loaders import legacy
+
+        return legacy.load
     raise DocumentError(path.name, messages.DOC_UNSUPPORTED.format(suffix=suffix or "(none)"))

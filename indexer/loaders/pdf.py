@@ -26,9 +26,13 @@ from pypdf import PdfReader
 from indexer import messages
 from indexer.errors import DocumentError
 from indexer.loaders import read_nonempty
-from indexer.loaders.text import parse_document
+from indexer.loaders.metadata import ReviewLines
+from indexer.loaders.text import line_key, parse_document
+from indexer.loaders.words import known_words, rejoin
 from indexer.model import LoadedDocument
+from indexer.titles import pick_title
 
+_BOLD_FACES = ("bold", "black", "heavy", "semibold", "demibold", ",b")
 EDGE_LINES = 3  # how many lines at the top and foot of a page may be headers or footers
 _CHARS = str.maketrans(
     {
@@ -53,10 +57,9 @@ _CELL_GAP = re.compile(r" {3,}")
 _CLAUSE_LABEL = re.compile(r"^(?:\(?\d{1,3}(?:\.\d{1,3})*\.?\)?|\(?[a-z]{1,4}[.)])$", re.IGNORECASE)
 _META_KEY = re.compile(
     r"^[\w ]{0,20}\b(?:review|reviewed|date|author|approved|version|status|source|owner|"
-    r"ratified|coordinator|governor|signed|reference|chair|head ?teacher)\b[\w ]{0,20}:?$",
+    r"ratified|coordinator|governor|signed|reference|chair|head ?teacher|title)\b[\w ]{0,20}:?$",
     re.IGNORECASE,
 )
-_TITLE_JUNK = re.compile(r"^microsoft (?:word|powerpoint) - |\.(?:docx?|pdf|odt)$", re.IGNORECASE)
 
 
 def load(path: Path) -> LoadedDocument:
@@ -71,17 +74,88 @@ def load(path: Path) -> LoadedDocument:
     if not any(line.strip() for page in pages for line in page):
         warnings.append(messages.PDF_NO_TEXT_LAYER.format(name=path.name))
         return LoadedDocument(blocks=[], title=title, warnings=warnings)
-    document = parse_document(clean_pages(pages))
-    document.title = title or document.title
+    emphasis, known = _plain_pass(reader)
+    document = parse_document(clean_pages(pages, known), emphasis=emphasis)
+    document.review_date = document.review_date or _footer_review(pages)
+    document.title = (
+        document.title_field or pick_title(_first_pages(pages), title, path) or document.title
+    )
     document.warnings[:0] = warnings
     return document
 
 
+def _plain_pass(reader: PdfReader) -> tuple[set[tuple[int | None, str]], set[str]]:
+    """(page, line key) of the lines printed bold or larger, and the words of the plain text.
+
+    Layout text has no fonts and splits some words, so each page is read once more in plain
+    mode (run after run: words whole) with a visitor that sees each run's font and size; runs
+    are grouped into lines by their baseline. A line is emphasised when every run with
+    letters is in a bold face, or its size is 15% over the document's commonest size (by
+    characters).
+    """
+    known: set[str] = set()
+    lines: dict[tuple[int, int], list[tuple[str, bool, float]]] = {}
+    for number, page in enumerate(reader.pages, start=1):
+
+        def visit(
+            text: str,
+            cm: list[float],
+            tm: list[float],
+            font: object,
+            size: float,
+            number: int = number,
+        ) -> None:
+            if not text.strip():
+                return
+            name = str(font.get("/BaseFont", "")).lower() if isinstance(font, dict) else ""
+            scale = abs(tm[2] * cm[1] + tm[3] * cm[3]) or 1.0
+            baseline = round(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+            bold = any(word in name for word in _BOLD_FACES)
+            lines.setdefault((number, baseline), []).append((text, bold, size * scale))
+
+        try:
+            known |= known_words(page.extract_text(extraction_mode="plain", visitor_text=visit))
+        except Exception:  # fonts are a bonus: a page that trips the visitor has none
+            continue
+    sizes: Counter[float] = Counter()
+    for runs in lines.values():
+        for text, _, size in runs:
+            sizes[round(size, 1)] += len(text.strip())
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    found: set[tuple[int | None, str]] = set()
+    for (number, _), runs in lines.items():
+        lettered = [run for run in runs if any(c.isalpha() for c in run[0])]
+        if not lettered:
+            continue
+        bold = all(run[1] for run in lettered)
+        larger = body > 0 and max(run[2] for run in lettered) >= body * 1.15
+        if bold or larger:
+            found.add((number, line_key("".join(run[0] for run in runs))))
+    return found, known
+
+
+def _footer_review(pages: list[list[str]]) -> str | None:
+    """A review date printed only in a running header or footer ("Next review: May 2026")."""
+    lines = ReviewLines()
+    for page in pages:
+        for line in page[:EDGE_LINES] + page[-EDGE_LINES:]:
+            lines.take_line(line)
+    return lines.review_date()
+
+
+def _first_pages(pages: list[list[str]], count: int = 2, limit: int = 300) -> list[str]:
+    """The lines of the first pages that have text (a cover may be an image), running
+    headers included: a document's title is often repeated at the top of every page."""
+    with_text = [_tidy(page) for page in pages if any(line.strip() for line in page)]
+    return [line for page in with_text[:count] for line in page][:limit]
+
+
 def pdf_lines(path: Path) -> list[tuple[str, int]]:
-    """The body lines of a PDF with their 1-based page numbers, furniture removed."""
+    """The body lines of a PDF with their 1-based page numbers, furniture removed and split
+    words rejoined (as ``load`` reads them)."""
     reader = _open(path)
     try:
-        return clean_pages(_page_texts(reader, path.name, []))
+        return clean_pages(_page_texts(reader, path.name, []), _plain_pass(reader)[1])
     except Exception as error:  # pypdf raises many kinds on damaged files
         raise DocumentError(path.name, messages.PDF_CORRUPT) from error
 
@@ -154,24 +228,26 @@ def _list(numbers: list[int]) -> str:
 
 
 def _title(reader: PdfReader) -> str | None:
+    """The metadata title, as it is (``pick_title`` judges it)."""
     metadata = reader.metadata
     raw = metadata.title if metadata else None
-    if not isinstance(raw, str):
-        return None
-    title = " ".join(_TITLE_JUNK.sub("", raw.strip()).split())
-    return title if title and title.lower() not in ("untitled", "title", "document") else None
+    return " ".join(raw.split()) or None if isinstance(raw, str) else None
 
 
-def clean_pages(pages: list[list[str]]) -> list[tuple[str, int]]:
-    """Tidy each page, drop running headers/footers and page numbers, join the pages."""
-    tidied = [_tidy(page) for page in pages]
+def clean_pages(pages: list[list[str]], known: set[str] | None = None) -> list[tuple[str, int]]:
+    """Tidy each page, drop running headers/footers and page numbers, join the pages.
+
+    ``known``: the document's words as its plain text has them; split words are rejoined.
+    """
+    tidied = [_tidy(page, known or set()) for page in pages]
     running = _running_keys(tidied)
     offset = _page_number_offset(tidied)
     lines: list[tuple[str, int]] = []
     for number, page in enumerate(tidied, start=1):
-        body = _peel(
-            page, functools.partial(_is_furniture, number=number, running=running, offset=offset)
+        furniture = functools.partial(
+            _is_furniture, number=number, running=running, offset=offset, pages=len(tidied)
         )
+        body = _peel(page, furniture)
         if body and lines and lines[-1][0].endswith(_SENTENCE_END):
             lines.append(("", number))  # a finished sentence at the foot: new block on top
         lines.extend((line, number) for line in body)
@@ -179,7 +255,7 @@ def clean_pages(pages: list[list[str]]) -> list[tuple[str, int]]:
     return [(line[margin:], number) for line, number in lines]
 
 
-def _tidy(page: list[str]) -> list[str]:
+def _tidy(page: list[str], known: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     """Normalise characters and spacing; keep single blank lines between paragraphs only.
 
     Rows of a metadata table ("Last Review   June 2024   Next Review   June 2026") keep their
@@ -190,7 +266,7 @@ def _tidy(page: list[str]) -> list[str]:
     for raw in page:
         line = raw.translate(_CHARS).rstrip()
         line = line[:-1] + "-" if line.endswith("\u00ad") else line
-        line = line.replace("\u00ad", "")
+        line = rejoin(line.replace("\u00ad", ""), known)
         cells = _metadata_cells(line, header_cells)
         header_cells = len(cells) if cells and all(_META_KEY.match(c) for c in cells) else 0
         line = "\t".join(cells) if cells else " " * _indent(line) + " ".join(line.split())
@@ -263,11 +339,13 @@ def _page_number_offset(pages: list[list[str]]) -> int:
     return common[0][0] if common and common[0][1] >= 2 else 0
 
 
-def _is_furniture(line: str, number: int, running: set[str], offset: int) -> bool:
+def _is_furniture(line: str, number: int, running: set[str], offset: int, pages: int) -> bool:
     line = line.strip()
+    match = _BARE_NUMBER.match(line)
+    if match is not None and int(match.group(1)) > pages + abs(offset) + 1:
+        return False  # "2024" wrapped from "Review Date: 1st January" is no page number
     if _key(line) in running or _PAGE_WORD.match(line):
         return True
-    match = _BARE_NUMBER.match(line)
     return match is not None and int(match.group(1)) - number == offset
 
 

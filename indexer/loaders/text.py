@@ -17,14 +17,17 @@ loader (which hands it the cleaned lines of every page):
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import messages
 from indexer.errors import DocumentError
+from indexer.loaders.glyphs import leading_glyph, strip_never_text
 from indexer.loaders.markdown import decode  # one decoder for every text format
-from indexer.loaders.metadata import TableMetadata
+from indexer.loaders.metadata import ReviewLines
+from indexer.loaders.structure import heading_shaped, typed_heading, typed_heading_level
 from indexer.model import Block, LoadedDocument
 
 Line = tuple[str, int | None]
@@ -40,6 +43,9 @@ _OCR_IF = re.compile(r"^(\s*\d{1,3})\.1f\s+(?=[a-z])")
 _LONE_LABEL = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3}){1,3}\.?\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re.IGNORECASE)
 _CONTENTS_LINE = re.compile(r"^.{3,100}?(?:\t+|\.{4,}|\s{4,})\s*\d{1,3}\s*$")
+_PAGE_REFERENCE = re.compile(r"(?:\t+|\.{4,}|…{2,}|\s{4,})\s*\d{1,3}\s*$")
+_LEADERS = re.compile(r"^[\s.…_·•\-–—=*]{3,}$")  # dot leaders, underlines: no words
+_CONTENTS_HEADING = re.compile(r"^\s*(?:table of )?contents\b:?", re.IGNORECASE)
 _TERMINAL = ".;:!?)\u201d\"'"
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _MAX_WORD = 64  # letters; a line-end hyphen after a longer run is kept as it is
@@ -71,31 +77,49 @@ def load(path: Path) -> LoadedDocument:
     return document
 
 
-def parse_document(lines: Sequence[Line]) -> LoadedDocument:
-    """Blocks plus the metadata (title, review date) the text itself carries."""
-    metadata = TableMetadata()
+def parse_document(
+    lines: Sequence[Line], emphasis: set[tuple[int | None, str]] | None = None
+) -> LoadedDocument:
+    """Blocks plus the metadata (title, review date) the text itself carries.
+
+    ``emphasis``: (page, ``line_key``) of lines printed bold or larger (PDF); such a short
+    line that is not a list item is a heading.
+    """
+    metadata = ReviewLines()
     kept: list[Line] = []
     for text, page in lines:
-        if metadata.take(text):
-            continue
+        contents_line = "\t" in text and _CONTENTS_LINE.match(text)
+        if not contents_line and (metadata.take(text) or metadata.take_line(text)):
+            continue  # a contents line ("2. Duty of care<TAB>4") is no table row
         match = _METADATA_LINE.match(text)
         if match and len(text) < 60:
             metadata.note(match.group("key"), match.group("value"))
             continue
         kept.append((text, page))
-    blocks = parse_lines(kept)
-    title = next((b.text for b in blocks if b.kind == "heading"), None)
-    return LoadedDocument(blocks=blocks, title=title, review_date=metadata.review_date())
+    blocks = parse_lines(kept, emphasis)
+    field_title = metadata.title()
+    title = field_title or next((b.text for b in blocks if b.kind == "heading"), None)
+    return LoadedDocument(
+        blocks=blocks, title=title, review_date=metadata.review_date(), title_field=field_title
+    )
 
 
-def parse_lines(lines: Sequence[Line]) -> list[Block]:
+def parse_lines(
+    lines: Sequence[Line], emphasis: set[tuple[int | None, str]] | None = None
+) -> list[Block]:
     """Physical lines with page numbers -> blocks in reading order."""
     vocabulary = _vocabulary(text for text, _ in lines)
-    builder = _Builder(vocabulary)
+    builder = _Builder(vocabulary, emphasis=emphasis or set())
     for text, page in lines:
         builder.feed(_clean(text), page)
     builder.flush()
     return builder.blocks
+
+
+def line_key(text: str) -> str:
+    """A line without its spaces, lower case, ligatures unfolded: the same line whatever
+    its spacing ("Communications" and "communications." stay different)."""
+    return "".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
 def _clean(text: str) -> str:
@@ -119,6 +143,7 @@ class _Unit:
     label: str | None = None
     glyph: str | None = None
     indent: int = 0
+    strong: bool = False  # every line printed bold or larger: a heading when short
 
 
 @dataclass
@@ -132,19 +157,36 @@ class _Builder:
     open_lead_in: bool = False
     lead_in_has_items: bool = False
     bare_level: int = 0  # list level of paragraphs that are items of a list without bullets
+    emphasis: set[tuple[int | None, str]] = field(default_factory=set)
+    contents: list[str] | None = None  # keys of the entries while inside a table of contents
 
     def feed(self, text: str, page: int | None) -> None:
         if not text.strip():
             self.blank_seen = True
             return
-        if _PAGE_NUMBER.match(text) or _CONTENTS_LINE.match(text):
+        if self._in_contents(text):
+            return
+        if _PAGE_NUMBER.match(text) or _CONTENTS_LINE.match(text) or _LEADERS.match(text):
             return
         if _LONE_LABEL.match(text):
             self.pending_labels.append(text.strip().rstrip("."))
             return
         text = _OCR_IF.sub(r"\1. If ", text)
         start = self._start_of(text, page)
-        if start is not None:
+        in_strong_unit = self.unit is not None and self.unit.strong
+        strong = (
+            bool(self.emphasis)
+            and (page, line_key(text)) in self.emphasis
+            and (in_strong_unit or typed_heading(text.strip()))
+        )
+        in_strong = self.unit is not None and self.unit.strong
+        if strong and start is not None and start.label and typed_heading(text.strip()):
+            start = None  # "1.0 Context" printed bold: a heading, not clause 1.0
+        if start is None and strong and not (self.unit is not None and in_strong):
+            self._open(_Unit("paragraph", [text.strip()], page, strong=True))
+        elif start is None and in_strong and not strong:
+            self._open(_Unit("paragraph", [text.strip()], page))
+        elif start is not None:
             self._open(start)
         elif self.unit is not None and self._same_unit(text):
             self.unit.lines.append(text.strip())
@@ -152,18 +194,52 @@ class _Builder:
             self._open(_Unit("paragraph", [text.strip()], page))
         self.blank_seen = False
 
+    def _in_contents(self, text: str) -> bool:
+        """A table of contents: from a "Contents" line, the short entries under it, until a
+        longer line or the first entry printed again as the body's first heading."""
+        start = text[:40]
+        heading = (
+            _CONTENTS_HEADING.match(text) if "ontents" in start or "ONTENTS" in start else None
+        )
+        if heading:
+            self._close_unit()
+            self.contents = []
+            rest = text[heading.end() :].strip()
+            if rest:
+                self.contents.append(line_key(rest))
+            return True
+        if self.contents is None:
+            return False
+        glyph = leading_glyph(text)
+        entry = (glyph[2] if glyph else text).strip()
+        if _CONTENTS_LINE.match(entry):
+            entry = _PAGE_REFERENCE.sub("", entry)
+        key = line_key(entry)
+        if self.contents and key == self.contents[0]:
+            self.contents = None  # the body starts with the first entry
+            return False
+        if heading_shaped(entry) or (entry[:1].isdigit() and len(entry.split()) <= 12):
+            self.contents.append(key)
+            return True
+        self.contents = None
+        return False
+
     def flush(self) -> None:
         self._close_unit()
 
     def _start_of(self, text: str, page: int | None) -> _Unit | None:
         bullet = _BULLET.match(text)
-        if bullet:
-            rest = text[bullet.end() :]
+        found = (
+            (bullet.group("indent"), bullet.group("glyph"), text[bullet.end() :])
+            if bullet
+            else leading_glyph(text)
+        )
+        if found:
+            indent, glyph, rest = found
             number = _NUMBER.match(rest)
             label = _label(number.group("label")) if number else None
             body = number.group("rest") if number else rest
-            glyph = _glyph_class(bullet.group("glyph"))
-            return _Unit("item", [body.strip()], page, label, glyph, len(bullet.group("indent")))
+            return _Unit("item", [body.strip()], page, label, _glyph_class(glyph), len(indent))
         number = _NUMBER.match(text)
         if number and _looks_like_clause_number(number.group("label"), number.group("rest")):
             label = _label(number.group("label"))
@@ -200,13 +276,16 @@ class _Builder:
         unit, self.unit = self.unit, None
         if unit is None:
             return
-        text = _join(unit.lines, self.vocabulary)
+        text = strip_never_text(_join(unit.lines, self.vocabulary)).strip()
         if unit.kind == "paragraph":
             self._emit_paragraph(text, unit)
         else:
             self._emit_item(text, unit)
 
     def _emit_paragraph(self, text: str, unit: _Unit) -> None:
+        if unit.strong and typed_heading(text):
+            self._emit_heading(text, unit.page, depth=typed_heading_level(text, larger=False))
+            return
         in_bare_list = self.open_lead_in and not self.lead_in_has_items
         heading, rest = _split_heading(unit.lines, text, caps_only=in_bare_list)
         if heading is not None:

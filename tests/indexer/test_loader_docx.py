@@ -71,7 +71,7 @@ def test_multi_level_list_numbers_are_rebuilt(policy) -> None:
 
 
 def test_bullets_have_no_label_and_a_restarted_list_starts_at_one(policy) -> None:
-    assert items(policy.blocks)[7:] == [
+    assert items(policy.blocks)[7:10] == [
         (None, 0, "A bullet point"),
         (None, 1, "A nested bullet"),
         ("1", 0, "A new list starts again"),
@@ -84,9 +84,19 @@ def test_metadata_table_gives_the_next_review_date_and_no_blocks(policy) -> None
     assert not any("June" in b.text for b in policy.blocks)
 
 
-def test_other_table_cells_are_paragraphs(policy) -> None:
-    texts = [b.text for b in policy.blocks if b.kind == "paragraph"]
-    assert texts[-4:] == ["Role", "Contact", "DSL", "Jane Smith"]
+def test_a_table_row_is_one_item_with_the_header_cells_as_context(policy) -> None:
+    row = policy.blocks[-1]
+    assert (row.kind, row.text, row.context) == ("item", "DSL | Jane Smith", "Role | Contact")
+    assert "Role" not in [b.text for b in policy.blocks]
+
+
+def test_a_table_without_a_header_row_is_read_cell_by_cell(tmp_path: Path) -> None:
+    rows = [
+        ["The DSL will keep records of every concern.", "Staff will pass concerns on."],
+        ["Records are kept securely.", "Records are kept for six years."],
+    ]
+    document = load_document(make_docx(tmp_path / "t.docx", [("table", rows)]))
+    assert [b.text for b in document.blocks] == [cell for row in rows for cell in row]
 
 
 def test_review_date_from_a_header_row_table(tmp_path: Path) -> None:
