@@ -264,7 +264,8 @@ def _check_case_schools(answerer: Answerer, cases: list[evaluate.Case]) -> None:
         raise click.ClickException(
             messages.CLI_EVAL_NO_SCHOOL.format(count=len(unnamed), first=unnamed[0])
         )
-    missing = sorted({case.school for case in cases} - set(answerer.schools))  # type: ignore[misc]
+    named = {case.school for case in cases if case.school}
+    missing = sorted(named - set(answerer.schools))
     if missing:
         raise click.ClickException(
             messages.CLI_EVAL_UNKNOWN_SCHOOL.format(

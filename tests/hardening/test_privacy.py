@@ -33,18 +33,21 @@ def _raise_value(call) -> str:
     )
 
 
+MENTION = {
+    "type": "app_mention",
+    "user": "U100",
+    "ts": "1.1",
+    "channel": "C100",
+    "text": f"<@UBOT> {QUESTION}",
+}
+
+
 def run_whole_flow(live: LiveServer, fake: FakeSlackAPI, runtime: Runtime) -> str:
     live.command(command_body(QUESTION, fake.response_url("cmd")))
     (answer,) = fake.wait_for("response_url")
     live.event(
         event_body(
-            {
-                "type": "app_mention",
-                "user": "U100",
-                "ts": "1.1",
-                "channel": "C100",
-                "text": f"<@UBOT> {QUESTION}",
-            },
+            MENTION,
             "EvP1",
         )
     )
@@ -95,13 +98,7 @@ def test_the_check_would_see_a_library_logging_bodies(
     all_logs.filters = [f for f in all_logs.filters if not isinstance(f, LibraryFloor)]
     live.event(
         event_body(
-            {
-                "type": "app_mention",
-                "user": "U100",
-                "ts": "1.1",
-                "channel": "C100",
-                "text": f"<@UBOT> {QUESTION}",
-            },
+            MENTION,
             "EvP9",
         )
     )
