@@ -75,14 +75,17 @@ def load(path: Path) -> LoadedDocument:
         title = _title(reader)
     except Exception as error:  # pypdf raises many kinds on damaged files
         raise DocumentError(path.name, messages.PDF_CORRUPT) from error
-    read = ocr.ocr_pages(reader, scanned) if scanned else {}
+    tried = bool(scanned) and ocr.ocrmypdf() is not None
+    read = ocr.ocr_pages(reader, scanned) if tried else {}
     for number, text in read.items():
         pages[number - 1] = text.splitlines()
     skipped = [number for number in scanned if number not in read]
     if skipped and len(skipped) < len(pages):
-        warnings.append(messages.PDF_PAGES_NO_TEXT.format(name=path.name, pages=_list(skipped)))
+        some = messages.PDF_PAGES_NO_TEXT_AFTER_OCR if tried else messages.PDF_PAGES_NO_TEXT
+        warnings.append(some.format(name=path.name, pages=_list(skipped)))
     if not any(line.strip() for page in pages for line in page):
-        warnings.append(messages.PDF_NO_TEXT_LAYER.format(name=path.name))
+        every = messages.PDF_NO_TEXT_AFTER_OCR if tried else messages.PDF_NO_TEXT_LAYER
+        warnings.append(every.format(name=path.name))
         return LoadedDocument(blocks=[], title=title, warnings=warnings)
     emphasis, known = _plain_pass(reader)
     for text in read.values():

@@ -22,7 +22,7 @@ from indexer.index import SearchIndex
 from indexer.loaders import ocr
 from indexer.loaders.pdf import load
 from indexer.model import Passage
-from tests.builders import UNICODE_FONT
+from tests.builders import UNICODE_FONT, make_image_pdf, make_pdf
 
 TYPED = "1. Staff must keep safeguarding records up to date and stored securely."
 SCANNED = [
@@ -77,6 +77,20 @@ def test_the_scanned_page_is_read_by_ocr_and_marked(tmp_path: Path) -> None:
     ]
     assert document.warnings == []
     assert path.read_bytes() == before  # the corpus file is never written
+
+
+@needs_ocr
+def test_a_scan_without_words_is_named_after_ocr(tmp_path: Path) -> None:
+    """OCR ran and found nothing (a picture of a box): not "run OCR first" again."""
+    document = load(make_image_pdf(tmp_path / "scan.pdf"))
+    assert document.blocks == []
+    assert document.warnings == [messages.PDF_NO_TEXT_AFTER_OCR.format(name="scan.pdf")]
+    pages = [["1. Typed page."], ["scanned"], ["2. Typed again."]]
+    document = load(make_pdf(tmp_path / "mixed.pdf", pages, scanned_pages=[2]))
+    assert [b.label for b in document.blocks] == ["1", "2"]
+    assert document.warnings == [
+        messages.PDF_PAGES_NO_TEXT_AFTER_OCR.format(name="mixed.pdf", pages="2")
+    ]
 
 
 def test_without_ocrmypdf_the_scanned_page_is_skipped_as_today(
