@@ -37,6 +37,7 @@ REVIEW_OVERDUE_SEVERAL = (
 )
 CITATION_CLAUSE = "clause {clause}"
 CITATION_PAGE = "page {page}"
+CITATION_PAGE_OCR = "page {page} (OCR)"
 CITATION_REVIEW = "review date {due}"
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side and I couldn't answer. Nothing you sent has been "

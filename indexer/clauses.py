@@ -108,6 +108,7 @@ def _passage(
         page=block.page,
         source=info.source,
         review_date=info.review_date,
+        ocr=block.ocr,
     )
 
 

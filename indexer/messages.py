@@ -43,6 +43,13 @@ PDF_PAGES_NO_TEXT = (
     "{name}: page(s) {pages} have no text layer and were skipped \u2014 run OCR on them to "
     "index them"
 )
+PDF_NO_TEXT_AFTER_OCR = (
+    "{name}: no text layer, and OCR found no words in it \u2014 check the scan is readable"
+)
+PDF_PAGES_NO_TEXT_AFTER_OCR = (
+    "{name}: page(s) {pages} have no text layer and OCR found no words on them; they were "
+    "skipped \u2014 check the scan is readable"
+)
 PDF_PAGES_UNREADABLE = (
     "{name}: page(s) {pages} could not be read and were skipped \u2014 export the PDF again"
 )

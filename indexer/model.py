@@ -28,6 +28,7 @@ class Block:
     label: str | None = None
     page: int | None = None
     context: str | None = None  # what governs it when the text does not say: a table's header
+    ocr: bool = False  # read by OCR from a page that was only a picture
 
 
 @dataclass
@@ -46,7 +47,9 @@ class Passage:
     """One clause, ready to index and to quote.
 
     text is verbatim (whitespace normalised) and is what staff see; context is the lead-in
-    that governs a list item ("... you must not;"), shown above it.
+    that governs a list item ("... you must not;"), shown above it. ocr: the text was read
+    by OCR from a scanned page (the citation says so); saved only when true, so indexes
+    built before the field existed load unchanged.
     """
 
     id: str
@@ -59,9 +62,13 @@ class Passage:
     page: int | None
     source: str
     review_date: str | None = None
+    ocr: bool = False
 
     def to_dict(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in _PASSAGE_FIELDS}
+        saved = {name: getattr(self, name) for name in _PASSAGE_FIELDS}
+        if not self.ocr:
+            del saved["ocr"]
+        return saved
 
 
 _PASSAGE_FIELDS = tuple(f.name for f in fields(Passage))

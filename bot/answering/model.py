@@ -118,6 +118,7 @@ def _hit_json(hit: Hit, today: date) -> dict[str, object]:
         "section": p.section,
         "clause": p.clause,
         "page": p.page,
+        "ocr": p.ocr,
         "score": round(hit.score, 4),
         "review_date": p.review_date,
         "review_overdue": hit.review_overdue(today),

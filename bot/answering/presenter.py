@@ -131,7 +131,8 @@ def citation(hit: Hit) -> str:
     if p.clause:
         bits.append(messages.CITATION_CLAUSE.format(clause=p.clause))
     if p.page is not None:
-        bits.append(messages.CITATION_PAGE.format(page=p.page))
+        page = messages.CITATION_PAGE_OCR if p.ocr else messages.CITATION_PAGE
+        bits.append(page.format(page=p.page))
     if p.review_date:
         bits.append(messages.CITATION_REVIEW.format(due=p.review_date))
     return " \u00b7 ".join(bit for bit in bits if bit)

@@ -25,7 +25,7 @@ from pypdf import PdfReader
 
 from indexer import messages
 from indexer.errors import DocumentError
-from indexer.loaders import read_nonempty
+from indexer.loaders import ocr, read_nonempty
 from indexer.loaders.metadata import ReviewLines
 from indexer.loaders.text import line_key, parse_document
 from indexer.loaders.words import known_words, rejoin
@@ -63,19 +63,36 @@ _META_KEY = re.compile(
 
 
 def load(path: Path) -> LoadedDocument:
-    """Read a PDF into blocks with page numbers; DocumentError when it cannot be read."""
+    """Read a PDF into blocks with page numbers; DocumentError when it cannot be read.
+
+    Pages that are only a picture are read by OCR when OCRmyPDF is installed (``ocr``); their
+    blocks are marked ``ocr``. Without it they are skipped with a "run OCR" warning.
+    """
     warnings: list[str] = []
     reader = _open(path)
     try:
-        pages = _page_texts(reader, path.name, warnings)
+        pages, scanned = _page_texts(reader, path.name, warnings)
         title = _title(reader)
     except Exception as error:  # pypdf raises many kinds on damaged files
         raise DocumentError(path.name, messages.PDF_CORRUPT) from error
+    tried = bool(scanned) and ocr.ocrmypdf() is not None
+    read = ocr.ocr_pages(reader, scanned) if tried else {}
+    for number, text in read.items():
+        pages[number - 1] = text.splitlines()
+    skipped = [number for number in scanned if number not in read]
+    if skipped and len(skipped) < len(pages):
+        some = messages.PDF_PAGES_NO_TEXT_AFTER_OCR if tried else messages.PDF_PAGES_NO_TEXT
+        warnings.append(some.format(name=path.name, pages=_list(skipped)))
     if not any(line.strip() for page in pages for line in page):
-        warnings.append(messages.PDF_NO_TEXT_LAYER.format(name=path.name))
+        every = messages.PDF_NO_TEXT_AFTER_OCR if tried else messages.PDF_NO_TEXT_LAYER
+        warnings.append(every.format(name=path.name))
         return LoadedDocument(blocks=[], title=title, warnings=warnings)
     emphasis, known = _plain_pass(reader)
+    for text in read.values():
+        known |= known_words(text)
     document = parse_document(clean_pages(pages, known), emphasis=emphasis)
+    for block in document.blocks:
+        block.ocr = block.page in read
     document.review_date = document.review_date or _footer_review(pages)
     document.title = (
         document.title_field or pick_title(_first_pages(pages), title, path) or document.title
@@ -155,7 +172,7 @@ def pdf_lines(path: Path) -> list[tuple[str, int]]:
     words rejoined (as ``load`` reads them)."""
     reader = _open(path)
     try:
-        return clean_pages(_page_texts(reader, path.name, []), _plain_pass(reader)[1])
+        return clean_pages(_page_texts(reader, path.name, [])[0], _plain_pass(reader)[1])
     except Exception as error:  # pypdf raises many kinds on damaged files
         raise DocumentError(path.name, messages.PDF_CORRUPT) from error
 
@@ -187,7 +204,10 @@ def _decrypted(reader: PdfReader) -> bool:
         return False
 
 
-def _page_texts(reader: PdfReader, name: str, warnings: list[str]) -> list[list[str]]:
+def _page_texts(
+    reader: PdfReader, name: str, warnings: list[str]
+) -> tuple[list[list[str]], list[int]]:
+    """Each page's layout lines, and the pages that are only a picture (no text layer)."""
     pages: list[list[str]] = []
     unreadable: list[int] = []
     scanned: list[int] = []
@@ -200,9 +220,7 @@ def _page_texts(reader: PdfReader, name: str, warnings: list[str]) -> list[list[
         pages.append((text or "").splitlines())
     if unreadable:
         warnings.append(messages.PDF_PAGES_UNREADABLE.format(name=name, pages=_list(unreadable)))
-    if scanned and len(scanned) < len(pages):
-        warnings.append(messages.PDF_PAGES_NO_TEXT.format(name=name, pages=_list(scanned)))
-    return pages
+    return pages, scanned
 
 
 def _extract(page: object) -> str | None:

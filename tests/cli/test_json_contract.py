@@ -22,6 +22,7 @@ PASSAGE_FIELDS = {
     "section": (str,),
     "clause": (str, type(None)),
     "page": (int, type(None)),
+    "ocr": (bool,),
     "score": (float, int),
 }
 CONTACT_FIELDS = {"role", "name", "phone"}

@@ -146,14 +146,20 @@ def test_ligatures_soft_hyphens_and_spacing_are_tidied() -> None:
     ]
 
 
-def test_scanned_pdf_warns_and_gives_no_blocks(tmp_path: Path) -> None:
+def test_scanned_pdf_warns_and_gives_no_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")  # no OCRmyPDF (see test_loader_pdf_ocr.py)
     path = make_image_pdf(tmp_path / "scan.pdf", pages=2)
     document = load(path)
     assert document.blocks == []
     assert document.warnings == ["scan.pdf: no text layer \u2014 run OCR first"]
 
 
-def test_scanned_pages_in_a_text_pdf_are_named_in_a_warning(tmp_path: Path) -> None:
+def test_scanned_pages_in_a_text_pdf_are_named_in_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")  # no OCRmyPDF (see test_loader_pdf_ocr.py)
     pages = [["1. Typed page."], ["scanned"], ["2. Typed again."]]
     document = load(make_pdf(tmp_path / "mixed.pdf", pages, scanned_pages=[2]))
     assert [b.label for b in document.blocks] == ["1", "2"]
