@@ -190,6 +190,7 @@ SLACK_WARNING = ":warning:"
 # Plain words: each skin adds its own emphasis (Slack *bold*, Teams bold TextRuns).
 
 DSL_POST_TITLE = "Concern {ref}"
+DSL_POST_URGENT_NOTICE = "URGENT: concern {ref} (immediate risk: {risk})"  # notification text
 DSL_URGENT = "Immediate risk: {risk}"
 DSL_FACT_RAISED_BY = "Raised by"
 DSL_FACT_SCHOOL = "School"
@@ -423,6 +424,11 @@ ESCALATION_RESOLVED = "Your concern {ref} has been marked as resolved by {actor}
 ESCALATION_RECORDED = "Your concern {ref} has been recorded in the school's safeguarding system."
 ESCALATION_ALREADY_CLAIMED = "{ref} is already claimed by {actor}."
 ESCALATION_REMINDER = "Reminder: concern {ref} has not been claimed for {minutes} minutes."
+ESCALATION_URGENT_MARK = "URGENT: "  # before an urgent concern's reminders
+ESCALATION_URGENT_ALERT = (
+    "URGENT: concern {ref} says a child may be at immediate risk ({risk}). "
+    "Please open it and claim it now."
+)
 ROUTE_NAMES = {
     "dsl": "the Designated Safeguarding Lead",
     "headteacher": "the headteacher",

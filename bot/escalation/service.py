@@ -10,7 +10,9 @@ Skins (Slack, Teams) call this; it never imports a chat SDK.
 
 * ``submit`` writes the escalation, an audit row and two outbox rows (``destination_post``
   to the DSL destination, ``reporter_receipt`` to the reporter) in ONE transaction and returns
-  only after commit. If the database fails it raises :class:`StoreError` whose text
+  only after commit. An urgent one also gets a ``reminder`` row (key ``{ref}/urgent``, event
+  ``urgent``: a DM to each of the route's people at once) and an ``urgent_alerted`` audit
+  row. If the database fails it raises :class:`StoreError` whose text
   (``messages.STORE_UNAVAILABLE``) tells the reporter to go to the DSL in person.
 * ``claim`` / ``resolve`` / ``record_logged``: a user who may not act gets
   :class:`PermissionDenied` (text: ``messages.ESCALATION_NOT_ALLOWED``) and nothing changes.
@@ -116,6 +118,10 @@ class EscalationService:
             outbox_rows.enqueue(conn, esc_id, "destination_post", f"{ref}/post", now, post)
             receipt = {"event": "submitted", "dsl": report.dsl_contact}
             outbox_rows.enqueue(conn, esc_id, "reporter_receipt", f"{ref}/receipt", now, receipt)
+            if esc.urgent:  # every one of the route's people is DMed at once, too
+                alert = {"event": "urgent", "level": 0, "minutes": 0, "roles": [esc.route]}
+                outbox_rows.enqueue(conn, esc_id, "reminder", f"{ref}/urgent", now, alert)
+                rows.add_audit(conn, esc_id, "policybot", "urgent_alerted", now, esc.route)
         logger.info("escalation %s stored (route=%s, urgent=%s)", ref, esc.route, esc.urgent)
         return esc
 

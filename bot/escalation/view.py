@@ -18,7 +18,7 @@ mrkdwn escaping; Teams: nothing, its TextRuns are never read as Markdown). ``que
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -57,7 +57,9 @@ class DslView:
 
     ref: str
     title: str
+    notice: str  # the notification text: the title, or "URGENT: concern …" for an urgent one
     urgent: str | None  # "Immediate risk: Yes" for an urgent one
+    alert: tuple[str, ...]  # an urgent one's route holders, through ``name`` (to @-mention)
     facts: tuple[Fact, ...]  # raised by, school, immediate risk, about staff, told the DSL
     question: str | None  # raw
     clause: Fact | None  # the clause shown, by passage id
@@ -68,14 +70,22 @@ class DslView:
     actions: tuple[Action, ...]
 
 
-def dsl_view(esc: Escalation, name: Name, text: Text = as_is) -> DslView:
-    """The view of ``esc`` for the DSL destination."""
+def dsl_view(
+    esc: Escalation, name: Name, text: Text = as_is, alert_ids: Sequence[str] = ()
+) -> DslView:
+    """The view of ``esc`` for the DSL destination; ``alert_ids`` (the route's holders) are
+    @-mentioned when it is urgent."""
     risk = messages.RAISE_RISK_OPTIONS[esc.immediate_risk]
     purged = esc.details_purged
+    title = messages.DSL_POST_TITLE.format(ref=esc.ref)
     return DslView(
         ref=esc.ref,
-        title=messages.DSL_POST_TITLE.format(ref=esc.ref),
+        title=title,
+        notice=messages.DSL_POST_URGENT_NOTICE.format(ref=esc.ref, risk=risk)
+        if esc.urgent
+        else title,
         urgent=messages.DSL_URGENT.format(risk=risk) if esc.urgent else None,
+        alert=tuple(name(i) for i in dict.fromkeys(alert_ids)) if esc.urgent else (),
         facts=_facts(esc, name, text),
         question=None if purged else (esc.question or None),
         clause=_clause(esc, text) if not purged else None,
@@ -142,9 +152,15 @@ def local_time(iso: str | None) -> str:
 
 
 def reminder_text(item: OutboxItem, esc: Escalation, text: Text = as_is) -> str:
-    """The re-notification of an escalation nobody has claimed yet."""
+    """The re-notification of an escalation nobody has claimed yet; for an urgent one, the
+    DM each of the route's people gets at once (``event`` "urgent"), and "URGENT: " first."""
+    ref = text(esc.ref)
+    if item.payload.get("event") == "urgent":
+        risk = messages.RAISE_RISK_OPTIONS[esc.immediate_risk]
+        return messages.ESCALATION_URGENT_ALERT.format(ref=ref, risk=risk)
     minutes = item.payload.get("minutes", "")
-    return messages.ESCALATION_REMINDER.format(ref=text(esc.ref), minutes=minutes)
+    reminder = messages.ESCALATION_REMINDER.format(ref=ref, minutes=minutes)
+    return messages.ESCALATION_URGENT_MARK + reminder if esc.urgent else reminder
 
 
 def _facts(esc: Escalation, name: Name, text: Text) -> tuple[Fact, ...]:

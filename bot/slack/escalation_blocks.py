@@ -7,7 +7,7 @@ Everything a person typed (question, details, record reference) is escaped here.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -92,19 +92,21 @@ def record_modal(ref: str) -> Block:
     )
 
 
-def dsl_post(esc: Escalation) -> tuple[list[Block], str]:
-    """The DSL destination's message for ``esc`` (also its update after Claim/Resolve)."""
-    view = dsl_view(esc, name=mention, text=escape)
+def dsl_post(esc: Escalation, alert_ids: Sequence[str] = ()) -> tuple[list[Block], str]:
+    """The DSL destination's message for ``esc`` (also its update after Claim/Resolve), and
+    its notification text; an urgent one @-mentions ``alert_ids`` (the route's people)."""
+    view = dsl_view(esc, name=mention, text=escape, alert_ids=alert_ids)
     blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": view.title}}]
     if view.urgent:
-        blocks.append(section(f"{messages.SLACK_ALERT} *{escape(view.urgent)}*"))
+        alert = " ".join((f"{messages.SLACK_ALERT} *{escape(view.urgent)}*", *view.alert))
+        blocks.append(section(alert))
     blocks.append(section(" \u00b7 ".join(f"*{f.label}* {f.value}" for f in view.facts)))
     if view.purged:
         blocks.append(context(f"_{view.purged}_"))
     blocks.extend(_content(view))
     blocks.append(section(status_line(view)))
     blocks.append(_lifecycle_buttons(view))
-    return blocks, view.title
+    return blocks, view.notice
 
 
 def status_line(view: DslView) -> str:

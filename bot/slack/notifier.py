@@ -6,8 +6,10 @@ Where things go (Keeping Children Safe in Education):
   ``DSL_USER_IDS`` when no channel is set;
 * about a member of staff (``headteacher``) -> DMs to ``HEADTEACHER_USER_IDS``; about the
   headteacher (``chair``) -> DMs to ``CHAIR_USER_IDS``; never the DSL channel;
-* reminders -> a DM to each person of the roles the reminder names (the DSL channel when
-  no DSL is listed);
+* reminders (and an urgent concern's alert at once) -> a DM to each person of the roles the
+  reminder names (the DSL channel when no DSL is listed);
+* an urgent concern's post @-mentions the people holding its route, and its notification
+  text starts "URGENT";
 * receipts and updates -> a DM to the reporter.
 
 Every post carries ``metadata`` with the outbox item's idempotency key, so
@@ -78,9 +80,9 @@ class SlackNotifier:
     def addresses(self, reminder: bool = False, school: str | None = None) -> dict[str, list[str]]:
         """Channel or user ids for each role (see the module's docstring); in a trust, a
         school naming its own people (bot.escalation.schools): only theirs."""
-        s, own = self.settings, self.schools.get(school or "")
-        ids = own or People(s.dsl_user_ids, s.headteacher_user_ids, s.chair_user_ids)
-        channel = own.dsl_channel if own else s.dsl_channel_id
+        own = self.schools.get(school or "")
+        ids = self._people(school)
+        channel = own.dsl_channel if own else self.settings.dsl_channel_id
         dsl = list(ids.dsl_ids) if reminder else []
         if not dsl:
             dsl = [channel] if channel else list(ids.dsl_ids)
@@ -90,6 +92,16 @@ class SlackNotifier:
             "chair": list(ids.chair_ids),
         }
 
+    def holders(self, escalation: Escalation) -> tuple[str, ...]:
+        """The user ids holding the escalation's route (to @-mention on an urgent post)."""
+        return self._people(escalation.school).holders(escalation.route)
+
+    def _people(self, school: str | None) -> People:
+        """A school's own people (in a trust), else those the settings list."""
+        s = self.settings
+        own = self.schools.get(school or "")
+        return own or People(s.dsl_user_ids, s.headteacher_user_ids, s.chair_user_ids)
+
     def _targets(self, item: OutboxItem, escalation: Escalation) -> list[str]:
         addresses = self.addresses(item.kind == "reminder", escalation.school)
         return targets_for(item, escalation, addresses, escalation.reporter_id)
@@ -97,7 +109,7 @@ class SlackNotifier:
     # --- what -------------------------------------------------------------------------
 
     def _destination_post(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt:
-        blocks, text = eb.dsl_post(esc)
+        blocks, text = eb.dsl_post(esc, self.holders(esc))
         receipts = [
             self._post_once(target, item, blocks=blocks, text=text)
             for target in self._targets(item, esc)
@@ -105,7 +117,7 @@ class SlackNotifier:
         return receipts[0]
 
     def _destination_update(self, item: OutboxItem, esc: Escalation) -> None:
-        blocks, text = eb.dsl_post(esc)
+        blocks, text = eb.dsl_post(esc, self.holders(esc))
         purged = purged_text(item, esc, text=escape)
         if purged is not None:  # edited down to the reference: no details stay in Slack
             blocks, text = [{"type": "section", "text": {"type": "mrkdwn", "text": purged}}], purged

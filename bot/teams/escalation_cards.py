@@ -8,6 +8,7 @@ TextRun (see :mod:`bot.teams.cards`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot import messages
@@ -41,19 +42,38 @@ def sent_card(ref: str, route: str) -> Card:
     return card([container([plain(text)], "good")])
 
 
-def dsl_card(esc: Escalation, names: Name) -> Card:
-    """The DSL destination's card for ``esc`` (also its update after Claim / Resolve)."""
-    view = dsl_view(esc, name=names)
+def dsl_card(esc: Escalation, names: Name, alert_ids: Sequence[str] = ()) -> Card:
+    """The DSL destination's card for ``esc`` (also its update after Claim / Resolve); an
+    urgent one @-mentions ``alert_ids`` (the route's people, by Entra object id)."""
+    view = dsl_view(esc, name=names, alert_ids=alert_ids)
     body: list[Card] = [plain(view.title, weight="bolder", size="large")]
+    entities = _mentions(alert_ids, names) if view.urgent else []
     if view.urgent:
-        warning = plain(view.urgent, weight="bolder")
-        body.append(container([warning], "attention"))
+        warning = [plain(view.urgent, weight="bolder")]
+        if entities:
+            tags = " ".join(entity["text"] for entity in entities)
+            warning.append({"type": "TextBlock", "text": tags, "wrap": True})
+        body.append(container(warning, "attention"))
     body.extend(_fact(fact) for fact in view.facts)
     if view.purged:
         body.append(plain(view.purged, isSubtle=True, italic=True))
     body.extend(_content(view))
     body.append(container(_status(view), "emphasis"))
-    return card(body, _lifecycle_actions(view))
+    whole = card(body, _lifecycle_actions(view))
+    if entities:
+        whole["msteams"]["entities"] = entities
+    return whole
+
+
+def _mentions(ids: Sequence[str], names: Name) -> list[dict[str, Any]]:
+    """Teams mention entities (``<at>Name</at>`` in a TextBlock, matched by its text)."""
+    entities = []
+    for aad in dict.fromkeys(ids):
+        name = names(aad)
+        entities.append(
+            {"type": "mention", "text": f"<at>{name}</at>", "mentioned": {"id": aad, "name": name}}
+        )
+    return entities
 
 
 def _ask(question: Question, dsl: str) -> list[Card]:

@@ -21,17 +21,52 @@ def _levels(reminders: Reminders) -> list[tuple[str, int, tuple[str, ...]]]:
     return [(r.escalation.ref, r.level, r.roles) for r in reminders.due_reminders()]
 
 
-def test_urgent_unclaimed_reminds_the_dsl_role_at_5_and_15_minutes(store, clock) -> None:
-    esc = make_service(store, clock).submit(make_report(immediate_risk="yes"))
+def test_urgent_unclaimed_adds_the_headteacher_at_5_minutes_and_audits_it(store, clock) -> None:
+    service = make_service(store, clock)
+    esc = service.submit(make_report(immediate_risk="yes"))
+    staff = service.submit(make_report(immediate_risk="unsure", about_staff="staff"))
     reminders = _reminders(store, clock)
     clock.advance(minutes=4, seconds=59)
     assert reminders.enqueue_due() == 0
     clock.advance(seconds=1)
-    assert _levels(reminders) == [(esc.ref, 1, ("dsl",))]
-    assert reminders.enqueue_due() == 1
+    assert _levels(reminders) == [
+        (esc.ref, 1, ("dsl", "headteacher")),
+        (staff.ref, 1, ("headteacher", "chair")),
+    ]
+    assert reminders.enqueue_due() == 2
     assert reminders.enqueue_due() == 0  # remembered in the database
     clock.advance(minutes=10)
-    assert _levels(reminders) == [(esc.ref, 2, ("dsl",))]
+    assert _levels(reminders) == [
+        (esc.ref, 2, ("dsl", "headteacher")),
+        (staff.ref, 2, ("headteacher", "chair")),
+    ]
+    reminders.enqueue_due()
+    trail = [(a.action, a.actor_id, a.detail) for a in service.audit(esc.ref)]
+    assert trail == [
+        ("submitted", "U_REPORTER", None),
+        ("urgent_alerted", "policybot", "dsl"),
+        ("reminded", "policybot", "1:dsl+headteacher"),
+        ("reminded", "policybot", "2:dsl+headteacher"),
+    ]
+
+
+def test_the_urgent_widening_time_is_a_setting(store, clock) -> None:
+    esc = make_service(store, clock).submit(make_report(immediate_risk="yes"))
+    reminders = Reminders(store, (5, 15), (60, 120), clock=clock, widen_minutes=15)
+    clock.advance(minutes=16)
+    assert _levels(reminders) == [(esc.ref, 1, ("dsl",)), (esc.ref, 2, ("dsl", "headteacher"))]
+
+
+def test_an_urgent_concern_dms_its_route_at_once_and_a_normal_one_does_not(store, clock) -> None:
+    service = make_service(store, clock)
+    urgent = service.submit(make_report(immediate_risk="yes"))
+    normal = service.submit(make_report())
+    notifier = FakeNotifier()
+    Outbox(store, notifier, clock=clock).deliver_due()  # no time has passed
+    assert [(s.key, s.kind) for s in notifier.sent() if s.kind == "reminder"] == [
+        (f"{urgent.ref}/urgent", "reminder")
+    ]
+    assert "urgent_alerted" not in [a.action for a in service.audit(normal.ref)]
 
 
 def test_normal_escalates_to_the_headteacher_at_the_last_step(store, clock) -> None:
@@ -76,7 +111,7 @@ def test_claimed_escalations_get_no_reminders_and_queued_ones_are_skipped(store,
     clock.advance(minutes=20)
     assert reminders.enqueue_due() == 0
     outbox.deliver_due()
-    assert "reminder" not in [s.kind for s in notifier.sent()]
+    assert [s.key for s in notifier.sent() if s.kind == "reminder"] == [f"{esc.ref}/urgent"]
     assert outbox.pending() == 0
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot import messages
 from bot.escalation.service import EscalationService
+from tests.chat_limits import adaptive_card_problems
 from tests.teams.activities import (
     DSL,
     DSL_CHANNEL,
@@ -84,7 +85,8 @@ def test_raise_stores_then_delivers_to_the_dsl_channel_exactly_once(
     [replaced] = teams.of_kind("update")
     assert replaced.activity_id == raised["form_id"] and esc.ref in replaced.shown()
 
-    assert outbox.deliver_due() == 3  # the DSL's post, the receipt, then "delivered"
+    # the DSL's post, the receipt, the urgent alert to each DSL, then "delivered"
+    assert outbox.deliver_due() == 4
     assert outbox.deliver_due() == 0
     [post] = teams.calls_to(DSL_CHANNEL, "send")
     assert esc.ref in post.shown() and DETAILS in post.shown() and "Sam Staff" in post.shown()
@@ -107,6 +109,7 @@ def test_claim_by_someone_not_a_dsl_is_refused_and_nothing_changes(
 ) -> None:
     esc = delivered_concern(server, teams, teams_store, outbox)
     calls_before = len(teams.calls)
+    trail_before = escalations(teams_store).audit(esc.ref)
 
     response = server.post(execute(teams.url, "escalation_claim", {"ref": esc.ref}, user=STAFF))
 
@@ -116,7 +119,7 @@ def test_claim_by_someone_not_a_dsl_is_refused_and_nothing_changes(
     assert body["value"] == messages.ESCALATION_NOT_ALLOWED
     after = escalations(teams_store).get(esc.ref)
     assert (after.status, after.claimed_by) == ("new", None)
-    assert escalations(teams_store).audit(esc.ref)[-1].action == "submitted"
+    assert escalations(teams_store).audit(esc.ref) == trail_before
     assert outbox.pending() == 0 and outbox.deliver_due() == 0
     assert len(teams.calls) == calls_before
 
@@ -173,7 +176,7 @@ def test_delivery_failing_at_teams_is_retried_and_posted_once(
 ) -> None:
     setup_dsl_channel(server, teams)
     raise_concern(server, teams)
-    teams.fail_next(times=2, status=503)
+    teams.fail_next(times=3, status=503)  # the post, the receipt, the urgent alert
 
     assert outbox.deliver_due() == 0
     clock.advance(minutes=10)
@@ -240,7 +243,8 @@ def test_a_reminder_for_an_unclaimed_concern_reaches_the_dsl_channel(
 
     [esc] = escalations(teams_store).list_all()
     reminder = teams.calls_to(DSL_CHANNEL, "send")[-1]
-    assert reminder.body["text"] == messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=5)
+    reminded = messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=5)
+    assert reminder.body["text"] == messages.ESCALATION_URGENT_MARK + reminded
 
 
 def test_on_a_teams_only_school_reminders_reach_the_dsl_and_at_last_the_headteacher(
@@ -289,3 +293,44 @@ def test_raise_clicked_in_a_channel_opens_the_form_only_in_the_private_chat(serv
     assert action_data(form.cards()[0], messages.RAISE_SUBMIT)["q"] == (
         "can I post photos of the trip?"
     )
+
+
+def test_an_urgent_card_mentions_the_dsls_and_each_is_told_at_once_then_the_head(
+    server, teams, teams_store, outbox, settings, clock
+) -> None:
+    """Issue 17: mention entities on the urgent card, "URGENT" in its notification summary,
+    an URGENT message in each DSL's own chat at once, and the headteacher added when it is
+    still unclaimed after POLICYBOT_URGENT_WIDEN_MINUTES (default 5)."""
+    from bot.serve.wiring import build_reminders
+
+    setup_dsl_channel(server, teams)
+    server.post(message(teams.url, "hello", user=HEAD))  # the headteacher has talked to the bot
+    raise_concern(server, teams, risk="yes")
+    outbox.deliver_due()
+    [esc] = escalations(teams_store).list_all()
+
+    [post] = teams.calls_to(DSL_CHANNEL, "send")
+    card = post.cards()[0]
+    assert adaptive_card_problems(card) == []
+    [entity] = card["msteams"]["entities"]
+    assert entity["mentioned"] == {"id": DSL["aadObjectId"], "name": DSL["name"]}
+    assert entity["text"] == f"<at>{DSL['name']}</at>"
+    assert post.body["summary"].startswith("URGENT") and esc.ref in post.body["summary"]
+    alert = messages.ESCALATION_URGENT_ALERT.format(ref=esc.ref, risk="Yes")
+    to_dsl = [c.body.get("text") for c in teams.calls_to(teams.chat_with(DSL["id"]), "send")]
+    assert to_dsl == [alert]
+    assert alert not in [c.body.get("text") for c in teams.calls_to(personal(HEAD)["id"])]
+
+    reminders = build_reminders(teams_store, settings, clock)
+    clock.advance(minutes=5)
+    reminders.enqueue_due()
+    outbox.deliver_due()
+    reminded = messages.ESCALATION_URGENT_MARK + messages.ESCALATION_REMINDER.format(
+        ref=esc.ref, minutes=5
+    )
+    assert teams.calls_to(personal(HEAD)["id"], "send")[-1].body["text"] == reminded
+    assert [a.action for a in escalations(teams_store).audit(esc.ref)] == [
+        "submitted",
+        "urgent_alerted",
+        "reminded",
+    ]
