@@ -423,7 +423,10 @@ ESCALATION_CLAIMED = "Your concern {ref} has been picked up by {actor}."
 ESCALATION_RESOLVED = "Your concern {ref} has been marked as resolved by {actor}."
 ESCALATION_RECORDED = "Your concern {ref} has been recorded in the school's safeguarding system."
 ESCALATION_ALREADY_CLAIMED = "{ref} is already claimed by {actor}."
-ESCALATION_REMINDER = "Reminder: concern {ref} has not been claimed for {minutes} minutes."
+ESCALATION_REMINDER = (
+    "Reminder: concern {ref} for {route_name} has not been claimed for {minutes} minutes."
+)
+REMINDER_OPEN = "Open the concern"  # the link to the original post
 ESCALATION_URGENT_MARK = "URGENT: "  # before an urgent concern's reminders
 ESCALATION_URGENT_ALERT = (
     "URGENT: concern {ref} says a child may be at immediate risk ({risk}). "

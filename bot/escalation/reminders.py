@@ -140,6 +140,11 @@ class Reminders:
         normal step, or for an urgent one from ``widen_minutes`` on."""
         steps = self.urgent_minutes if esc.urgent else self.normal_minutes
         widen = minutes >= self.widen_minutes if esc.urgent else level == len(steps)
-        if not widen or esc.route == "chair":
-            return (esc.route,)
-        return (esc.route, escalate_to(esc.route))
+        above = escalate_to(esc.route)
+        if (
+            not widen
+            or above == esc.route
+            or (above == "headteacher" and esc.about_staff == "headteacher")
+        ):
+            return (esc.route,)  # never the person the concern is about
+        return (esc.route, above)

@@ -152,14 +152,16 @@ def local_time(iso: str | None) -> str:
 
 
 def reminder_text(item: OutboxItem, esc: Escalation, text: Text = as_is) -> str:
-    """The re-notification of an escalation nobody has claimed yet; for an urgent one, the
-    DM each of the route's people gets at once (``event`` "urgent"), and "URGENT: " first."""
+    """The re-notification of an escalation nobody has claimed yet (its reference, route and
+    age: minutes since it was raised); for an urgent one, the DM each of the route's people
+    gets at once (``event`` "urgent"), and "URGENT: " first. The skins add Claim (while it
+    is ``new``) and a link to the original post."""
     ref = text(esc.ref)
     if item.payload.get("event") == "urgent":
         risk = messages.RAISE_RISK_OPTIONS[esc.immediate_risk]
         return messages.ESCALATION_URGENT_ALERT.format(ref=ref, risk=risk)
-    minutes = item.payload.get("minutes", "")
-    reminder = messages.ESCALATION_REMINDER.format(ref=ref, minutes=minutes)
+    minutes, route_name = item.payload.get("minutes", ""), messages.ROUTE_NAMES[esc.route]
+    reminder = messages.ESCALATION_REMINDER.format(ref=ref, route_name=route_name, minutes=minutes)
     return messages.ESCALATION_URGENT_MARK + reminder if esc.urgent else reminder
 
 

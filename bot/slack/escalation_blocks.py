@@ -109,6 +109,18 @@ def dsl_post(esc: Escalation, alert_ids: Sequence[str] = ()) -> tuple[list[Block
     return blocks, view.notice
 
 
+def reminder(esc: Escalation, text: str, permalink: str | None) -> list[Block]:
+    """A reminder (``text`` already escaped): a link to the original post, and Claim while
+    nobody has claimed it (the same action as on the post)."""
+    line = f"{text} <{permalink}|{messages.REMINDER_OPEN}>" if permalink else text
+    blocks: list[Block] = [section(line)]
+    if esc.status == "new":
+        action_id, style = BUTTONS["claim"]
+        claim = button(ACTION_LABELS["claim"], action_id, esc.ref, style)
+        blocks.append({"type": "actions", "elements": [claim]})
+    return blocks
+
+
 def status_line(view: DslView) -> str:
     lines = [view.status, view.recorded] if view.recorded else [view.status]
     return "\n".join(_fact(line) for line in lines)

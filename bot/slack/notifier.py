@@ -145,7 +145,10 @@ class SlackNotifier:
 
     def _reminder(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt | None:
         text = reminder_text(item, esc, text=escape)
-        receipts = [self._post_once(t, item, text=text) for t in self._targets(item, esc)]
+        blocks = eb.reminder(esc, text, self._permalink(esc))
+        receipts = [
+            self._post_once(t, item, text=text, blocks=blocks) for t in self._targets(item, esc)
+        ]
         return receipts[0] if receipts else None
 
     # --- Slack calls ------------------------------------------------------------------
@@ -163,6 +166,22 @@ class SlackNotifier:
         }
         response = self._call("chat_postMessage", channel=channel, metadata=metadata, **content)
         return DeliveryReceipt(str(response["channel"]), str(response["ts"]))
+
+    def _permalink(self, esc: Escalation) -> str | None:
+        """A link to the escalation's post (chat.getPermalink), or None when it is not known
+        yet or Slack refuses (a reminder still goes out, without the link)."""
+        if not (esc.destination_channel and esc.destination_message_id):
+            return None
+        try:
+            response = self._call(
+                "chat_getPermalink",
+                channel=esc.destination_channel,
+                message_ts=esc.destination_message_id,
+            )
+        except SlackApiError as exc:
+            log.warning("no permalink for %s: %s", esc.ref, exc.response.get("error"))
+            return None
+        return str(response.get("permalink") or "") or None
 
     def _find(self, target: str, key: str) -> DeliveryReceipt | None:
         channel = self._open(target)

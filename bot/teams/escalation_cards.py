@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from bot import messages
 from bot.escalation.form import QUESTIONS, RISK_FIELD, Question, risk_warning
@@ -21,6 +22,7 @@ VERB_SUBMIT = "raise_submit"
 VERB_CLAIM = "escalation_claim"
 VERB_RESOLVE = "escalation_resolve"
 VERB_RECORD = "escalation_record"
+DEEP_LINK = "https://teams.microsoft.com/l/message"
 EXECUTE = {"claim": (VERB_CLAIM, "positive"), "resolve": (VERB_RESOLVE, None)}
 
 
@@ -63,6 +65,27 @@ def dsl_card(esc: Escalation, names: Name, alert_ids: Sequence[str] = ()) -> Car
     if entities:
         whole["msteams"]["entities"] = entities
     return whole
+
+
+def reminder_card(esc: Escalation, text: str) -> Card:
+    """A reminder: its text, Claim while nobody has claimed it (the card's own verb), and a
+    deep link to the original post once it is known."""
+    actions = []
+    if esc.status == "new":
+        verb, style = EXECUTE["claim"]
+        actions.append(_execute(ACTION_LABELS["claim"], verb, esc.ref, style))
+    link = deep_link(esc.destination_channel, esc.destination_message_id)
+    if link:
+        actions.append({"type": "Action.OpenUrl", "title": messages.REMINDER_OPEN, "url": link})
+    line = plain(text, weight="bolder") if esc.urgent else plain(text)
+    return card([line], actions)
+
+
+def deep_link(conversation: str | None, message_id: str | None) -> str | None:
+    """A Teams link to one message (``/l/message/{conversation}/{message id}``)."""
+    if not (conversation and message_id):
+        return None
+    return f"{DEEP_LINK}/{quote(conversation, safe='')}/{quote(message_id, safe='')}"
 
 
 def _mentions(ids: Sequence[str], names: Name) -> list[dict[str, Any]]:

@@ -45,7 +45,7 @@ from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 from bot.teams.cards import card_message, text_message
 from bot.teams.connector import TeamsConnector
 from bot.teams.directory import Directory, Record
-from bot.teams.escalation_cards import dsl_card
+from bot.teams.escalation_cards import dsl_card, reminder_card
 from bot.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,8 @@ class TeamsNotifier:
         if item.kind == "destination_post":
             activity = self._card(esc)
         elif item.kind == "reminder":
-            activity = text_message(reminder_text(item, esc))
+            text = reminder_text(item, esc)
+            activity = card_message(reminder_card(esc, text), text)
         else:
             activity = text_message(reporter_text(item, esc, name=self.directory.name))
             edited = await self._edit_receipt(item, esc, activity)

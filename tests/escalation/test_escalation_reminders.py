@@ -9,7 +9,7 @@ from bot.escalation.delivery import targets_for
 from bot.escalation.outbox import Outbox
 from bot.escalation.reminders import Reminders
 from bot.store.records import OutboxItem
-from tests.fakes.concerns import DSL, make_report, make_service
+from tests.fakes.concerns import CHAIR, DSL, HEAD, make_report, make_service
 from tests.fakes.notifier import FakeNotifier
 
 
@@ -139,3 +139,27 @@ def test_a_reminder_with_nobody_to_tell_is_an_error_to_retry_not_done() -> None:
 
 class _NoRoute:
     platform, route, reporter_id = "slack", "headteacher", "U1"
+
+
+def test_reminders_go_only_to_people_who_can_act_on_the_route(store, clock) -> None:
+    """The chair is never reminded of a concern they could not then claim: a role a reminder
+    adds may act from then on, and nobody is reminded of a concern about themselves."""
+    service = make_service(store, clock)
+    staff = service.submit(make_report(about_staff="staff"))
+    reminders = _reminders(store, clock)
+    assert not service.can_act(CHAIR, staff)  # not told yet
+    clock.advance(minutes=120)
+    reminders.enqueue_due()
+    assert service.can_act(CHAIR, service.get(staff.ref))
+    assert service.claim(staff.ref, CHAIR).claimed_by == CHAIR
+
+
+def test_the_headteacher_is_never_reminded_of_a_concern_about_them(store, clock) -> None:
+    from bot.escalation.service import EscalationService
+
+    service = EscalationService(store, (DSL,), (HEAD,), (), clock=clock)  # no chair
+    head = service.submit(make_report(about_staff="headteacher", immediate_risk="yes"))
+    assert head.route == "dsl"
+    reminders = _reminders(store, clock)
+    clock.advance(minutes=16)
+    assert [r.roles for r in reminders.due_reminders()] == [("dsl",), ("dsl",)]

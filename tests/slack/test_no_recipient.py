@@ -65,7 +65,7 @@ def test_an_allegation_with_nobody_on_its_route_goes_to_the_dsl_with_a_note(
         assert wait_until(lambda: runtime.outbox.pending() == 0)
         to = DSL_CHANNEL if route == "dsl" else "DCHAIR"
         posts = fake_slack.wait_for_where("chat.postMessage", channel=to)
-        (post,) = [p for p in posts if p.body.get("blocks")]  # not the urgent alert's DM
+        (post,) = [p for p in posts if p.body["metadata"]["event_payload"]["key"].endswith("/post")]
         assert esc.ref in post.shown() and (note is None or note in post.shown())
         receipts = [
             c.body["text"]

@@ -13,6 +13,8 @@ from bot.serve.wiring import build_reminders, escalation_service, slack_notifier
 from tests.chat_limits import block_kit_problems
 from tests.fakes.concerns import make_report
 
+DSL_ROUTE = messages.ROUTE_NAMES["dsl"]
+
 
 def test_normal_reminders_dm_the_dsls_and_the_last_one_the_headteacher_too(
     fake_slack, settings, store, clock
@@ -35,13 +37,13 @@ def test_normal_reminders_dm_the_dsls_and_the_last_one_the_headteacher_too(
     clock.advance(minutes=60)
     reminders.enqueue_due()
     outbox.deliver_due()
-    first = messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=60)
+    first = messages.ESCALATION_REMINDER.format(ref=esc.ref, route_name=DSL_ROUTE, minutes=60)
     assert [reminded(c) for c in ("DDSL", "DDEPUTY", "DHEAD", "GDSL")] == [[first], [first], [], []]
 
     clock.advance(minutes=60)
     reminders.enqueue_due()
     outbox.deliver_due()
-    last = messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=120)
+    last = messages.ESCALATION_REMINDER.format(ref=esc.ref, route_name=DSL_ROUTE, minutes=120)
     assert [reminded(c) for c in ("DDSL", "DDEPUTY", "DHEAD")] == [[first, last]] * 2 + [[last]]
 
 
@@ -77,7 +79,7 @@ def test_an_urgent_concern_mentions_and_dms_every_dsl_then_adds_the_headteacher(
     reminders.enqueue_due()
     outbox.deliver_due()
     reminded = messages.ESCALATION_URGENT_MARK + messages.ESCALATION_REMINDER.format(
-        ref=esc.ref, minutes=5
+        ref=esc.ref, route_name=DSL_ROUTE, minutes=5
     )
     for channel in ("DDSL", "DDEPUTY", "DHEAD"):
         assert fake_slack.messages[channel][-1]["text"] == reminded
@@ -96,3 +98,29 @@ def test_a_normal_concern_mentions_nobody(fake_slack, settings, store, clock) ->
     [post] = fake_slack.messages["GDSL"]
     assert "<@UDSL>" not in json.dumps(post["blocks"]) and not post["text"].startswith("URGENT")
     assert "DDSL" not in fake_slack.messages
+
+
+def test_a_reminder_carries_route_age_a_claim_button_and_a_link_to_the_post(
+    fake_slack, settings, store, clock
+) -> None:
+    settings = replace(settings, dsl_channel_id="GDSL", dsl_user_ids=("UDSL",))
+    esc = escalation_service(store, settings, clock).submit(make_report())
+    outbox = Outbox(store, PlatformNotifier({"slack": slack_notifier(settings)}), clock=clock)
+    outbox.deliver_due()
+    [post] = fake_slack.messages["GDSL"]
+    clock.advance(minutes=60)
+    build_reminders(store, settings, clock).enqueue_due()
+    outbox.deliver_due()
+
+    [reminder] = fake_slack.messages["DDSL"]
+    assert block_kit_problems(reminder["blocks"], reminder["text"]) == []
+    shown = json.dumps(reminder["blocks"])
+    for fact in (esc.ref, messages.ROUTE_NAMES["dsl"], "60 minutes"):
+        assert fact in shown
+    link = f"https://fake.slack.test/archives/GDSL/p{post['ts'].replace('.', '')}"
+    assert f"<{link}|{messages.REMINDER_OPEN}>" in shown
+    [actions] = [b for b in reminder["blocks"] if b["type"] == "actions"]
+    [claim] = actions["elements"]
+    assert (claim["text"]["text"], claim["value"]) == (messages.BUTTON_CLAIM, esc.ref)
+    assert claim["action_id"] == "escalation_claim"  # the post's own Claim action
+    assert fake_slack.calls_to("chat.getPermalink")

@@ -4,6 +4,7 @@ then Claim / Resolve with Action.Execute, allowed only for TEAMS_DSL_AAD_IDS."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot import messages
@@ -23,6 +24,7 @@ from tests.teams.activities import (
     submit,
 )
 
+DSL_ROUTE = messages.ROUTE_NAMES["dsl"]
 DETAILS = "Pupil X said at 10:15 that her stepfather hit her last night."
 
 
@@ -243,8 +245,8 @@ def test_a_reminder_for_an_unclaimed_concern_reaches_the_dsl_channel(
 
     [esc] = escalations(teams_store).list_all()
     reminder = teams.calls_to(DSL_CHANNEL, "send")[-1]
-    reminded = messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=5)
-    assert reminder.body["text"] == messages.ESCALATION_URGENT_MARK + reminded
+    reminded = messages.ESCALATION_REMINDER.format(ref=esc.ref, route_name=DSL_ROUTE, minutes=5)
+    assert reminder.body["summary"] == messages.ESCALATION_URGENT_MARK + reminded
 
 
 def test_on_a_teams_only_school_reminders_reach_the_dsl_and_at_last_the_headteacher(
@@ -262,19 +264,19 @@ def test_on_a_teams_only_school_reminders_reach_the_dsl_and_at_last_the_headteac
     reminders = build_reminders(teams_store, settings, clock)
 
     def reminders_to(person: dict[str, str]) -> list[str]:
-        sent = [c.body.get("text") for c in teams.calls_to(personal(person)["id"], "send")]
+        sent = [c.body.get("summary") for c in teams.calls_to(personal(person)["id"], "send")]
         return [text for text in sent if text and text.startswith("Reminder:")]
 
     clock.advance(minutes=60)
     reminders.enqueue_due()
     outbox.deliver_due()
-    first = messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=60)
+    first = messages.ESCALATION_REMINDER.format(ref=esc.ref, route_name=DSL_ROUTE, minutes=60)
     assert (reminders_to(DSL), reminders_to(HEAD)) == ([first], [])
 
     clock.advance(minutes=60)
     reminders.enqueue_due()
     outbox.deliver_due()
-    last = messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=120)
+    last = messages.ESCALATION_REMINDER.format(ref=esc.ref, route_name=DSL_ROUTE, minutes=120)
     assert (reminders_to(DSL), reminders_to(HEAD)) == ([first, last], [last])
 
 
@@ -317,20 +319,46 @@ def test_an_urgent_card_mentions_the_dsls_and_each_is_told_at_once_then_the_head
     assert entity["text"] == f"<at>{DSL['name']}</at>"
     assert post.body["summary"].startswith("URGENT") and esc.ref in post.body["summary"]
     alert = messages.ESCALATION_URGENT_ALERT.format(ref=esc.ref, risk="Yes")
-    to_dsl = [c.body.get("text") for c in teams.calls_to(teams.chat_with(DSL["id"]), "send")]
+    to_dsl = [c.body.get("summary") for c in teams.calls_to(teams.chat_with(DSL["id"]), "send")]
     assert to_dsl == [alert]
-    assert alert not in [c.body.get("text") for c in teams.calls_to(personal(HEAD)["id"])]
+    assert alert not in [c.body.get("summary") for c in teams.calls_to(personal(HEAD)["id"])]
 
     reminders = build_reminders(teams_store, settings, clock)
     clock.advance(minutes=5)
     reminders.enqueue_due()
     outbox.deliver_due()
     reminded = messages.ESCALATION_URGENT_MARK + messages.ESCALATION_REMINDER.format(
-        ref=esc.ref, minutes=5
+        ref=esc.ref, route_name=DSL_ROUTE, minutes=5
     )
-    assert teams.calls_to(personal(HEAD)["id"], "send")[-1].body["text"] == reminded
+    assert teams.calls_to(personal(HEAD)["id"], "send")[-1].body["summary"] == reminded
     assert [a.action for a in escalations(teams_store).audit(esc.ref)] == [
         "submitted",
         "urgent_alerted",
         "reminded",
     ]
+
+
+def test_a_reminder_card_has_claim_and_a_deep_link_to_the_post(
+    server, teams, teams_store, outbox, settings, clock
+) -> None:
+    from bot.serve.wiring import build_reminders
+
+    esc = delivered_concern(server, teams, teams_store, outbox)
+    clock.advance(minutes=5)
+    build_reminders(teams_store, settings, clock).enqueue_due()
+    outbox.deliver_due()
+
+    [post] = teams.calls_to(DSL_CHANNEL, "send")[:1]
+    card = teams.calls_to(DSL_CHANNEL, "send")[-1].cards()[0]
+    assert adaptive_card_problems(card) == []
+    assert esc.ref in json.dumps(card) and messages.ROUTE_NAMES["dsl"] in json.dumps(card)
+    claim, link = card["actions"]
+    assert (claim["type"], claim["title"], claim["verb"]) == (
+        "Action.Execute",
+        messages.BUTTON_CLAIM,
+        "escalation_claim",
+    )
+    assert claim["data"]["ref"] == esc.ref
+    assert link["type"] == "Action.OpenUrl"
+    assert link["url"].startswith("https://teams.microsoft.com/l/message/")
+    assert link["url"].endswith("/" + post.response_id)
