@@ -192,6 +192,15 @@ SLACK_WARNING = ":warning:"
 DSL_POST_TITLE = "Concern {ref}"
 DSL_POST_URGENT_NOTICE = "URGENT: concern {ref} (immediate risk: {risk})"  # notification text
 DSL_URGENT = "Immediate risk: {risk}"
+DSL_TIMELINE_RAISED = "{time} raised"  # the timeline under the DSL's post, joined by " · "
+DSL_TIMELINE_CLAIMED = "{time} claimed by {actor}"
+DSL_TIMELINE_RECORDED = "recorded in {record}"
+DSL_TIMELINE_RESOLVED = "{time} resolved by {actor}"
+RESOLVE_CONFIRM_TITLE = "Resolve {ref}?"
+RESOLVE_CONFIRM_TEXT = (
+    "Mark this concern as resolved? The reporter is told. Record where it was logged first."
+)
+RESOLVE_CONFIRM_CANCEL = "Not yet"
 DSL_FACT_RAISED_BY = "Raised by"
 DSL_FACT_SCHOOL = "School"
 DSL_FACT_RISK = "Immediate risk"

@@ -68,6 +68,8 @@ class DslView:
     status: Fact
     recorded: Fact | None  # where a DSL logged it (CPOMS / MyConcern reference)
     actions: tuple[Action, ...]
+    timeline: tuple[str, ...]  # "10:42 raised", "10:44 claimed by @Jo", … (school's clock)
+    version: str  # changes with every update (Slack asks for a new block_id each time)
 
 
 def dsl_view(
@@ -94,7 +96,28 @@ def dsl_view(
         status=Fact(messages.DSL_STATUS, status_text(esc, name)),
         recorded=Fact(messages.DSL_RECORDED, text(esc.record_ref)) if esc.record_ref else None,
         actions=actions_for(esc),
+        timeline=timeline(esc, name, text),
+        version=f"{esc.updated_at.timestamp():.6f}".replace(".", ""),
     )
+
+
+def timeline(esc: Escalation, name: Name, text: Text = as_is) -> tuple[str, ...]:
+    """What happened so far, oldest first, in the school's time: raised, claimed, recorded
+    (its reference), resolved."""
+    lines = [messages.DSL_TIMELINE_RAISED.format(time=_at(esc.created_at))]
+    if esc.claimed_at:
+        actor = name(esc.claimed_by)
+        lines.append(messages.DSL_TIMELINE_CLAIMED.format(time=_at(esc.claimed_at), actor=actor))
+    if esc.record_ref:
+        lines.append(messages.DSL_TIMELINE_RECORDED.format(record=text(esc.record_ref)))
+    if esc.status == "resolved" and esc.resolved_at:
+        actor = name(esc.resolved_by)
+        lines.append(messages.DSL_TIMELINE_RESOLVED.format(time=_at(esc.resolved_at), actor=actor))
+    return tuple(lines)
+
+
+def _at(when: datetime) -> str:
+    return local_time(when.isoformat())
 
 
 def status_text(esc: Escalation, name: Name) -> str:

@@ -105,6 +105,7 @@ def dsl_post(esc: Escalation, alert_ids: Sequence[str] = ()) -> tuple[list[Block
         blocks.append(context(f"_{view.purged}_"))
     blocks.extend(_content(view))
     blocks.append(section(status_line(view)))
+    blocks.append(context(" \u00b7 ".join(view.timeline)))
     blocks.append(_lifecycle_buttons(view))
     return blocks, view.notice
 
@@ -181,8 +182,22 @@ def _lifecycle_buttons(view: DslView) -> Block:
     elements = []
     for action in view.actions:
         action_id, style = BUTTONS[action]
-        elements.append(button(ACTION_LABELS[action], action_id, view.ref, style))
-    return {"type": "actions", "block_id": "escalation_actions", "elements": elements}
+        element = button(ACTION_LABELS[action], action_id, view.ref, style)
+        if action == "resolve":
+            element["confirm"] = _resolve_confirm(view.ref)
+        elements.append(element)
+    block_id = f"escalation_actions_{view.version}"  # a new one per update
+    return {"type": "actions", "block_id": block_id, "elements": elements}
+
+
+def _resolve_confirm(ref: str) -> Block:
+    """Resolve asks first (not ``danger``: resolving destroys nothing)."""
+    return {
+        "title": {"type": "plain_text", "text": messages.RESOLVE_CONFIRM_TITLE.format(ref=ref)},
+        "text": {"type": "plain_text", "text": messages.RESOLVE_CONFIRM_TEXT},
+        "confirm": {"type": "plain_text", "text": messages.BUTTON_RESOLVE},
+        "deny": {"type": "plain_text", "text": messages.RESOLVE_CONFIRM_CANCEL},
+    }
 
 
 def _labelled(label: str, mrkdwn: str) -> str:

@@ -61,6 +61,7 @@ def dsl_card(esc: Escalation, names: Name, alert_ids: Sequence[str] = ()) -> Car
         body.append(plain(view.purged, isSubtle=True, italic=True))
     body.extend(_content(view))
     body.append(container(_status(view), "emphasis"))
+    body.append(plain(" \u00b7 ".join(view.timeline), isSubtle=True, size="small"))
     whole = card(body, _lifecycle_actions(view))
     if entities:
         whole["msteams"]["entities"] = entities
