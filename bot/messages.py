@@ -191,7 +191,17 @@ SLACK_WARNING = ":warning:"
 # Plain words: each skin adds its own emphasis (Slack *bold*, Teams bold TextRuns).
 
 DSL_POST_TITLE = "Concern {ref}"
+DSL_POST_URGENT_NOTICE = "URGENT: concern {ref} (immediate risk: {risk})"  # notification text
 DSL_URGENT = "Immediate risk: {risk}"
+DSL_TIMELINE_RAISED = "{time} raised"  # the timeline under the DSL's post, joined by " · "
+DSL_TIMELINE_CLAIMED = "{time} claimed by {actor}"
+DSL_TIMELINE_RECORDED = "recorded in {record}"
+DSL_TIMELINE_RESOLVED = "{time} resolved by {actor}"
+RESOLVE_CONFIRM_TITLE = "Resolve {ref}?"
+RESOLVE_CONFIRM_TEXT = (
+    "Mark this concern as resolved? The reporter is told. Record where it was logged first."
+)
+RESOLVE_CONFIRM_CANCEL = "Not yet"
 DSL_FACT_RAISED_BY = "Raised by"
 DSL_FACT_SCHOOL = "School"
 DSL_FACT_RISK = "Immediate risk"
@@ -423,7 +433,15 @@ ESCALATION_CLAIMED = "Your concern {ref} has been picked up by {actor}."
 ESCALATION_RESOLVED = "Your concern {ref} has been marked as resolved by {actor}."
 ESCALATION_RECORDED = "Your concern {ref} has been recorded in the school's safeguarding system."
 ESCALATION_ALREADY_CLAIMED = "{ref} is already claimed by {actor}."
-ESCALATION_REMINDER = "Reminder: concern {ref} has not been claimed for {minutes} minutes."
+ESCALATION_REMINDER = (
+    "Reminder: concern {ref} for {route_name} has not been claimed for {minutes} minutes."
+)
+REMINDER_OPEN = "Open the concern"  # the link to the original post
+ESCALATION_URGENT_MARK = "URGENT: "  # before an urgent concern's reminders
+ESCALATION_URGENT_ALERT = (
+    "URGENT: concern {ref} says a child may be at immediate risk ({risk}). "
+    "Please open it and claim it now."
+)
 ROUTE_NAMES = {
     "dsl": "the Designated Safeguarding Lead",
     "headteacher": "the headteacher",

@@ -8,6 +8,7 @@ values). Each check returns the list of problems, so a failing test says what is
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from typing import Any
@@ -162,7 +163,32 @@ def adaptive_card_problems(card: dict[str, Any], top: bool = True) -> list[str]:
         problems += _card_element(item)
     for action in card.get("actions", []):
         problems += _card_action(action)
+    if top:
+        problems += _mention_problems(card)
     return problems
+
+
+def _mention_problems(card: dict[str, Any]) -> list[str]:
+    """Teams mentions: each entity names someone (id, name), and its ``<at>…</at>`` text is
+    in a TextBlock (Teams matches them by that text; a TextRun cannot carry one)."""
+    texts = json.dumps(_text_blocks(card.get("body", [])))
+    problems = []
+    for entity in (card.get("msteams") or {}).get("entities", []):
+        mentioned = entity.get("mentioned") or {}
+        if entity.get("type") != "mention" or not mentioned.get("id") or not mentioned.get("name"):
+            problems.append(f"mention entity {entity} lacks type, id or name")
+        if json.dumps(entity.get("text", ""))[1:-1] not in texts or "<at>" not in entity["text"]:
+            problems.append(f"mention {entity.get('text')} is in no TextBlock")
+    return problems
+
+
+def _text_blocks(items: list[dict[str, Any]]) -> list[str]:
+    found = []
+    for item in items:
+        if item.get("type") == "TextBlock":
+            found.append(item.get("text", ""))
+        found += _text_blocks(item.get("items", []))
+    return found
 
 
 def _typed(obj: dict[str, Any], known: dict[str, set[str]]) -> list[str] | None:

@@ -4,16 +4,19 @@ An unclaimed (status ``new``) escalation re-notifies its route after each interv
 schedule, counted from when it was raised:
 
 * urgent (immediate risk "yes"/"unsure"): ``urgent_minutes`` (default 5, 15) -- the route's
-  role (the DSL and deputies) each time;
+  role (the DSL and deputies), and from ``widen_minutes`` (default 5) on also the role above
+  it (the headteacher; the chair for a concern about staff). (The route's people were already
+  DMed when it was raised: see :meth:`EscalationService.submit`.)
 * normal: ``normal_minutes`` (default 60, 120) -- the DSL and deputies, and at the last step
   also the headteacher (for an allegation about staff: the headteacher, then also the chair
   of governors; about the headteacher: the chair).
 
 Reminders are ``reminder`` outbox rows with the key ``{ref}/reminder/{level}``: the outbox is
 the memory of which were sent, so they survive restarts, and two workers never enqueue the
-same one. The payload is ``{"level", "of", "minutes", "roles"}``: roles, not addresses, so
-each skin reaches the people of a role its own way (Slack DMs, Teams chats). Call
-``enqueue_due()`` periodically (e.g. as the outbox loop's ``on_tick``).
+same one. Each enqueued reminder writes a ``reminded`` audit row (detail: its level and
+roles, e.g. ``1:dsl+headteacher``). The payload is ``{"level", "of", "minutes", "roles"}``:
+roles, not addresses, so each skin reaches the people of a role its own way (Slack DMs,
+Teams chats). Call ``enqueue_due()`` periodically (e.g. as the outbox loop's ``on_tick``).
 
 The same tick watches delivery: when an escalation's DSL post is still not delivered
 ``delivery_minutes`` after it was raised (``urgent_delivery_minutes`` if urgent; default 2
@@ -67,12 +70,14 @@ class Reminders:
         normal_minutes: Iterable[int] = (60, 120),
         clock: Clock = utc_now,
         delivery_minutes: tuple[int, int] = (2, 1),
+        widen_minutes: int = 5,
     ) -> None:
         self.store = store
         self.urgent_minutes = tuple(urgent_minutes)
         self.normal_minutes = tuple(normal_minutes)
         self.clock = clock
         self.delivery_minutes, self.urgent_delivery_minutes = delivery_minutes
+        self.widen_minutes = widen_minutes
 
     def due_reminders(self, now: datetime | None = None) -> list[Reminder]:
         """Reminders whose time has come and that are not yet in the outbox."""
@@ -89,10 +94,15 @@ class Reminders:
         now = now or self.clock()
         added = 0
         for reminder in self.due_reminders(now):
+            esc = reminder.escalation
             with self.store.transaction() as conn:
-                added += outbox_rows.enqueue(
-                    conn, reminder.escalation.id, "reminder", reminder.key, now, reminder.payload()
+                new = outbox_rows.enqueue(
+                    conn, esc.id, "reminder", reminder.key, now, reminder.payload()
                 )
+                if new:
+                    detail = f"{reminder.level}:{'+'.join(reminder.roles)}"
+                    rows.add_audit(conn, esc.id, "policybot", "reminded", now, detail)
+                added += new
             logger.info("reminder %d for %s enqueued", reminder.level, reminder.escalation.ref)
         self.enqueue_not_delivered(now)
         return added
@@ -120,14 +130,21 @@ class Reminders:
             return []
         steps = self.urgent_minutes if esc.urgent else self.normal_minutes
         return [
-            Reminder(esc, level, len(steps), minutes, self._audience(esc, level == len(steps)))
+            Reminder(esc, level, len(steps), minutes, self._audience(esc, level, minutes))
             for level, minutes in enumerate(steps, start=1)
             if esc.created_at + timedelta(minutes=minutes) <= now
         ]
 
-    def _audience(self, esc: Escalation, last: bool) -> tuple[str, ...]:
-        """The roles a reminder goes to: the route's, and at the last normal step also the
-        role above it."""
-        if esc.urgent or not last or esc.route == "chair":
-            return (esc.route,)
-        return (esc.route, escalate_to(esc.route))
+    def _audience(self, esc: Escalation, level: int, minutes: int) -> tuple[str, ...]:
+        """The roles a reminder goes to: the route's, and also the role above it at the last
+        normal step, or for an urgent one from ``widen_minutes`` on."""
+        steps = self.urgent_minutes if esc.urgent else self.normal_minutes
+        widen = minutes >= self.widen_minutes if esc.urgent else level == len(steps)
+        above = escalate_to(esc.route)
+        if (
+            not widen
+            or above == esc.route
+            or (above == "headteacher" and esc.about_staff == "headteacher")
+        ):
+            return (esc.route,)  # never the person the concern is about
+        return (esc.route, above)

@@ -10,7 +10,9 @@ Skins (Slack, Teams) call this; it never imports a chat SDK.
 
 * ``submit`` writes the escalation, an audit row and two outbox rows (``destination_post``
   to the DSL destination, ``reporter_receipt`` to the reporter) in ONE transaction and returns
-  only after commit. If the database fails it raises :class:`StoreError` whose text
+  only after commit. An urgent one also gets a ``reminder`` row (key ``{ref}/urgent``, event
+  ``urgent``: a DM to each of the route's people at once) and an ``urgent_alerted`` audit
+  row. If the database fails it raises :class:`StoreError` whose text
   (``messages.STORE_UNAVAILABLE``) tells the reporter to go to the DSL in person.
 * ``claim`` / ``resolve`` / ``record_logged``: a user who may not act gets
   :class:`PermissionDenied` (text: ``messages.ESCALATION_NOT_ALLOWED``) and nothing changes.
@@ -19,6 +21,8 @@ Skins (Slack, Teams) call this; it never imports a chat SDK.
   that is already done (a double click, a claim of an escalation someone else claimed, any
   change to a resolved one except ``record_logged``) changes nothing and returns the
   escalation as it is: compare ``esc.claimed_by`` with the user to word the reply.
+* Reminders go only to people who can act: a role a reminder widened an escalation to (the
+  headteacher on an unclaimed DSL concern) may act on it from then on (:func:`widened_roles`).
 * Routing (Keeping Children Safe in Education): a concern about a member of staff goes to
   the headteacher, one about the headteacher to the chair of governors, never to the DSL
   channel. The route is a role (:mod:`bot.escalation.people`); the outbox rows name it and
@@ -78,16 +82,22 @@ class EscalationService:
         or chair), on every platform; in a trust, of the escalation's own school."""
         return self.people_for(escalation.school).holders(escalation.route)
 
-    def can_act(self, user_id: str, escalation: Escalation) -> bool:
-        """DSLs (deputies included) and the headteacher/chair for their own route; never
-        someone the concern is about (a headteacher who is also a DSL, for one about the
-        headteacher)."""
+    def can_act(
+        self, user_id: str, escalation: Escalation, widened: Iterable[str] | None = None
+    ) -> bool:
+        """DSLs (deputies included), the headteacher/chair for their own route, and the
+        holders of a role a reminder was widened to (``widened``; read from the audit trail
+        when None); never someone the concern is about (a headteacher who is also a DSL,
+        for one about the headteacher)."""
         people = self.people_for(escalation.school)  # only that school's people
         if escalation.about_staff == "headteacher" and user_id in people.headteacher_ids:
             return False
         if user_id in people.dsl_ids:
             return True
-        return escalation.route != "dsl" and user_id in self.recipients(escalation)
+        if widened is None:
+            widened = widened_roles(self.audit(escalation.ref))
+        roles = {escalation.route, *widened} - {"dsl"}
+        return any(user_id in people.holders(role) for role in roles)
 
     # --- changes ----------------------------------------------------------------------
 
@@ -116,6 +126,10 @@ class EscalationService:
             outbox_rows.enqueue(conn, esc_id, "destination_post", f"{ref}/post", now, post)
             receipt = {"event": "submitted", "dsl": report.dsl_contact}
             outbox_rows.enqueue(conn, esc_id, "reporter_receipt", f"{ref}/receipt", now, receipt)
+            if esc.urgent:  # every one of the route's people is DMed at once, too
+                alert = {"event": "urgent", "level": 0, "minutes": 0, "roles": [esc.route]}
+                outbox_rows.enqueue(conn, esc_id, "reminder", f"{ref}/urgent", now, alert)
+                rows.add_audit(conn, esc_id, "policybot", "urgent_alerted", now, esc.route)
         logger.info("escalation %s stored (route=%s, urgent=%s)", ref, esc.route, esc.urgent)
         return esc
 
@@ -160,7 +174,7 @@ class EscalationService:
         now = self.clock()
         with self.store.transaction() as conn:
             esc = rows.get(conn, ref, for_update=True)
-            if not self.can_act(user_id, esc):
+            if not self.can_act(user_id, esc, widened_roles(rows.audit_for(conn, esc))):
                 logger.warning("refused %s of %s by user %s", action, ref, user_id)
                 raise PermissionDenied(messages.ESCALATION_NOT_ALLOWED)
             values = apply(esc)
@@ -211,3 +225,14 @@ class EscalationService:
         from bot.escalation.export import purge
 
         return purge(self.store, older_than, self.clock)
+
+
+def widened_roles(trail: Iterable[AuditEntry]) -> set[str]:
+    """The roles reminders have gone to (``reminded`` rows, detail ``level:role+role``):
+    those told of a concern may act on it."""
+    return {
+        role
+        for entry in trail
+        if entry.action == "reminded" and entry.detail
+        for role in entry.detail.partition(":")[2].split("+")
+    }

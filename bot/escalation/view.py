@@ -18,7 +18,7 @@ mrkdwn escaping; Teams: nothing, its TextRuns are never read as Markdown). ``que
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -57,7 +57,9 @@ class DslView:
 
     ref: str
     title: str
+    notice: str  # the notification text: the title, or "URGENT: concern …" for an urgent one
     urgent: str | None  # "Immediate risk: Yes" for an urgent one
+    alert: tuple[str, ...]  # an urgent one's route holders, through ``name`` (to @-mention)
     facts: tuple[Fact, ...]  # raised by, school, immediate risk, about staff, told the DSL
     question: str | None  # raw
     clause: Fact | None  # the clause shown, by passage id
@@ -66,16 +68,26 @@ class DslView:
     status: Fact
     recorded: Fact | None  # where a DSL logged it (CPOMS / MyConcern reference)
     actions: tuple[Action, ...]
+    timeline: tuple[str, ...]  # "10:42 raised", "10:44 claimed by @Jo", … (school's clock)
+    version: str  # changes with every update (Slack asks for a new block_id each time)
 
 
-def dsl_view(esc: Escalation, name: Name, text: Text = as_is) -> DslView:
-    """The view of ``esc`` for the DSL destination."""
+def dsl_view(
+    esc: Escalation, name: Name, text: Text = as_is, alert_ids: Sequence[str] = ()
+) -> DslView:
+    """The view of ``esc`` for the DSL destination; ``alert_ids`` (the route's holders) are
+    @-mentioned when it is urgent."""
     risk = messages.RAISE_RISK_OPTIONS[esc.immediate_risk]
     purged = esc.details_purged
+    title = messages.DSL_POST_TITLE.format(ref=esc.ref)
     return DslView(
         ref=esc.ref,
-        title=messages.DSL_POST_TITLE.format(ref=esc.ref),
+        title=title,
+        notice=messages.DSL_POST_URGENT_NOTICE.format(ref=esc.ref, risk=risk)
+        if esc.urgent
+        else title,
         urgent=messages.DSL_URGENT.format(risk=risk) if esc.urgent else None,
+        alert=tuple(name(i) for i in dict.fromkeys(alert_ids)) if esc.urgent else (),
         facts=_facts(esc, name, text),
         question=None if purged else (esc.question or None),
         clause=_clause(esc, text) if not purged else None,
@@ -84,7 +96,28 @@ def dsl_view(esc: Escalation, name: Name, text: Text = as_is) -> DslView:
         status=Fact(messages.DSL_STATUS, status_text(esc, name)),
         recorded=Fact(messages.DSL_RECORDED, text(esc.record_ref)) if esc.record_ref else None,
         actions=actions_for(esc),
+        timeline=timeline(esc, name, text),
+        version=f"{esc.updated_at.timestamp():.6f}".replace(".", ""),
     )
+
+
+def timeline(esc: Escalation, name: Name, text: Text = as_is) -> tuple[str, ...]:
+    """What happened so far, oldest first, in the school's time: raised, claimed, recorded
+    (its reference), resolved."""
+    lines = [messages.DSL_TIMELINE_RAISED.format(time=_at(esc.created_at))]
+    if esc.claimed_at:
+        actor = name(esc.claimed_by)
+        lines.append(messages.DSL_TIMELINE_CLAIMED.format(time=_at(esc.claimed_at), actor=actor))
+    if esc.record_ref:
+        lines.append(messages.DSL_TIMELINE_RECORDED.format(record=text(esc.record_ref)))
+    if esc.status == "resolved" and esc.resolved_at:
+        actor = name(esc.resolved_by)
+        lines.append(messages.DSL_TIMELINE_RESOLVED.format(time=_at(esc.resolved_at), actor=actor))
+    return tuple(lines)
+
+
+def _at(when: datetime) -> str:
+    return local_time(when.isoformat())
 
 
 def status_text(esc: Escalation, name: Name) -> str:
@@ -142,9 +175,17 @@ def local_time(iso: str | None) -> str:
 
 
 def reminder_text(item: OutboxItem, esc: Escalation, text: Text = as_is) -> str:
-    """The re-notification of an escalation nobody has claimed yet."""
-    minutes = item.payload.get("minutes", "")
-    return messages.ESCALATION_REMINDER.format(ref=text(esc.ref), minutes=minutes)
+    """The re-notification of an escalation nobody has claimed yet (its reference, route and
+    age: minutes since it was raised); for an urgent one, the DM each of the route's people
+    gets at once (``event`` "urgent"), and "URGENT: " first. The skins add Claim (while it
+    is ``new``) and a link to the original post."""
+    ref = text(esc.ref)
+    if item.payload.get("event") == "urgent":
+        risk = messages.RAISE_RISK_OPTIONS[esc.immediate_risk]
+        return messages.ESCALATION_URGENT_ALERT.format(ref=ref, risk=risk)
+    minutes, route_name = item.payload.get("minutes", ""), messages.ROUTE_NAMES[esc.route]
+    reminder = messages.ESCALATION_REMINDER.format(ref=ref, route_name=route_name, minutes=minutes)
+    return messages.ESCALATION_URGENT_MARK + reminder if esc.urgent else reminder
 
 
 def _facts(esc: Escalation, name: Name, text: Text) -> tuple[Fact, ...]:

@@ -36,6 +36,7 @@ class Settings:
     retention_days: int = 90
     reminder_urgent_minutes: tuple[int, ...] = (5, 15)
     reminder_normal_minutes: tuple[int, ...] = (60, 120)
+    urgent_widen_minutes: int = 5  # then an urgent concern's reminders add the headteacher
     delivery_deadline_minutes: int = 2  # then the reporter is told "not delivered yet"
     delivery_deadline_urgent_minutes: int = 1
     microsoft_app_id: str | None = None
@@ -77,6 +78,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> 
         retention_days=_int(env, "POLICYBOT_RETENTION_DAYS", 90),
         reminder_urgent_minutes=_minutes(env, "POLICYBOT_REMINDERS_URGENT", (5, 15)),
         reminder_normal_minutes=_minutes(env, "POLICYBOT_REMINDERS_NORMAL", (60, 120)),
+        urgent_widen_minutes=_int(env, "POLICYBOT_URGENT_WIDEN_MINUTES", 5),
         delivery_deadline_minutes=_int(env, "POLICYBOT_DELIVERY_DEADLINE_MINUTES", 2),
         delivery_deadline_urgent_minutes=_int(env, "POLICYBOT_DELIVERY_DEADLINE_URGENT_MINUTES", 1),
         microsoft_app_id=_get(env, "MICROSOFT_APP_ID"),

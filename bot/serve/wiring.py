@@ -73,7 +73,8 @@ def escalation_service(
 
 def build_reminders(store: Store, settings: Settings, clock: Clock | None = None) -> Reminders:
     """POLICYBOT_REMINDERS_URGENT / _NORMAL: minutes after raising, for unclaimed concerns;
-    POLICYBOT_DELIVERY_DEADLINE_MINUTES / _URGENT_MINUTES: then "not delivered yet"."""
+    POLICYBOT_DELIVERY_DEADLINE_MINUTES / _URGENT_MINUTES: then "not delivered yet";
+    POLICYBOT_URGENT_WIDEN_MINUTES: then urgent reminders add the headteacher (or chair)."""
     from bot.escalation.reminders import Reminders
 
     return Reminders(
@@ -82,6 +83,7 @@ def build_reminders(store: Store, settings: Settings, clock: Clock | None = None
         settings.reminder_normal_minutes,
         clock or store.clock,
         (settings.delivery_deadline_minutes, settings.delivery_deadline_urgent_minutes),
+        settings.urgent_widen_minutes,
     )
 
 

@@ -7,7 +7,7 @@ Everything a person typed (question, details, record reference) is escaped here.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -92,19 +92,34 @@ def record_modal(ref: str) -> Block:
     )
 
 
-def dsl_post(esc: Escalation) -> tuple[list[Block], str]:
-    """The DSL destination's message for ``esc`` (also its update after Claim/Resolve)."""
-    view = dsl_view(esc, name=mention, text=escape)
+def dsl_post(esc: Escalation, alert_ids: Sequence[str] = ()) -> tuple[list[Block], str]:
+    """The DSL destination's message for ``esc`` (also its update after Claim/Resolve), and
+    its notification text; an urgent one @-mentions ``alert_ids`` (the route's people)."""
+    view = dsl_view(esc, name=mention, text=escape, alert_ids=alert_ids)
     blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": view.title}}]
     if view.urgent:
-        blocks.append(section(f"{messages.SLACK_ALERT} *{escape(view.urgent)}*"))
+        alert = " ".join((f"{messages.SLACK_ALERT} *{escape(view.urgent)}*", *view.alert))
+        blocks.append(section(alert))
     blocks.append(section(" \u00b7 ".join(f"*{f.label}* {f.value}" for f in view.facts)))
     if view.purged:
         blocks.append(context(f"_{view.purged}_"))
     blocks.extend(_content(view))
     blocks.append(section(status_line(view)))
+    blocks.append(context(" \u00b7 ".join(view.timeline)))
     blocks.append(_lifecycle_buttons(view))
-    return blocks, view.title
+    return blocks, view.notice
+
+
+def reminder(esc: Escalation, text: str, permalink: str | None) -> list[Block]:
+    """A reminder (``text`` already escaped): a link to the original post, and Claim while
+    nobody has claimed it (the same action as on the post)."""
+    line = f"{text} <{permalink}|{messages.REMINDER_OPEN}>" if permalink else text
+    blocks: list[Block] = [section(line)]
+    if esc.status == "new":
+        action_id, style = BUTTONS["claim"]
+        claim = button(ACTION_LABELS["claim"], action_id, esc.ref, style)
+        blocks.append({"type": "actions", "elements": [claim]})
+    return blocks
 
 
 def status_line(view: DslView) -> str:
@@ -167,8 +182,22 @@ def _lifecycle_buttons(view: DslView) -> Block:
     elements = []
     for action in view.actions:
         action_id, style = BUTTONS[action]
-        elements.append(button(ACTION_LABELS[action], action_id, view.ref, style))
-    return {"type": "actions", "block_id": "escalation_actions", "elements": elements}
+        element = button(ACTION_LABELS[action], action_id, view.ref, style)
+        if action == "resolve":
+            element["confirm"] = _resolve_confirm(view.ref)
+        elements.append(element)
+    block_id = f"escalation_actions_{view.version}"  # a new one per update
+    return {"type": "actions", "block_id": block_id, "elements": elements}
+
+
+def _resolve_confirm(ref: str) -> Block:
+    """Resolve asks first (not ``danger``: resolving destroys nothing)."""
+    return {
+        "title": {"type": "plain_text", "text": messages.RESOLVE_CONFIRM_TITLE.format(ref=ref)},
+        "text": {"type": "plain_text", "text": messages.RESOLVE_CONFIRM_TEXT},
+        "confirm": {"type": "plain_text", "text": messages.BUTTON_RESOLVE},
+        "deny": {"type": "plain_text", "text": messages.RESOLVE_CONFIRM_CANCEL},
+    }
 
 
 def _labelled(label: str, mrkdwn: str) -> str:

@@ -6,8 +6,10 @@ Where things go (Keeping Children Safe in Education):
   ``DSL_USER_IDS`` when no channel is set;
 * about a member of staff (``headteacher``) -> DMs to ``HEADTEACHER_USER_IDS``; about the
   headteacher (``chair``) -> DMs to ``CHAIR_USER_IDS``; never the DSL channel;
-* reminders -> a DM to each person of the roles the reminder names (the DSL channel when
-  no DSL is listed);
+* reminders (and an urgent concern's alert at once) -> a DM to each person of the roles the
+  reminder names (the DSL channel when no DSL is listed);
+* an urgent concern's post @-mentions the people holding its route, and its notification
+  text starts "URGENT";
 * receipts and updates -> a DM to the reporter.
 
 Every post carries ``metadata`` with the outbox item's idempotency key, so
@@ -78,9 +80,9 @@ class SlackNotifier:
     def addresses(self, reminder: bool = False, school: str | None = None) -> dict[str, list[str]]:
         """Channel or user ids for each role (see the module's docstring); in a trust, a
         school naming its own people (bot.escalation.schools): only theirs."""
-        s, own = self.settings, self.schools.get(school or "")
-        ids = own or People(s.dsl_user_ids, s.headteacher_user_ids, s.chair_user_ids)
-        channel = own.dsl_channel if own else s.dsl_channel_id
+        own = self.schools.get(school or "")
+        ids = self._people(school)
+        channel = own.dsl_channel if own else self.settings.dsl_channel_id
         dsl = list(ids.dsl_ids) if reminder else []
         if not dsl:
             dsl = [channel] if channel else list(ids.dsl_ids)
@@ -90,6 +92,16 @@ class SlackNotifier:
             "chair": list(ids.chair_ids),
         }
 
+    def holders(self, escalation: Escalation) -> tuple[str, ...]:
+        """The user ids holding the escalation's route (to @-mention on an urgent post)."""
+        return self._people(escalation.school).holders(escalation.route)
+
+    def _people(self, school: str | None) -> People:
+        """A school's own people (in a trust), else those the settings list."""
+        s = self.settings
+        own = self.schools.get(school or "")
+        return own or People(s.dsl_user_ids, s.headteacher_user_ids, s.chair_user_ids)
+
     def _targets(self, item: OutboxItem, escalation: Escalation) -> list[str]:
         addresses = self.addresses(item.kind == "reminder", escalation.school)
         return targets_for(item, escalation, addresses, escalation.reporter_id)
@@ -97,7 +109,7 @@ class SlackNotifier:
     # --- what -------------------------------------------------------------------------
 
     def _destination_post(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt:
-        blocks, text = eb.dsl_post(esc)
+        blocks, text = eb.dsl_post(esc, self.holders(esc))
         receipts = [
             self._post_once(target, item, blocks=blocks, text=text)
             for target in self._targets(item, esc)
@@ -105,7 +117,7 @@ class SlackNotifier:
         return receipts[0]
 
     def _destination_update(self, item: OutboxItem, esc: Escalation) -> None:
-        blocks, text = eb.dsl_post(esc)
+        blocks, text = eb.dsl_post(esc, self.holders(esc))
         purged = purged_text(item, esc, text=escape)
         if purged is not None:  # edited down to the reference: no details stay in Slack
             blocks, text = [{"type": "section", "text": {"type": "mrkdwn", "text": purged}}], purged
@@ -133,7 +145,10 @@ class SlackNotifier:
 
     def _reminder(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt | None:
         text = reminder_text(item, esc, text=escape)
-        receipts = [self._post_once(t, item, text=text) for t in self._targets(item, esc)]
+        blocks = eb.reminder(esc, text, self._permalink(esc))
+        receipts = [
+            self._post_once(t, item, text=text, blocks=blocks) for t in self._targets(item, esc)
+        ]
         return receipts[0] if receipts else None
 
     # --- Slack calls ------------------------------------------------------------------
@@ -151,6 +166,22 @@ class SlackNotifier:
         }
         response = self._call("chat_postMessage", channel=channel, metadata=metadata, **content)
         return DeliveryReceipt(str(response["channel"]), str(response["ts"]))
+
+    def _permalink(self, esc: Escalation) -> str | None:
+        """A link to the escalation's post (chat.getPermalink), or None when it is not known
+        yet or Slack refuses (a reminder still goes out, without the link)."""
+        if not (esc.destination_channel and esc.destination_message_id):
+            return None
+        try:
+            response = self._call(
+                "chat_getPermalink",
+                channel=esc.destination_channel,
+                message_ts=esc.destination_message_id,
+            )
+        except SlackApiError as exc:
+            log.warning("no permalink for %s: %s", esc.ref, exc.response.get("error"))
+            return None
+        return str(response.get("permalink") or "") or None
 
     def _find(self, target: str, key: str) -> DeliveryReceipt | None:
         channel = self._open(target)

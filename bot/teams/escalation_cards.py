@@ -8,7 +8,9 @@ TextRun (see :mod:`bot.teams.cards`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from bot import messages
 from bot.escalation.form import QUESTIONS, RISK_FIELD, Question, risk_warning
@@ -20,6 +22,7 @@ VERB_SUBMIT = "raise_submit"
 VERB_CLAIM = "escalation_claim"
 VERB_RESOLVE = "escalation_resolve"
 VERB_RECORD = "escalation_record"
+DEEP_LINK = "https://teams.microsoft.com/l/message"
 EXECUTE = {"claim": (VERB_CLAIM, "positive"), "resolve": (VERB_RESOLVE, None)}
 
 
@@ -41,19 +44,60 @@ def sent_card(ref: str, route: str) -> Card:
     return card([container([plain(text)], "good")])
 
 
-def dsl_card(esc: Escalation, names: Name) -> Card:
-    """The DSL destination's card for ``esc`` (also its update after Claim / Resolve)."""
-    view = dsl_view(esc, name=names)
+def dsl_card(esc: Escalation, names: Name, alert_ids: Sequence[str] = ()) -> Card:
+    """The DSL destination's card for ``esc`` (also its update after Claim / Resolve); an
+    urgent one @-mentions ``alert_ids`` (the route's people, by Entra object id)."""
+    view = dsl_view(esc, name=names, alert_ids=alert_ids)
     body: list[Card] = [plain(view.title, weight="bolder", size="large")]
+    entities = _mentions(alert_ids, names) if view.urgent else []
     if view.urgent:
-        warning = plain(view.urgent, weight="bolder")
-        body.append(container([warning], "attention"))
+        warning = [plain(view.urgent, weight="bolder")]
+        if entities:
+            tags = " ".join(entity["text"] for entity in entities)
+            warning.append({"type": "TextBlock", "text": tags, "wrap": True})
+        body.append(container(warning, "attention"))
     body.extend(_fact(fact) for fact in view.facts)
     if view.purged:
         body.append(plain(view.purged, isSubtle=True, italic=True))
     body.extend(_content(view))
     body.append(container(_status(view), "emphasis"))
-    return card(body, _lifecycle_actions(view))
+    body.append(plain(" \u00b7 ".join(view.timeline), isSubtle=True, size="small"))
+    whole = card(body, _lifecycle_actions(view))
+    if entities:
+        whole["msteams"]["entities"] = entities
+    return whole
+
+
+def reminder_card(esc: Escalation, text: str) -> Card:
+    """A reminder: its text, Claim while nobody has claimed it (the card's own verb), and a
+    deep link to the original post once it is known."""
+    actions = []
+    if esc.status == "new":
+        verb, style = EXECUTE["claim"]
+        actions.append(_execute(ACTION_LABELS["claim"], verb, esc.ref, style))
+    link = deep_link(esc.destination_channel, esc.destination_message_id)
+    if link:
+        actions.append({"type": "Action.OpenUrl", "title": messages.REMINDER_OPEN, "url": link})
+    line = plain(text, weight="bolder") if esc.urgent else plain(text)
+    return card([line], actions)
+
+
+def deep_link(conversation: str | None, message_id: str | None) -> str | None:
+    """A Teams link to one message (``/l/message/{conversation}/{message id}``)."""
+    if not (conversation and message_id):
+        return None
+    return f"{DEEP_LINK}/{quote(conversation, safe='')}/{quote(message_id, safe='')}"
+
+
+def _mentions(ids: Sequence[str], names: Name) -> list[dict[str, Any]]:
+    """Teams mention entities (``<at>Name</at>`` in a TextBlock, matched by its text)."""
+    entities = []
+    for aad in dict.fromkeys(ids):
+        name = names(aad)
+        entities.append(
+            {"type": "mention", "text": f"<at>{name}</at>", "mentioned": {"id": aad, "name": name}}
+        )
+    return entities
 
 
 def _ask(question: Question, dsl: str) -> list[Card]:

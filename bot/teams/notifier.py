@@ -34,12 +34,18 @@ from microsoft_agents.activity import Activity
 from bot.errors import DeliveryError
 from bot.escalation.delivery import REPORTER_KINDS, retry_delay, targets_for
 from bot.escalation.people import ROLES, People
-from bot.escalation.view import RECEIPT_EDITS, purged_text, reminder_text, reporter_text
+from bot.escalation.view import (
+    RECEIPT_EDITS,
+    dsl_view,
+    purged_text,
+    reminder_text,
+    reporter_text,
+)
 from bot.store.records import DeliveryReceipt, Escalation, OutboxItem
 from bot.teams.cards import card_message, text_message
 from bot.teams.connector import TeamsConnector
 from bot.teams.directory import Directory, Record
-from bot.teams.escalation_cards import dsl_card
+from bot.teams.escalation_cards import dsl_card, reminder_card
 from bot.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
@@ -81,14 +87,18 @@ class TeamsNotifier:
 
     # --- where ----------------------------------------------------------------------------
 
-    def addresses(self, school: str | None = None) -> dict[str, list[Target]]:
-        """Where each role is reached (see the module's docstring). In a trust, a school with
-        its own Teams people: only them, privately; never the trust-wide DSL conversation."""
+    def addresses(
+        self, school: str | None = None, personal: bool = False
+    ) -> dict[str, list[Target]]:
+        """Where each role is reached (see the module's docstring); ``personal``: the DSLs
+        each in their own chat even when a DSL conversation is set (an urgent alert). In a
+        trust, a school with its own Teams people: only them, privately; never the
+        trust-wide DSL conversation."""
         s, own = self.settings, self.schools.get(school or "")
         if own is not None:
             return {role: [_person(aad) for aad in own.holders(role)] for role in ROLES}
         destination = self.directory.dsl_destination()
-        if destination:
+        if destination and not (personal and s.teams_dsl_aad_ids):
             dsl = [Target("dsl", ref=destination)]
         else:
             dsl = [_person(aad) for aad in s.teams_dsl_aad_ids]
@@ -98,6 +108,12 @@ class TeamsNotifier:
             "chair": [_person(aad) for aad in s.teams_chair_aad_ids],
         }
 
+    def holders(self, escalation: Escalation) -> tuple[str, ...]:
+        """Entra object ids of the people holding the escalation's route (to @-mention)."""
+        s, own = self.settings, self.schools.get(escalation.school or "")
+        ids = own or People(s.teams_dsl_aad_ids, s.teams_headteacher_aad_ids, s.teams_chair_aad_ids)
+        return ids.holders(escalation.route)
+
     def destinations(self, escalation: Escalation) -> list[Target]:
         """Where the escalation's own card goes, by its route."""
         return self.addresses(escalation.school)[escalation.route]
@@ -105,7 +121,8 @@ class TeamsNotifier:
     def _targets(self, item: OutboxItem, escalation: Escalation) -> list[Target]:
         reporter = _person(escalation.reporter_id)
         # no lookup needed for the reporter
-        addresses = {} if item.kind in REPORTER_KINDS else self.addresses(escalation.school)
+        urgent = item.payload.get("event") == "urgent"  # an urgent alert: to each DSL's chat
+        addresses = {} if item.kind in REPORTER_KINDS else self.addresses(escalation.school, urgent)
         return targets_for(item, escalation, addresses, reporter)
 
     # --- what -----------------------------------------------------------------------------
@@ -115,9 +132,10 @@ class TeamsNotifier:
             await self._update_posts(esc, purged_text(item, esc))
             return None
         if item.kind == "destination_post":
-            activity = card_message(dsl_card(esc, self.directory.name), esc.ref)
+            activity = self._card(esc)
         elif item.kind == "reminder":
-            activity = text_message(reminder_text(item, esc))
+            text = reminder_text(item, esc)
+            activity = card_message(reminder_card(esc, text), text)
         else:
             activity = text_message(reporter_text(item, esc, name=self.directory.name))
             edited = await self._edit_receipt(item, esc, activity)
@@ -171,7 +189,7 @@ class TeamsNotifier:
         if purged is not None:
             activity = text_message(purged)
         else:
-            activity = card_message(dsl_card(esc, self.directory.name), esc.ref)
+            activity = self._card(esc)
         candidates = {t.key: t for t in self.destinations(esc)}
         candidates.setdefault("dsl", Target("dsl"))
         updated = 0
@@ -186,6 +204,11 @@ class TeamsNotifier:
             updated += 1
         if not updated:
             raise DeliveryError(f"{esc.ref}: destination message not found yet", 30)
+
+    def _card(self, esc: Escalation) -> Activity:
+        """The DSL card; its summary (the notification) says "URGENT" for an urgent one."""
+        view_card = dsl_card(esc, self.directory.name, self.holders(esc))
+        return card_message(view_card, dsl_view(esc, name=self.directory.name).notice)
 
     def _service_url(self, target: Target) -> str | None:
         if target.key == "dsl":

@@ -154,6 +154,7 @@ def test_full_lifecycle_is_audited(store, clock) -> None:
     trail = [(a.action, a.actor_id, a.detail) for a in service.audit(esc.ref)]
     assert trail == [
         ("submitted", "U_REPORTER", None),
+        ("urgent_alerted", "policybot", "dsl"),  # every DSL DMed at once
         ("claimed", DEPUTY, None),
         ("recorded", DSL, "CPOMS 12345"),
         ("resolved", DSL, None),

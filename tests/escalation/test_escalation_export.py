@@ -39,6 +39,7 @@ def test_json_export_in_recording_order(store, clock) -> None:
     assert first["recorded_as"] == "CPOMS 12345"
     assert [a["action"] for a in first["audit_trail"]] == [
         "submitted",
+        "urgent_alerted",
         "claimed",
         "recorded",
         "resolved",

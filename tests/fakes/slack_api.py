@@ -195,6 +195,14 @@ def _post_message(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
 
+def _permalink(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
+    channel, ts = str(body.get("channel")), str(body.get("message_ts"))
+    if not any(m["ts"] == ts for m in fake.messages.get(channel, [])):
+        return {"ok": False, "error": "message_not_found"}
+    link = f"https://fake.slack.test/archives/{channel}/p{ts.replace('.', '')}"
+    return {"ok": True, "channel": channel, "permalink": link}
+
+
 def _post_ephemeral(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "message_ts": fake.next_ts()}
 
@@ -242,6 +250,7 @@ _METHODS = {
     "chat.postMessage": _post_message,
     "chat.postEphemeral": _post_ephemeral,
     "chat.update": _update,
+    "chat.getPermalink": _permalink,
     "views.open": _view,
     "views.update": _view,
     "views.publish": _view,

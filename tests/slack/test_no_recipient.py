@@ -64,7 +64,8 @@ def test_an_allegation_with_nobody_on_its_route_goes_to_the_dsl_with_a_note(
         assert messages.ROUTE_NAMES[route] in json.dumps(reply)
         assert wait_until(lambda: runtime.outbox.pending() == 0)
         to = DSL_CHANNEL if route == "dsl" else "DCHAIR"
-        (post,) = fake_slack.wait_for_where("chat.postMessage", channel=to)
+        posts = fake_slack.wait_for_where("chat.postMessage", channel=to)
+        (post,) = [p for p in posts if p.body["metadata"]["event_payload"]["key"].endswith("/post")]
         assert esc.ref in post.shown() and (note is None or note in post.shown())
         receipts = [
             c.body["text"]

@@ -4,10 +4,12 @@ then Claim / Resolve with Action.Execute, allowed only for TEAMS_DSL_AAD_IDS."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot import messages
 from bot.escalation.service import EscalationService
+from tests.chat_limits import adaptive_card_problems
 from tests.teams.activities import (
     DSL,
     DSL_CHANNEL,
@@ -22,6 +24,7 @@ from tests.teams.activities import (
     submit,
 )
 
+DSL_ROUTE = messages.ROUTE_NAMES["dsl"]
 DETAILS = "Pupil X said at 10:15 that her stepfather hit her last night."
 
 
@@ -84,7 +87,8 @@ def test_raise_stores_then_delivers_to_the_dsl_channel_exactly_once(
     [replaced] = teams.of_kind("update")
     assert replaced.activity_id == raised["form_id"] and esc.ref in replaced.shown()
 
-    assert outbox.deliver_due() == 3  # the DSL's post, the receipt, then "delivered"
+    # the DSL's post, the receipt, the urgent alert to each DSL, then "delivered"
+    assert outbox.deliver_due() == 4
     assert outbox.deliver_due() == 0
     [post] = teams.calls_to(DSL_CHANNEL, "send")
     assert esc.ref in post.shown() and DETAILS in post.shown() and "Sam Staff" in post.shown()
@@ -107,6 +111,7 @@ def test_claim_by_someone_not_a_dsl_is_refused_and_nothing_changes(
 ) -> None:
     esc = delivered_concern(server, teams, teams_store, outbox)
     calls_before = len(teams.calls)
+    trail_before = escalations(teams_store).audit(esc.ref)
 
     response = server.post(execute(teams.url, "escalation_claim", {"ref": esc.ref}, user=STAFF))
 
@@ -116,7 +121,7 @@ def test_claim_by_someone_not_a_dsl_is_refused_and_nothing_changes(
     assert body["value"] == messages.ESCALATION_NOT_ALLOWED
     after = escalations(teams_store).get(esc.ref)
     assert (after.status, after.claimed_by) == ("new", None)
-    assert escalations(teams_store).audit(esc.ref)[-1].action == "submitted"
+    assert escalations(teams_store).audit(esc.ref) == trail_before
     assert outbox.pending() == 0 and outbox.deliver_due() == 0
     assert len(teams.calls) == calls_before
 
@@ -173,7 +178,7 @@ def test_delivery_failing_at_teams_is_retried_and_posted_once(
 ) -> None:
     setup_dsl_channel(server, teams)
     raise_concern(server, teams)
-    teams.fail_next(times=2, status=503)
+    teams.fail_next(times=3, status=503)  # the post, the receipt, the urgent alert
 
     assert outbox.deliver_due() == 0
     clock.advance(minutes=10)
@@ -240,7 +245,8 @@ def test_a_reminder_for_an_unclaimed_concern_reaches_the_dsl_channel(
 
     [esc] = escalations(teams_store).list_all()
     reminder = teams.calls_to(DSL_CHANNEL, "send")[-1]
-    assert reminder.body["text"] == messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=5)
+    reminded = messages.ESCALATION_REMINDER.format(ref=esc.ref, route_name=DSL_ROUTE, minutes=5)
+    assert reminder.body["summary"] == messages.ESCALATION_URGENT_MARK + reminded
 
 
 def test_on_a_teams_only_school_reminders_reach_the_dsl_and_at_last_the_headteacher(
@@ -258,19 +264,19 @@ def test_on_a_teams_only_school_reminders_reach_the_dsl_and_at_last_the_headteac
     reminders = build_reminders(teams_store, settings, clock)
 
     def reminders_to(person: dict[str, str]) -> list[str]:
-        sent = [c.body.get("text") for c in teams.calls_to(personal(person)["id"], "send")]
+        sent = [c.body.get("summary") for c in teams.calls_to(personal(person)["id"], "send")]
         return [text for text in sent if text and text.startswith("Reminder:")]
 
     clock.advance(minutes=60)
     reminders.enqueue_due()
     outbox.deliver_due()
-    first = messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=60)
+    first = messages.ESCALATION_REMINDER.format(ref=esc.ref, route_name=DSL_ROUTE, minutes=60)
     assert (reminders_to(DSL), reminders_to(HEAD)) == ([first], [])
 
     clock.advance(minutes=60)
     reminders.enqueue_due()
     outbox.deliver_due()
-    last = messages.ESCALATION_REMINDER.format(ref=esc.ref, minutes=120)
+    last = messages.ESCALATION_REMINDER.format(ref=esc.ref, route_name=DSL_ROUTE, minutes=120)
     assert (reminders_to(DSL), reminders_to(HEAD)) == ([first, last], [last])
 
 
@@ -289,3 +295,70 @@ def test_raise_clicked_in_a_channel_opens_the_form_only_in_the_private_chat(serv
     assert action_data(form.cards()[0], messages.RAISE_SUBMIT)["q"] == (
         "can I post photos of the trip?"
     )
+
+
+def test_an_urgent_card_mentions_the_dsls_and_each_is_told_at_once_then_the_head(
+    server, teams, teams_store, outbox, settings, clock
+) -> None:
+    """Issue 17: mention entities on the urgent card, "URGENT" in its notification summary,
+    an URGENT message in each DSL's own chat at once, and the headteacher added when it is
+    still unclaimed after POLICYBOT_URGENT_WIDEN_MINUTES (default 5)."""
+    from bot.serve.wiring import build_reminders
+
+    setup_dsl_channel(server, teams)
+    server.post(message(teams.url, "hello", user=HEAD))  # the headteacher has talked to the bot
+    raise_concern(server, teams, risk="yes")
+    outbox.deliver_due()
+    [esc] = escalations(teams_store).list_all()
+
+    [post] = teams.calls_to(DSL_CHANNEL, "send")
+    card = post.cards()[0]
+    assert adaptive_card_problems(card) == []
+    [entity] = card["msteams"]["entities"]
+    assert entity["mentioned"] == {"id": DSL["aadObjectId"], "name": DSL["name"]}
+    assert entity["text"] == f"<at>{DSL['name']}</at>"
+    assert post.body["summary"].startswith("URGENT") and esc.ref in post.body["summary"]
+    alert = messages.ESCALATION_URGENT_ALERT.format(ref=esc.ref, risk="Yes")
+    to_dsl = [c.body.get("summary") for c in teams.calls_to(teams.chat_with(DSL["id"]), "send")]
+    assert to_dsl == [alert]
+    assert alert not in [c.body.get("summary") for c in teams.calls_to(personal(HEAD)["id"])]
+
+    reminders = build_reminders(teams_store, settings, clock)
+    clock.advance(minutes=5)
+    reminders.enqueue_due()
+    outbox.deliver_due()
+    reminded = messages.ESCALATION_URGENT_MARK + messages.ESCALATION_REMINDER.format(
+        ref=esc.ref, route_name=DSL_ROUTE, minutes=5
+    )
+    assert teams.calls_to(personal(HEAD)["id"], "send")[-1].body["summary"] == reminded
+    assert [a.action for a in escalations(teams_store).audit(esc.ref)] == [
+        "submitted",
+        "urgent_alerted",
+        "reminded",
+    ]
+
+
+def test_a_reminder_card_has_claim_and_a_deep_link_to_the_post(
+    server, teams, teams_store, outbox, settings, clock
+) -> None:
+    from bot.serve.wiring import build_reminders
+
+    esc = delivered_concern(server, teams, teams_store, outbox)
+    clock.advance(minutes=5)
+    build_reminders(teams_store, settings, clock).enqueue_due()
+    outbox.deliver_due()
+
+    [post] = teams.calls_to(DSL_CHANNEL, "send")[:1]
+    card = teams.calls_to(DSL_CHANNEL, "send")[-1].cards()[0]
+    assert adaptive_card_problems(card) == []
+    assert esc.ref in json.dumps(card) and messages.ROUTE_NAMES["dsl"] in json.dumps(card)
+    claim, link = card["actions"]
+    assert (claim["type"], claim["title"], claim["verb"]) == (
+        "Action.Execute",
+        messages.BUTTON_CLAIM,
+        "escalation_claim",
+    )
+    assert claim["data"]["ref"] == esc.ref
+    assert link["type"] == "Action.OpenUrl"
+    assert link["url"].startswith("https://teams.microsoft.com/l/message/")
+    assert link["url"].endswith("/" + post.response_id)
