@@ -478,6 +478,10 @@ TEAMS_RAISE_SENT = (
     "Stored with reference {ref}; delivering to {route_name}. A message in this chat will tell "
     "you when it has been delivered. If a child is in immediate danger, call 999 now."
 )
+TEAMS_RAISE_INTRO = (
+    "Raise a safeguarding concern without asking a question first: the form opens in a window "
+    "only you can see, and says who it goes to before you send it."
+)
 TEAMS_RAISE_ALREADY_SENT = "This form has already been sent (reference {ref})."
 TEAMS_ALERT = "\U0001f6a8"
 TEAMS_WARNING = "\u26a0"

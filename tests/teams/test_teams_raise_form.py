@@ -53,3 +53,36 @@ def test_direct_form_goes_to_the_dsl():
     assert adaptive_card_problems(form) == []
     assert "This goes to Sarah Miller, DSL." in texts(form)
     assert form["actions"][0]["title"] == "Send to DSL"
+
+
+def test_raise_command_in_a_channel_opens_a_private_dialog_and_stores(server, teams, teams_store):
+    """ "raise" typed in a channel -> a button -> task/fetch: the form as a dialog only the
+    clicker sees (nothing sent to their 1:1 chat) -> task/submit: stored, then told so."""
+    from tests.teams.activities import STAFF, activity, channel, message, personal
+    from tests.teams.test_teams_escalations import escalations
+
+    server.post(message(teams.url, "raise", conversation=channel()))
+    (reply,) = teams.calls_to(channel()["id"])
+    button_card = reply.cards()[0]
+    assert adaptive_card_problems(button_card) == []
+    (button,) = button_card["actions"]
+    assert button["title"] == "Raise a safeguarding concern"
+    assert button["data"]["msteams"] == {"type": "task/fetch"}
+
+    fetch = activity(teams.url, STAFF, channel(), type="invoke", name="task/fetch")
+    fetch["value"] = {"data": button["data"]}
+    task = server.post(fetch).json()["task"]
+    form = task["value"]["card"]["content"]
+    assert task["type"] == "continue" and adaptive_card_problems(form) == []
+    assert task["value"]["title"] == "Raise with DSL"
+    assert any(t.startswith("This goes to ") for t in texts(form))
+    assert teams.calls_to(personal(STAFF)["id"]) == []  # no 1:1 chat opened
+
+    (send,) = form["actions"]
+    values = {"details": "Pupil X said she was hit.", "risk": "no", "about": "no", "told": "no"}
+    done = activity(teams.url, STAFF, channel(), type="invoke", name="task/submit")
+    done["value"] = {"data": {**send["data"], **values}}
+    told = server.post(done).json()["task"]
+    (esc,) = escalations(teams_store).list_all()
+    assert told["type"] == "message" and esc.ref in told["value"]
+    assert esc.details == "Pupil X said she was hit." and esc.route == "dsl"
