@@ -146,7 +146,25 @@ AGE_DAYS = "{n} days"
 # --- Slack: raising a concern with the DSL (bot/slack/escalation_*.py, notifier.py) -----
 
 RAISE_TITLE = "Raise with DSL"
+RAISE_TITLE_LONG = "Raise a concern"
 RAISE_SUBMIT = "Send privately"
+RAISE_SUBMIT_TO = "Send to {destination}"
+RAISE_GOES_TO = "This goes to {who}."
+RAISE_GOES_TO_BECAUSE = "This goes to {who}, because it is about {subject}."
+RAISE_ABOUT_SUBJECTS = {"staff": "a member of staff", "headteacher": "the headteacher"}
+RAISE_WHO = "{name}, {role}"
+RAISE_WHO_UNNAMED = "the {role}"
+RAISE_GOES_ELSE = "If you answer \u201c{answer}\u201d below, it goes to {who} instead."
+RAISE_SHORT_DESTINATIONS = {
+    "no": "DSL",
+    "staff": "headteacher",
+    "headteacher": "chair of governors",
+}
+BUTTON_RAISE_CONCERN = "Raise a safeguarding concern"
+HOME_RAISE = (
+    "*Raise a concern without asking a question first*: a private form that goes straight to "
+    "the right person."
+)
 RAISE_CANCEL = "Cancel"
 RAISE_QUESTION = "Your question"
 RAISE_CLAUSE = "The clause you were shown"
@@ -478,6 +496,10 @@ TEAMS_ANSWER_REQUIRED = "Please answer this question."
 TEAMS_RAISE_SENT = (
     "Stored with reference {ref}; delivering to {route_name}. A message in this chat will tell "
     "you when it has been delivered. If a child is in immediate danger, call 999 now."
+)
+TEAMS_RAISE_INTRO = (
+    "Raise a safeguarding concern without asking a question first: the form opens in a window "
+    "only you can see, and says who it goes to before you send it."
 )
 TEAMS_RAISE_ALREADY_SENT = "This form has already been sent (reference {ref})."
 TEAMS_ALERT = "\U0001f6a8"

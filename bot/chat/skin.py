@@ -18,8 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.answering.model import Answer
+from bot import messages
+from bot.answering.model import Answer, Concern, Person
 from bot.answering.presenter import contact_text
+from bot.answering.route import build_route
 from bot.escalation.form import form_meta, text_field
 
 
@@ -70,7 +72,11 @@ class SkinDeps:
     async def raise_form(self, value: ButtonValue) -> tuple[dict[str, Any], str | None]:
         """``(meta, clause text)`` for the "Raise with DSL" form opened from ``value``."""
         answer = await self.answer(value.question, value.school)
-        return form_for(answer, value.question, value.passage_id, value.school)
+        meta, clause = form_for(answer, value.question, value.passage_id, value.school)
+        schools = getattr(self.answerer, "schools", None)
+        if isinstance(schools, Mapping) and answer.route.school in schools:
+            meta = {**meta, "g": people_by_answer(schools[answer.route.school])}
+        return meta, clause
 
     def school_of(self, *keys: str | None) -> str | None:
         """The school of the first key (channel, team, tenant...) in POLICYBOT_SCHOOL_MAP,
@@ -87,7 +93,30 @@ def form_for(
     """``(meta, clause text)`` for the form opened from an answer: the clause the person was
     shown (found again among the answer's hits by id) and the school's DSL contact."""
     hit = next((h for h in answer.hits if h.passage.id == passage_id), None)
-    meta = form_meta(
-        question, hit.passage.id if hit else None, school, contact_text(answer.route.dsl)
-    )
+    concern, route = answer.concern, answer.route
+    about = "headteacher" if concern.about_headteacher else "staff" if concern.about_staff else "no"
+    who = {"no": who_text(route.dsl)}
+    if about != "no":
+        who[about] = who_text(route.lead)
+    pid = hit.passage.id if hit else None
+    meta = form_meta(question, pid, school, contact_text(route.dsl), about=about, who=who)
     return meta, hit.passage.text if hit else None
+
+
+def people_by_answer(school: Any) -> dict[str, str]:
+    """Who a concern goes to for each "about a member of staff" answer, from the school's
+    own people (the same route the escalation service takes)."""
+    concerns = {
+        "no": Concern(),
+        "staff": Concern(about_staff=True),
+        "headteacher": Concern(about_staff=True, about_headteacher=True),
+    }
+    return {key: who_text(build_route(school, c).lead) for key, c in concerns.items()}
+
+
+def who_text(person: Person) -> str:
+    """ "Mrs Green, headteacher" (the role as the school writes it; an acronym kept as is)."""
+    role = person.role if person.role.isupper() else person.role.lower()
+    if person.name:
+        return messages.RAISE_WHO.format(name=person.name, role=role)
+    return messages.RAISE_WHO_UNNAMED.format(role=role)

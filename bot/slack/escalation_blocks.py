@@ -13,11 +13,16 @@ from typing import Any
 
 from bot import messages
 from bot.escalation.form import (
+    ABOUT_FIELD,
     QUESTIONS,
     RISK_FIELD,
     Question,
+    about_of,
+    form_title,
+    goes_to,
     risk_warning,
     shows_risk_warning,
+    submit_label,
 )
 from bot.escalation.view import ACTION_LABELS, DslView, Fact, dsl_view
 from bot.slack.blocks import Block, button, chunks, context, escape, fit, section
@@ -26,11 +31,15 @@ from bot.store.records import Escalation
 RAISE_CALLBACK = "raise_dsl_modal"
 RECORD_CALLBACK = "record_logged_modal"
 ACTION_RISK = RISK_FIELD
+ACTION_ABOUT = ABOUT_FIELD
+SHORTCUT_RAISE = "raise_concern"  # the global shortcut in manifest.json
 ACTION_CLAIM = "escalation_claim"
 ACTION_RESOLVE = "escalation_resolve"
 ACTION_RECORD = "escalation_record"
 DETAILS_CHUNK = 2900  # characters of details per section
 WARN_BLOCK = "risk_warning"
+GOES_TO_BLOCK = "goes_to"
+TITLE_LIMIT = 24  # Slack: a modal's title and submit label are at most 24 characters
 BUTTONS = {
     "claim": (ACTION_CLAIM, "primary"),
     "resolve": (ACTION_RESOLVE, None),
@@ -42,17 +51,24 @@ def raise_modal(
     meta: dict[str, Any], clause: str | None, dsl: str, risk: str | None = None
 ) -> Block:
     """The form (the questions of :mod:`bot.escalation.form`); ``meta`` (question, passage
-    id, school, DSL contact) rides in private_metadata."""
-    blocks: list[Block] = []
+    id, school, DSL contact, who it goes to) rides in private_metadata. It says where the
+    concern will go, and "about a member of staff" starts as the classifier read it."""
+    about = about_of(meta)
+    blocks: list[Block] = [_goes_to(meta, about)]
     if meta.get("q"):
         blocks.append(section(_labelled(messages.RAISE_QUESTION, fit(meta["q"], 2900)[0])))
     if clause:
         blocks.append(section(_labelled(messages.RAISE_CLAUSE, fit(clause, 2800)[0])))
     for question in QUESTIONS:
-        blocks.extend(_ask(question))
+        blocks.extend(_ask(question, about))
         if question.field == RISK_FIELD and shows_risk_warning(risk):
             blocks.append(_warning(dsl))
-    return _modal(RAISE_CALLBACK, messages.RAISE_TITLE, blocks, meta, messages.RAISE_SUBMIT)
+    title, submit = form_title(about, TITLE_LIMIT), submit_label(about, TITLE_LIMIT)
+    return _modal(RAISE_CALLBACK, title, blocks, meta, submit)
+
+
+def _goes_to(meta: dict[str, Any], about: str) -> Block:
+    return {**section(f"*{escape(goes_to(meta, about))}*"), "block_id": GOES_TO_BLOCK}
 
 
 def read_meta(view: dict[str, Any]) -> dict[str, Any]:
@@ -209,7 +225,7 @@ def _fact(fact: Fact) -> str:
     return f"*{fact.label}*: {fact.value}"
 
 
-def _ask(question: Question) -> list[Block]:
+def _ask(question: Question, about: str = "no") -> list[Block]:
     """One question as an input (free text or radio buttons), with its hint."""
     if question.options is None:
         element = {
@@ -221,8 +237,11 @@ def _ask(question: Question) -> list[Block]:
         blocks = [_input(question.field, question.label, element)]
     else:
         blocks = [_radio_input(question.field, question.label, question.options)]
-    if question.field == RISK_FIELD:
-        blocks[0]["dispatch_action"] = True  # the "call 999" warning follows the answer
+    if question.field in (RISK_FIELD, ABOUT_FIELD):
+        blocks[0]["dispatch_action"] = True  # the warning / destination follow the answer
+    if question.field == ABOUT_FIELD and question.options:
+        chosen = {"value": about, "text": {"type": "plain_text", "text": question.options[about]}}
+        blocks[0]["element"]["initial_option"] = chosen
     if question.hint:
         blocks.append(context(question.hint))
     return blocks
@@ -284,3 +303,23 @@ def with_risk_warning(view: dict[str, Any], risk: str | None) -> Block:
         kept.insert(at, warning)
     keys = ("type", "callback_id", "title", "submit", "close", "private_metadata")
     return {**{k: view[k] for k in keys if k in view}, "blocks": kept}
+
+
+def with_destination(view: dict[str, Any], about: str | None) -> Block:
+    """``view`` (as Slack sent it) saying where it goes for the new "about staff" answer."""
+    meta = read_meta(view)
+    about = about_of(meta, about)
+    updated = with_risk_warning(view, _chosen(view, RISK_FIELD))
+    blocks = [
+        _goes_to(meta, about) if b.get("block_id") == GOES_TO_BLOCK else b
+        for b in updated["blocks"]
+    ]
+    title = {"type": "plain_text", "text": form_title(about, TITLE_LIMIT)}
+    submit = {"type": "plain_text", "text": submit_label(about, TITLE_LIMIT)}
+    return {**updated, "title": title, "submit": submit, "blocks": blocks}
+
+
+def _chosen(view: dict[str, Any], field: str) -> str | None:
+    values = view.get("state", {}).get("values", {})
+    option = values.get(field, {}).get(field, {}).get("selected_option") or {}
+    return option.get("value")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from bot import messages
 from bot.answering.presenter import route_contacts
 from bot.errors import StoreError
-from bot.slack.blocks import Block, context, escape, section
+from bot.slack.blocks import ACTION_RAISE, Block, button, context, escape, section
 from bot.slack.deps import SlackDeps
 from bot.slack.escalation_blocks import home_lines
 from bot.store.records import utc_now
@@ -30,6 +31,15 @@ async def home_view(deps: SlackDeps, user_id: str, team_id: str | None) -> dict[
         line = messages.HOME_CONTACT_LINE.format(role=escape(role), contact=escape(contact))
         blocks.append(context(line))
     blocks.append(section(messages.HOME_ROUTE))
+    raise_value = json.dumps({"q": "", "s": school, "p": None})
+    blocks.append(section(messages.HOME_RAISE))
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": "home_raise",
+            "elements": [button(messages.BUTTON_RAISE_CONCERN, ACTION_RAISE, raise_value)],
+        }
+    )
     if deps.receives_escalations(user_id) and deps.escalations is not None:
         blocks.append({"type": "divider"})
         blocks.extend(await dsl_blocks(deps, user_id))

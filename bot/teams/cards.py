@@ -28,6 +28,7 @@ VERSION = "1.5"
 CARD_LIMIT = 24_000
 VERB_RAISE = "raise_open"
 VERB_FEEDBACK = "feedback"
+DIALOG = {"msteams": {"type": "task/fetch"}}  # Action.Submit that opens a dialog (task module)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,14 @@ def container(items: list[Card], style: str | None = None, **extra: Any) -> Card
 
 def submit(title: str, data: dict[str, Any], style: str | None = None) -> Card:
     action: Card = {"type": "Action.Submit", "title": title, "data": data}
+    if style:
+        action["style"] = style
+    return action
+
+
+def execute(title: str, verb: str, data: dict[str, Any], style: str | None = None) -> Card:
+    """An Action.Execute (answered by an invoke, so it works in channels as in 1:1 chats)."""
+    action: Card = {"type": "Action.Execute", "title": title, "verb": verb, "data": data}
     if style:
         action["style"] = style
     return action
@@ -144,7 +153,7 @@ def _answer_card(view: AnswerView, limits: Limits) -> Card:
     body = [block for part in view.parts for block in _part(part, limits)]
     question = cut(view.question, limits.question)[0]
     data = {"verb": VERB_RAISE, "q": question, "s": view.school, "p": view.passage_id}
-    actions = [submit(view.raise_label, data)]
+    actions = [submit(view.raise_label, {**data, **DIALOG})]
     if view.passage_id:
         best = view.part("clause")
         if best and best.clauses and limits.full and len(best.clauses[0].text) > limits.clause:
@@ -153,8 +162,8 @@ def _answer_card(view: AnswerView, limits: Limits) -> Card:
             (messages.BUTTON_HELPFUL, True),
             (messages.BUTTON_NOT_HELPFUL, False),
         ):
-            feedback = {"verb": VERB_FEEDBACK, "p": view.passage_id, "s": view.school, "h": helpful}
-            actions.append(submit(title, feedback))
+            feedback = {"p": view.passage_id, "s": view.school, "h": helpful}
+            actions.append(execute(title, VERB_FEEDBACK, feedback))
     return card(body, actions)
 
 
@@ -193,3 +202,10 @@ def _full_clause(clause: ClauseView, limit: int) -> Card:
     """Behind "Show full clause": the clause, up to ``limit`` characters, opens below the card."""
     shown = card([plain(cut(clause.text, limit)[0])])
     return {"type": "Action.ShowCard", "title": messages.BUTTON_FULL_CLAUSE, "card": shown}
+
+
+def raise_card(school: str | None) -> Card:
+    """The reply to "raise": one button that opens the form as a dialog only the clicker
+    sees (so it can be typed in a channel too); no question needed first."""
+    data = {"verb": VERB_RAISE, "q": "", "s": school, "p": None, **DIALOG}
+    return card([plain(messages.TEAMS_RAISE_INTRO)], [submit(messages.BUTTON_RAISE_CONCERN, data)])

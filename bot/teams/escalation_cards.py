@@ -13,7 +13,18 @@ from typing import Any
 from urllib.parse import quote
 
 from bot import messages
-from bot.escalation.form import QUESTIONS, RISK_FIELD, Question, risk_warning
+from bot.escalation.form import (
+    ABOUT_FIELD,
+    QUESTIONS,
+    RISK_FIELD,
+    Question,
+    about_of,
+    form_title,
+    goes_else,
+    goes_to,
+    risk_warning,
+    submit_label,
+)
 from bot.escalation.view import ACTION_LABELS, DslView, Fact, Name, dsl_view
 from bot.store.records import Escalation
 from bot.teams.cards import Card, card, container, cut, labelled, plain, submit
@@ -27,16 +38,21 @@ EXECUTE = {"claim": (VERB_CLAIM, "positive"), "resolve": (VERB_RESOLVE, None)}
 
 
 def raise_form(meta: dict[str, Any], clause: str | None) -> Card:
-    """The form; ``meta`` (question, clause id, school, DSL contact) rides in the submit data."""
-    body: list[Card] = [plain(messages.RAISE_TITLE, weight="bolder", size="large")]
+    """The form; ``meta`` (question, clause id, school, DSL contact, who it goes to) rides in
+    the submit data. It says where the concern goes before it is sent, and "about a member of
+    staff" starts as the classifier read the question."""
+    about = about_of(meta)
+    body: list[Card] = [plain(form_title(about), weight="bolder", size="large")]
+    body.append(container([plain(goes_to(meta, about), weight="bolder")], "emphasis"))
+    body.extend(plain(line, isSubtle=True, size="small") for line in goes_else(meta, about))
     if meta.get("q"):
         body.append(labelled(messages.RAISE_QUESTION, cut(meta["q"], 1500)[0]))
     if clause:
         body.append(labelled(messages.RAISE_CLAUSE, cut(clause, 2500)[0]))
     for question in QUESTIONS:
-        body.extend(_ask(question, meta.get("d") or messages.DSL_UNKNOWN))
+        body.extend(_ask(question, meta.get("d") or messages.DSL_UNKNOWN, about))
     data = {"verb": VERB_SUBMIT, **meta}
-    return card(body, [submit(messages.RAISE_SUBMIT, data, "positive")])
+    return card(body, [submit(submit_label(about), data, "positive")])
 
 
 def sent_card(ref: str, route: str) -> Card:
@@ -100,7 +116,7 @@ def _mentions(ids: Sequence[str], names: Name) -> list[dict[str, Any]]:
     return entities
 
 
-def _ask(question: Question, dsl: str) -> list[Card]:
+def _ask(question: Question, dsl: str, about: str = "no") -> list[Card]:
     """One question as an input (text or expanded choices), with its hint or warning."""
     blocks: list[Card] = []
     if question.options is None:
@@ -124,6 +140,7 @@ def _ask(question: Question, dsl: str) -> list[Card]:
                 "label": question.label,
                 "style": "expanded",
                 "choices": choices,
+                **({"value": about} if question.field == ABOUT_FIELD else {}),
                 "isRequired": True,
                 "errorMessage": messages.TEAMS_ANSWER_REQUIRED,
             }

@@ -110,13 +110,20 @@ def test_channel_constant_is_the_thread_root() -> None:
 def test_feedback_is_counted_against_the_clause_without_the_question(
     server, teams, teams_store
 ) -> None:
-    from tests.teams.activities import action_data, submit
+    """Helpful / Not helpful are Action.Execute: counted, and thanked in the invoke reply
+    (seen only by the clicker), in a channel as in a 1:1 chat; nothing is posted."""
+    from tests.teams.activities import action_data, channel, execute
 
     server.post(message(teams.url, "can I follow an ex-pupil on Instagram?"))
     card = teams.calls_to(personal(STAFF)["id"])[-1].cards()[0]
-
-    server.post(submit(teams.url, action_data(card, messages.BUTTON_HELPFUL)))
-    server.post(submit(teams.url, action_data(card, messages.BUTTON_NOT_HELPFUL)))
-
+    posted = len(teams.calls)
+    replies = [
+        server.post(
+            execute(teams.url, "feedback", action_data(card, title), STAFF, channel())
+        ).json()
+        for title in (messages.BUTTON_HELPFUL, messages.BUTTON_NOT_HELPFUL)
+    ]
     assert teams_store.feedback_counts() == {"p0": (1, 1)}
-    assert teams.calls_to(personal(STAFF)["id"])[-1].body["text"] == messages.FEEDBACK_THANKS
+    assert [r["value"] for r in replies] == [messages.FEEDBACK_THANKS] * 2
+    assert {r["type"] for r in replies} == {"application/vnd.microsoft.activity.message"}
+    assert len(teams.calls) == posted

@@ -6,6 +6,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from bot import messages
+from bot.escalation.form import submit_label
 from bot.escalation.service import EscalationService
 from tests.teams.activities import DSL_CHANNEL, STAFF, action_data, message, personal, submit
 from tests.teams.test_teams_escalations import DETAILS, setup_dsl_channel
@@ -19,7 +20,7 @@ def _form(server, teams) -> dict:
     server.post(submit(teams.url, action_data(answer, messages.BUTTON_RAISE)))
     form = teams.calls_to(personal(STAFF)["id"])[-1].cards()[0]
     values = {"details": DETAILS, "risk": "no", "about": "no", "told": "no"}
-    return {**action_data(form, messages.RAISE_SUBMIT), **values}
+    return {**action_data(form, submit_label("no")), **values}
 
 
 def test_concurrent_sends_of_one_form_store_one_escalation(

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from bot import messages
+from bot.escalation.form import submit_label
 from bot.escalation.service import EscalationService
 from tests.chat_limits import adaptive_card_problems
 from tests.teams.activities import (
@@ -47,7 +48,7 @@ def raise_concern(server, teams, about: str = "no", risk: str = "yes") -> dict[s
     values = {"details": DETAILS, "risk": risk, "about": about, "told": "no"}
     form_id = "m-form-1"
     server.post(
-        submit(teams.url, {**action_data(form, messages.RAISE_SUBMIT), **values}, replyToId=form_id)
+        submit(teams.url, {**action_data(form, submit_label("no")), **values}, replyToId=form_id)
     )
     return {"form": form, "form_id": form_id}
 
@@ -292,7 +293,7 @@ def test_raise_clicked_in_a_channel_opens_the_form_only_in_the_private_chat(serv
     assert len(teams.calls_to(channel()["id"])) == before  # nothing more in the channel
     [form] = teams.calls_to(teams.chat_with(STAFF["id"]), "send")
     assert messages.RAISE_DETAILS_LABEL in form.shown()
-    assert action_data(form.cards()[0], messages.RAISE_SUBMIT)["q"] == (
+    assert action_data(form.cards()[0], submit_label("no"))["q"] == (
         "can I post photos of the trip?"
     )
 

@@ -1,5 +1,7 @@
-"""Buttons for raising a concern: "Raise with DSL" (opens the modal), the immediate-risk
-radio (shows "call 999" before submitting), and the DSL's Claim / Resolve / Record as logged.
+"""Buttons for raising a concern: "Raise with DSL" (opens the modal; also the global
+shortcut and App Home's "Raise a safeguarding concern", with no question first), the
+immediate-risk radio (shows "call 999" before submitting), the "about a member of staff"
+radio (the form then says who it goes to), and the DSL's Claim / Resolve / Record as logged.
 
 Only DSLs (and the headteacher / chair for their own route) may act; anyone else gets a
 polite private refusal and nothing changes (the escalation service decides).
@@ -35,13 +37,27 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         modal = eb.raise_modal(meta, clause, meta["d"])
         await client.views_open(trigger_id=body["trigger_id"], view=modal)
 
-    async def risk_changed(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
+    async def raise_shortcut(ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
+        """The global shortcut "Raise a safeguarding concern": the form, no question first."""
         await ack()
-        view = body["view"]
-        risk = (action.get("selected_option") or {}).get("value")
-        if view.get("id"):
-            updated = eb.with_risk_warning(view, risk)
-            await client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
+        here = deps.school_for(None, (body.get("team") or {}).get("id"))
+        meta, clause = await deps.raise_form(ButtonValue("", here, None))
+        await client.views_open(
+            trigger_id=body["trigger_id"], view=eb.raise_modal(meta, clause, meta["d"])
+        )
+
+    async def form_changed(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
+        """The risk answer shows or hides "call 999"; the about-staff answer changes where
+        the form says it goes (title and button included)."""
+        await ack()
+        view, chosen = body["view"], (action.get("selected_option") or {}).get("value")
+        if not view.get("id"):
+            return
+        if action.get("action_id") == eb.ACTION_ABOUT:
+            updated = eb.with_destination(view, chosen)
+        else:
+            updated = eb.with_risk_warning(view, chosen)
+        await client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
 
     async def claim(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
         await ack()
@@ -65,7 +81,9 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await client.views_open(trigger_id=body["trigger_id"], view=eb.record_modal(ref))
 
     app.action(blocks.ACTION_RAISE)(raise_dsl)
-    app.action(eb.ACTION_RISK)(risk_changed)
+    app.action(eb.ACTION_RISK)(form_changed)
+    app.action(eb.ACTION_ABOUT)(form_changed)
+    app.shortcut(eb.SHORTCUT_RAISE)(raise_shortcut)
     app.action(eb.ACTION_CLAIM)(claim)
     app.action(eb.ACTION_RESOLVE)(resolve)
     app.action(eb.ACTION_RECORD)(record)

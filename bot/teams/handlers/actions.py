@@ -15,14 +15,15 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from microsoft_agents.activity import Activity
+from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
 from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnState
+from microsoft_agents.hosting.core.app.adaptive_card import factory
 
 from bot import messages
 from bot.chat.skin import ButtonValue
 from bot.escalation.actions import submit as store
-from bot.escalation.form import report_from_form, text_field
-from bot.teams.cards import VERB_FEEDBACK, VERB_RAISE, card_message, text_message
+from bot.escalation.form import about_of, form_title, report_from_form, text_field
+from bot.teams.cards import CONTENT_TYPE, VERB_FEEDBACK, VERB_RAISE, card_message, text_message
 from bot.teams.deps import TeamsDeps
 from bot.teams.directory import is_personal, person_id, tenant_of
 from bot.teams.escalation_cards import VERB_SUBMIT, raise_form, sent_card
@@ -45,19 +46,81 @@ def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
         await submit(context, deps, data)
 
     async def feedback(context: TurnContext, state: TurnState, data: Any) -> None:
-        data = data if isinstance(data, dict) else {}
-        passage_id = text_field(data, "p")
-        if passage_id and deps.records is not None:
-            helpful, school = data.get("h") is True, text_field(data, "s")
-            await asyncio.to_thread(
-                deps.records.record_feedback, passage_id, helpful, "teams", school
-            )
+        if await _record_feedback(deps, data):
             if is_personal(context.activity):
                 await context.send_activity(text_message(messages.FEEDBACK_THANKS))
+
+    async def open_dialog(context: TurnContext, state: TurnState) -> None:
+        """task/fetch: the form as a dialog, seen only by the person who clicked (works in
+        channels and group chats as in a 1:1 chat)."""
+        deps.directory.remember(context.activity)
+        data = _dialog_data(context.activity)
+        value = ButtonValue.read(data, fallback_school=deps.school_for(context.activity))
+        meta, clause = await deps.raise_form(value)
+        form = raise_form(meta, clause)
+        title = form_title(about_of(meta))
+        task = {
+            "type": "continue",
+            "value": {"title": title, "card": {"contentType": CONTENT_TYPE, "content": form}},
+        }
+        await _invoke_reply(context, {"task": task})
+
+    async def submit_dialog(context: TurnContext, state: TurnState) -> None:
+        """task/submit: store the concern, and only then say (in the dialog) it is stored."""
+        deps.directory.remember(context.activity)
+        data = _dialog_data(context.activity)
+        activity = context.activity
+        report = report_from_form("teams", person_id(activity), tenant_of(activity), data, data)
+        outcome = await store(
+            deps.escalations, replace(report, submission_key=submission_key(activity))
+        )
+        esc = outcome.escalation
+        if esc is None:
+            text = outcome.refusal or messages.STORE_UNAVAILABLE
+        else:
+            deps.kick()
+            text = messages.TEAMS_RAISE_SENT.format(
+                ref=esc.ref, route_name=messages.ROUTE_NAMES[esc.route]
+            )
+        await _invoke_reply(context, {"task": {"type": "message", "value": text}})
+
+    async def feedback_execute(context: TurnContext, state: TurnState, data: Any) -> Any:
+        """Helpful / Not helpful as Action.Execute: recorded, and thanked privately (an
+        invoke "message" reply only the clicker sees), in a channel as in a 1:1 chat."""
+        await _record_feedback(deps, data)
+        return factory.message(messages.FEEDBACK_THANKS)
 
     app.adaptive_card.action_submit(VERB_RAISE)(open_form)
     app.adaptive_card.action_submit(VERB_SUBMIT)(submit_form)
     app.adaptive_card.action_submit(VERB_FEEDBACK)(feedback)
+    app.adaptive_card.action_execute(VERB_FEEDBACK)(feedback_execute)
+    app.invoke("task/fetch")(open_dialog)
+    app.invoke("task/submit")(submit_dialog)
+
+
+async def _record_feedback(deps: TeamsDeps, data: Any) -> bool:
+    """Count Helpful / Not helpful against the clause (never the question); False when the
+    click named no clause or there is no store."""
+    data = data if isinstance(data, dict) else {}
+    passage_id = text_field(data, "p")
+    if not passage_id or deps.records is None:
+        return False
+    helpful, school = data.get("h") is True, text_field(data, "s")
+    await asyncio.to_thread(deps.records.record_feedback, passage_id, helpful, "teams", school)
+    return True
+
+
+def _dialog_data(activity: Activity) -> dict[str, Any]:
+    value = activity.value if isinstance(activity.value, dict) else {}
+    data = value.get("data")
+    return data if isinstance(data, dict) else {}
+
+
+async def _invoke_reply(context: TurnContext, body: dict[str, Any]) -> None:
+    reply = Activity(
+        type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body)
+    )
+    await context.send_activity(reply)
 
 
 async def submit(context: TurnContext, deps: TeamsDeps, data: dict[str, Any]) -> None:

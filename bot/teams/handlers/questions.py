@@ -14,7 +14,7 @@ from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnSta
 
 from bot import messages
 from bot.answering.presenter import present
-from bot.teams.cards import answer_message, text_message
+from bot.teams.cards import answer_message, card_message, raise_card, text_message
 from bot.teams.deps import TeamsDeps
 from bot.teams.directory import is_personal, person_id
 from bot.teams.text import question_from_teams
@@ -22,6 +22,7 @@ from bot.teams.text import question_from_teams
 log = logging.getLogger(__name__)
 SETUP_COMMANDS = ("setup dsl",)
 HELP_COMMANDS = ("help",)
+RAISE_COMMANDS = ("raise", messages.RAISE_TITLE_LONG.lower(), messages.BUTTON_RAISE_CONCERN.lower())
 
 
 def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
@@ -35,6 +36,8 @@ def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
         command = question.lower().strip(" .!")
         if command in SETUP_COMMANDS:
             await setup_dsl(context, deps)
+        elif command in RAISE_COMMANDS:
+            await context.send_activity(card_message(raise_card(deps.school_for(activity))))
         elif not question or command in HELP_COMMANDS:
             await context.send_activity(text_message(messages.TEAMS_HELP))
         else:
