@@ -3,7 +3,8 @@
 ``Answerer.answer(question, school=None)`` searches the index with the analyzer's weighted
 query, keeps the best clause and up to two further relevant ones (near-duplicates shown
 once), decides whether the best one answers the question at all (how much of the question it
-covers, weighted by how rare each word is), classifies the concern, and builds the route.
+covers, weighted by how rare each word is), classifies the concern (patterns, backed by
+similarity to concern exemplars when the embedding model is there), and builds the route.
 Policy text is only ever quoted from the index, never generated.
 """
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from bot import messages
 from bot.answering.concern import Classifier, default_classifier
+from bot.answering.concern_semantic import SemanticConcern
 from bot.answering.hybrid import HybridScorer, HybridTuning, hybrid_scorer
 from bot.answering.model import Answer, Concern, Hit
 from bot.answering.route import build_route
@@ -57,7 +59,7 @@ class Answerer:
         index: SearchIndex,
         schools: dict[str, School],
         analyzer: Analyzer | None = None,
-        classifier: Classifier | None = None,
+        classifier: Classifier | SemanticConcern | None = None,
         roles: Roles | None = None,
         tuning: Tuning = Tuning(),
         default_school: str | None = None,
@@ -67,7 +69,11 @@ class Answerer:
         self.index = index
         self.schools = schools
         self.analyzer = analyzer or default_analyzer()
-        self.classifier = classifier or default_classifier()
+        classifier = classifier or default_classifier()
+        # with the model, a semantic backstop flags what the patterns miss (never downgrading)
+        if encoder is not None and isinstance(classifier, Classifier):
+            classifier = SemanticConcern(classifier, encoder)
+        self.classifier = classifier
         self.roles = roles or default_roles()
         self.tuning = tuning
         self.default_school = default_school
