@@ -122,6 +122,15 @@ class Classifier:
             compile_all(framing.get("practical", [])),
         )
 
+    def asks_a_rule(self, question: str) -> bool:
+        """True when every sentence asks about a rule for oneself ("can I be friends with a
+        pupil on facebook?"), as the framing patterns see it."""
+        text = fold(question[:MAX_CLASSIFIED_CHARS])
+        sentences = _sentences(text)
+        return bool(sentences) and all(
+            any(p.search(text[s:e]) for p in self.hypothetical) for s, e in sentences
+        )
+
     def classify(self, question: str) -> Concern:
         text = fold(question[:MAX_CLASSIFIED_CHARS])
         text = _GREETING.sub(lambda m: " " * len(m.group()), text)

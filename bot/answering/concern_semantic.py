@@ -91,6 +91,10 @@ class SemanticConcern:
         category, similarity = self.nearest(question)
         if category is None or similarity < self.threshold:
             return concern
+        if category in self.exemplars.about_staff and self.classifier.asks_a_rule(question):
+            return (
+                concern  # "can I …" about one's own conduct is a rule question, not an allegation
+            )
         reason = self.exemplars.reasons[category]
         return Concern(
             level="report",

@@ -17,7 +17,10 @@ def test_short_soak_two_workers_loses_nothing_and_duplicates_nothing() -> None:
     print(figures)
     assert figures["outbox_drained"] is True
     assert figures["escalations_submitted"] > 20
-    assert figures["escalations_stored"] == figures["escalations_submitted"]
+    # a submit slower than the store's deadline tells the reporter to go to the DSL in person
+    # ("can't promise it was sent") and may still be saved and delivered: never lost
+    submitted, slow = figures["escalations_submitted"], figures["escalations_refused_go_in_person"]
+    assert submitted <= figures["escalations_stored"] <= submitted + slow
     assert figures["escalations_lost"] == 0 and figures["escalations_duplicated"] == 0
     assert figures["receipts_lost"] == 0 and figures["receipts_duplicated"] == 0
     assert figures["escalations_falsely_acknowledged"] == 0
