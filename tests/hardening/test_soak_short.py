@@ -24,6 +24,7 @@ def test_short_soak_two_workers_loses_nothing_and_duplicates_nothing() -> None:
     assert figures["escalations_lost"] == 0 and figures["escalations_duplicated"] == 0
     assert figures["receipts_lost"] == 0 and figures["receipts_duplicated"] == 0
     assert figures["escalations_falsely_acknowledged"] == 0
-    assert figures["reporters_told_delivered"] == figures["escalations_submitted"]
+    # every stored one, the slow ones included, was delivered and its reporter told so
+    assert figures["reporters_told_delivered"] == figures["escalations_stored"]
     assert figures["requests_acked"] == figures["requests_sent"]
     assert sum(figures["faults_injected"].values()) > 10 and figures["slack_calls_failed"] > 0
