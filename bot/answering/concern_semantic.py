@@ -40,6 +40,8 @@ WINDOW_CHARS = 400
 class SentenceEncoder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...
 
+    def encode_query(self, text: str) -> np.ndarray: ...
+
 
 @dataclass(frozen=True)
 class Exemplars:
@@ -107,7 +109,10 @@ class SemanticConcern:
         pieces = windows(question[:MAX_CLASSIFIED_CHARS])
         if not pieces:
             return None, 0.0
-        vectors = np.asarray(self.encoder.encode(pieces), dtype=np.float32)
+        if len(pieces) == 1:  # a short question: the vector retrieval uses too
+            vectors = np.asarray(self.encoder.encode_query(pieces[0]), dtype=np.float32)[None]
+        else:
+            vectors = np.asarray(self.encoder.encode(pieces), dtype=np.float32)
         similarities = vectors @ self._exemplar_matrix().T
         best = np.unravel_index(int(np.argmax(similarities)), similarities.shape)
         return self.exemplars.categories[best[1]], float(similarities[best])
