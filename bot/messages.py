@@ -468,6 +468,7 @@ ROUTE_NAMES = {
 CLI_NO_ESCALATIONS = "No escalations."
 CLI_PURGED = "Removed the details of {count} resolved escalation(s) older than {age}."
 CLI_BAD_DURATION = "Give the age as a number and a unit, for example 90d, 12w, 48h or 30m."
+CLI_BAD_MONTH = "Give the month as YYYY-MM, e.g. 2026-03."
 CLI_EVAL_NO_SCHOOL = (
     "--by-school answers each question from its own school, but {count} question(s) have no "
     '"school" field (first: {first}).'
@@ -534,3 +535,29 @@ TEAMS_SETUP_REFUSED = (
 )
 
 INDEX_EMBEDDING = "Embeddings: {model}; {count} passages embedded now (unchanged ones reused)."
+
+# --- What the policy owner learns: the monthly summary (bot/chat/summary.py) -----------
+
+SUMMARY_TITLE = "Questions this month"
+SUMMARY_ASKED = (
+    "{asked} question(s) asked in {month} ({last} in {last_month}); {no_clause} found no "
+    "clause; {concerns} raised a concern."
+)
+SUMMARY_PLATFORM = "{platform}: {count}"
+SUMMARY_PLATFORM_NAMES = {"slack": "Slack", "teams": "Teams"}
+SUMMARY_TOP = "Policies and sections that answered them"
+SUMMARY_TOP_LINE = "{policy} \u2014 {section}: {count}"
+SUMMARY_TOP_LINE_NO_SECTION = "{policy}: {count}"
+SUMMARY_WEEKS = "No clause found, by week"
+SUMMARY_WEEK_LINE = "Week of {week}: {no_clause} of {asked}"
+SUMMARY_NOT_HELPFUL = f"Clauses marked \u201c{BUTTON_NOT_HELPFUL}\u201d"
+SUMMARY_NOT_HELPFUL_LINE = "{clause}: {count}"
+SUMMARY_SAMPLES = "Unanswered questions (the 30-day sample; only you see these)"
+SUMMARY_NONE = "None this month."
+SUMMARY_PRIVACY = (
+    "Only you, as the school's admin, see this. No question text is kept, except the "
+    "30-day sample of unanswered questions when it is turned on; questions that raised a "
+    "concern are never kept."
+)
+SUMMARY_UNAVAILABLE = "The summary is not available right now (the database is not working)."
+SUMMARY_ONLY_ADMIN = "The monthly summary is only for the school's admin."

@@ -14,15 +14,19 @@ context and the clause the person was shown.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot import messages
 from bot.answering.model import Answer, Concern, Person
 from bot.answering.presenter import contact_text
 from bot.answering.route import build_route
+from bot.chat.usage import Usage
 from bot.escalation.form import form_meta, text_field
+from bot.store.question_stats import MonthSummary
+
+IsAdmin = Callable[[str | None, str], bool]  # (school slug, user id) -> may see its summary
 
 
 class ChatSettings(Protocol):
@@ -58,6 +62,28 @@ class SkinDeps:
 
     settings: ChatSettings
     answerer: Answers
+    usage: Usage | None = field(default=None, kw_only=True)  # counts questions when set
+    is_admin: IsAdmin = field(default=lambda school, user: False, kw_only=True)
+    _counting: set[asyncio.Task[None]] = field(default_factory=set, init=False, repr=False)
+
+    async def ask(self, question: str, school: str | None, platform: str) -> Answer:
+        """Answer a question someone typed, and count it for the school's summary after the
+        answer is on its way (a button's answering again is not a new question)."""
+        answer = await self.answer(question, school)
+        if self.usage is not None:
+            task = asyncio.create_task(
+                asyncio.to_thread(self.usage.count, answer, school, platform)
+            )
+            self._counting.add(task)
+            task.add_done_callback(self._counting.discard)
+        return answer
+
+    async def month_summary(self, school: str | None, user_id: str) -> MonthSummary | None:
+        """This month's summary for the school's admin (None for anyone else, or when
+        questions are not counted); raises StoreError when the database is unavailable."""
+        if self.usage is None or not user_id or not self.is_admin(school, user_id):
+            return None
+        return await asyncio.to_thread(self.usage.stats.summary, school, None, True)
 
     async def answer(self, question: str, school: str | None) -> Answer:
         """Answer off the event loop so acks and other requests are never held up by a search."""

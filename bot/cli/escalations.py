@@ -37,7 +37,7 @@ def parse_age(text: str) -> timedelta:
 
 
 @contextmanager
-def _store() -> Iterator[Store]:
+def open_store() -> Iterator[Store]:
     try:
         store = Store.open(load_settings().database_url)
     except (ConfigError, StoreError) as exc:
@@ -62,7 +62,7 @@ def list_command(open_only: bool) -> None:
 
     Example: policybot escalations list --open
     """
-    with _store() as store, store.reading() as conn:
+    with open_store() as store, store.reading() as conn:
         found = rows.list_(conn, open_only=open_only)
     if not found:
         click.echo(messages.CLI_NO_ESCALATIONS)
@@ -80,7 +80,7 @@ def show_command(ref: str) -> None:
 
     Example: policybot escalations show ESC-2026-0042
     """
-    with _store() as store, store.reading() as conn:
+    with open_store() as store, store.reading() as conn:
         esc = rows.get(conn, ref.strip().upper())
         fields = record(esc, rows.audit_for(conn, esc))
     trail = fields.pop("audit_trail")
@@ -104,7 +104,7 @@ def export_command(fmt: str, output: Path | None) -> None:
 
     Example: policybot escalations export --format csv -o escalations.csv
     """
-    with _store() as store:
+    with open_store() as store:
         text = export_records(store, fmt)
     if output is None:
         click.echo(text, nl=False)
@@ -125,6 +125,6 @@ def purge_command(older_than: str | None) -> None:
     """
     age_text = older_than or f"{load_settings().retention_days}d"
     age = parse_age(age_text)
-    with _store() as store:
+    with open_store() as store:
         purged = purge_details(store, age)
     click.echo(messages.CLI_PURGED.format(count=len(purged), age=age_text))

@@ -8,7 +8,8 @@ prefixed with an apostrophe.
 
 ``purge(store, older_than)`` blanks the question, details and resolution note of escalations
 resolved more than ``older_than`` ago, sets ``details_purged`` and writes an audit row;
-reference, status, dates, people and the audit trail are kept.
+reference, status, dates, people and the audit trail are kept. It also deletes the sampled
+question text older than 30 days (``bot.store.question_stats``), whatever ``older_than`` is.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
+from bot.store.question_stats import QuestionStats
 from bot.store.records import AuditEntry, Clock, Escalation, utc_now
 
 logger = logging.getLogger(__name__)
@@ -145,6 +147,7 @@ def purge(store: Store, older_than: timedelta, clock: Clock = utc_now) -> list[s
             purged.append(ref)
             edit = {"event": "purged", "days": older_than.days}  # the DSL's message, too
             outbox_rows.enqueue(conn, esc_id, "destination_update", f"{ref}/purged", now, edit)
+    samples = QuestionStats(store).purge_samples()  # the 30-day sample of unanswered questions
     store.checkpoint()  # secure_delete zeroed the old text; this clears it from the WAL too
-    logger.info("purged details of %d escalation(s)", len(purged))
+    logger.info("purged details of %d escalation(s), %d sampled question(s)", len(purged), samples)
     return purged

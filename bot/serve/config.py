@@ -47,6 +47,7 @@ class Settings:
     teams_chair_aad_ids: tuple[str, ...] = ()
     teams_insecure_dev: bool = False  # POLICYBOT_TEAMS_INSECURE_DEV=1: anonymous, loopback only
     parse_memory_mb: int = 1024  # POLICYBOT_PARSE_MEMORY_MB: address space per parse worker
+    unanswered_sample: bool = False  # POLICYBOT_UNANSWERED_SAMPLE=1: keep the 30-day sample
     log_level: str = "INFO"
 
 
@@ -88,6 +89,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> 
         teams_headteacher_aad_ids=_ids(env, "TEAMS_HEADTEACHER_AAD_IDS"),
         teams_insecure_dev=_get(env, "POLICYBOT_TEAMS_INSECURE_DEV") == "1",
         parse_memory_mb=_int(env, "POLICYBOT_PARSE_MEMORY_MB", 1024),
+        unanswered_sample=_flag(env, "POLICYBOT_UNANSWERED_SAMPLE"),
         teams_chair_aad_ids=_ids(env, "TEAMS_CHAIR_AAD_IDS"),
         log_level=(_get(env, "LOG_LEVEL") or "INFO").upper(),
     )
@@ -109,6 +111,14 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 0:
         raise ConfigError(f"{name} must not be negative (it is {value}).")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    """``1`` on, ``0`` or unset off; anything else names the setting."""
+    raw = _get(env, name) or "0"
+    if raw not in ("0", "1"):
+        raise ConfigError(f"{name} must be 1 (on) or 0 (off) (it is {raw!r}).")
+    return raw == "1"
 
 
 def _ids(env: Mapping[str, str], name: str) -> tuple[str, ...]:

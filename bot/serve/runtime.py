@@ -27,9 +27,11 @@ from bot.escalation.service import EscalationService
 from bot.serve.config import Settings
 from bot.serve.web import Mount, build_web_app, start_site
 from bot.serve.wiring import (
+    admin_check,
     build_answerer,
     build_reminders,
     escalation_service,
+    question_usage,
     slack_enabled,
     slack_notifier,
     teams_notifier,
@@ -64,7 +66,13 @@ class Runtime:
         from bot.teams.app import teams_mount
 
         mount = teams_mount(
-            self.settings, self.answerer, self.store, escalations=self.escalations, kick=self.kick
+            self.settings,
+            self.answerer,
+            self.store,
+            escalations=self.escalations,
+            kick=self.kick,
+            usage=question_usage(self.store, self.settings),
+            is_admin=admin_check(self.settings),
         )
         return [mount]
 
@@ -119,6 +127,8 @@ def build_runtime(
             escalations=service,
             socket_mode=socket_mode,
             kick=runtime.kick,
+            usage=question_usage(store, settings),
+            is_admin=admin_check(settings),
         )
     return runtime
 

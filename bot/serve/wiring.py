@@ -6,6 +6,8 @@ this module is where the settings bag is read to build them.
     reminders = build_reminders(store, settings)
     notifier = teams_notifier(settings, store)    # and slack_notifier(settings)
     if slack_enabled(settings): ...               # which skins this deployment serves
+    usage = question_usage(store, settings)       # counts questions for the admin's summary
+    is_admin = admin_check(settings)              # (school, user id) -> sees the summary
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from bot.teams import teams_enabled
 from indexer.build import BuildReport
 
 if TYPE_CHECKING:  # imported where used, so `policybot ask` does not load SQLAlchemy
+    from bot.chat.skin import IsAdmin
+    from bot.chat.usage import Usage
     from bot.escalation.people import People
     from bot.escalation.reminders import Reminders
     from bot.escalation.service import EscalationService
@@ -116,3 +120,29 @@ def slack_enabled(settings: Settings) -> bool:
     """Slack is served when SLACK_BOT_TOKEN is set, or when Teams is not configured either
     (then the missing token is the first thing ``policybot doctor`` and ``serve`` report)."""
     return bool(settings.slack_bot_token) or not teams_enabled(settings)
+
+
+def question_usage(store: Store, settings: Settings) -> Usage:
+    """Counts every answered question (never its text) for the admin's monthly summary.
+    POLICYBOT_UNANSWERED_SAMPLE=1 also keeps the 30-day sample of unanswered, non-concern
+    questions, for every school on this deployment (per school once schools have settings)."""
+    from bot.chat.usage import Usage
+    from bot.store.question_stats import QuestionStats
+
+    sample = settings.unanswered_sample
+    return Usage(QuestionStats(store), sample_for=lambda school: sample)
+
+
+def admin_check(settings: Settings) -> IsAdmin:
+    """Who sees a school's summary: until schools have their own admin, that school's DSLs
+    (its school.toml's, else DSL_USER_IDS / TEAMS_DSL_AAD_IDS)."""
+    from bot.escalation.schools import all_school_people
+
+    schools = all_school_people(settings.corpus_dir)
+    everyone = people(settings).dsl_ids
+
+    def is_admin(school: str | None, user_id: str) -> bool:
+        own = schools.get(school) if school else None
+        return bool(user_id) and user_id in (own.dsl_ids if own else everyone)
+
+    return is_admin

@@ -16,7 +16,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
-from bot.chat.skin import Answers
+from bot.chat.skin import Answers, IsAdmin
+from bot.chat.usage import Usage
 from bot.errors import ConfigError
 from bot.slack.deps import EventLog, FeedbackLog, SlackDeps
 from bot.slack.listeners import register_listeners
@@ -48,8 +49,13 @@ def build_app(
     escalations: Any = None,
     socket_mode: bool = False,
     kick: Callable[[], None] | None = None,
+    usage: Usage | None = None,
+    is_admin: IsAdmin | None = None,
 ) -> AsyncApp:
-    """The Bolt app with every listener registered. HTTP mode needs SLACK_SIGNING_SECRET."""
+    """The Bolt app with every listener registered. HTTP mode needs SLACK_SIGNING_SECRET.
+
+    ``usage`` counts answered questions for the monthly summary that App Home shows to
+    whoever ``is_admin(school, user_id)`` says is the school's admin."""
     check_settings(settings, socket_mode=socket_mode)
     app = AsyncApp(
         client=build_client(settings),
@@ -57,7 +63,9 @@ def build_app(
         request_verification_enabled=not socket_mode,
         name="policybot",
     )
-    deps = SlackDeps(settings=settings, answerer=answerer, escalations=escalations)
+    deps = SlackDeps(settings=settings, answerer=answerer, escalations=escalations, usage=usage)
+    if is_admin is not None:
+        deps.is_admin = is_admin
     if events is not None:
         deps.events = events
     if feedback is not None:

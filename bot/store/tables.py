@@ -159,3 +159,28 @@ submissions = Table(
     Column("escalation_id", Integer, ForeignKey("escalations.id")),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+question_stats = Table(  # one row per answered question; never its text
+    "question_stats",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school", String(255)),
+    Column("asked_hour", UTCDateTime, nullable=False),  # truncated to the hour
+    Column("answered", Boolean, nullable=False),
+    Column("passage_id", String(255)),  # the clause shown first, when one was found
+    Column("document", String(255)),
+    Column("section", String(255)),
+    Column("concern", Boolean, nullable=False),
+    Column("platform", String(16), nullable=False),
+    Index("ix_question_stats_school_hour", "school", "asked_hour"),
+)
+
+question_samples = Table(  # unanswered, non-concern text; only with the 30-day sample on
+    "question_samples",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school", String(255)),
+    Column("asked_at", UTCDateTime, nullable=False),
+    Column("question", Text, nullable=False),
+    Index("ix_question_samples_school_asked", "school", "asked_at"),
+)

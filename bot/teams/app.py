@@ -31,6 +31,8 @@ from microsoft_agents.hosting.core import (
 from pydantic import ValidationError
 
 from bot import messages
+from bot.chat.skin import IsAdmin
+from bot.chat.usage import Usage
 from bot.escalation.service import EscalationService
 from bot.store import Store
 from bot.teams.auth import (
@@ -108,12 +110,15 @@ def build_teams(
     escalations: EscalationService | None = None,
     kick: Callable[[], None] | None = None,
     policy: TokenPolicy | None = None,
+    usage: Usage | None = None,
+    is_admin: IsAdmin | None = None,
 ) -> TeamsBot:
     """The Teams bot: adapter, application, handlers. Raises ConfigError for bad settings.
 
     ``escalations`` is the one escalation service the process shares with Slack (without it,
     "Raise with DSL" says escalations are not set up); ``store`` keeps the directory;
-    ``policy`` (default: from the settings) says which tokens and serviceUrls are accepted."""
+    ``policy`` (default: from the settings) says which tokens and serviceUrls are accepted;
+    ``usage`` counts answered questions for the summary ``is_admin(school, aad_id)`` sees."""
     auth = auth_configuration(settings)
     policy = policy or token_policy(settings)
     connections = build_connections(settings)
@@ -135,7 +140,10 @@ def build_teams(
         escalations=escalations,
         records=store,
         kick=kick or (lambda: None),
+        usage=usage,
     )
+    if is_admin is not None:
+        deps.is_admin = is_admin
     register_handlers(agent, deps)
     return TeamsBot(agent, adapter, auth, deps, policy)
 
@@ -148,12 +156,21 @@ def teams_mount(
     escalations: EscalationService | None = None,
     kick: Callable[[], None] | None = None,
     policy: TokenPolicy | None = None,
+    usage: Usage | None = None,
+    is_admin: IsAdmin | None = None,
 ) -> Mount:
     """A mount for ``bot.serve.web.build_web_app`` adding ``POST /api/messages``."""
 
     def mount(app: web.Application) -> None:
         bot = build_teams(
-            settings, answerer, store, escalations=escalations, kick=kick, policy=policy
+            settings,
+            answerer,
+            store,
+            escalations=escalations,
+            kick=kick,
+            policy=policy,
+            usage=usage,
+            is_admin=is_admin,
         )
         app[TEAMS_KEY] = bot
         app.router.add_post(TEAMS_PATH, _messages)

@@ -26,7 +26,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             return
         school = deps.school_for(command.get("channel_id"), command.get("team_id"))
         try:
-            view = present(await deps.answer(question, school))
+            view = present(await deps.ask(question, school, "slack"))
         except Exception:
             log.exception("answering /policy failed (channel %s)", command.get("channel_id"))
             await respond(text=messages.SOMETHING_WENT_WRONG)

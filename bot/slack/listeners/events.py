@@ -83,7 +83,7 @@ async def _view(deps: SlackDeps, event: Event, school: str | None) -> AnswerView
     question = question_from_message(event.get("text"))
     if not question:
         return None
-    return present(await deps.answer(question, school))
+    return present(await deps.ask(question, school, "slack"))
 
 
 def _message(view: AnswerView) -> dict[str, Any]:

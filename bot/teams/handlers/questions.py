@@ -1,5 +1,7 @@
 """Typed messages: a question in a 1:1 chat or an @mention in a channel or group chat.
 
+"summary" in the school admin's 1:1 chat shows this month's summary of questions (a card).
+
 A question the concern classifier flags, asked anywhere but a 1:1 chat, is answered in the
 asker's 1:1 chat, with only "I've sent you a private reply" where it was asked. "setup dsl"
 (from a DSL listed in TEAMS_DSL_AAD_IDS) makes this conversation the DSL destination.
@@ -14,14 +16,17 @@ from microsoft_agents.hosting.core import AgentApplication, TurnContext, TurnSta
 
 from bot import messages
 from bot.answering.presenter import present
+from bot.errors import StoreError
 from bot.teams.cards import answer_message, card_message, raise_card, text_message
 from bot.teams.deps import TeamsDeps
 from bot.teams.directory import is_personal, person_id
+from bot.teams.summary_card import summary_card
 from bot.teams.text import question_from_teams
 
 log = logging.getLogger(__name__)
 SETUP_COMMANDS = ("setup dsl",)
 HELP_COMMANDS = ("help",)
+SUMMARY_COMMANDS = ("summary",)
 RAISE_COMMANDS = ("raise", messages.RAISE_TITLE_LONG.lower(), messages.BUTTON_RAISE_CONCERN.lower())
 
 
@@ -36,6 +41,8 @@ def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
         command = question.lower().strip(" .!")
         if command in SETUP_COMMANDS:
             await setup_dsl(context, deps)
+        elif command in SUMMARY_COMMANDS and is_personal(activity):
+            await show_summary(context, deps)
         elif command in RAISE_COMMANDS:
             await context.send_activity(card_message(raise_card(deps.school_for(activity))))
         elif not question or command in HELP_COMMANDS:
@@ -53,13 +60,27 @@ def _typed_message(context: TurnContext) -> bool:
 
 
 async def answer(context: TurnContext, deps: TeamsDeps, question: str) -> None:
-    view = present(await deps.answer(question, deps.school_for(context.activity)))
+    view = present(await deps.ask(question, deps.school_for(context.activity), "teams"))
     if view.sensitive and not is_personal(context.activity):
         await deps.send_private(context, answer_message(view))
         await deps.send_private(context, text_message(messages.TEAMS_DELETE_PUBLIC))
         await context.send_activity(text_message(messages.TEAMS_PRIVATE_REPLY_SENT))
     else:
         await context.send_activity(answer_message(view))
+
+
+async def show_summary(context: TurnContext, deps: TeamsDeps) -> None:
+    """This month's summary card for the school's admin; anyone else is told it is theirs."""
+    activity = context.activity
+    try:
+        summary = await deps.month_summary(deps.school_for(activity), person_id(activity))
+    except StoreError:
+        await context.send_activity(text_message(messages.SUMMARY_UNAVAILABLE))
+        return
+    if summary is None:
+        await context.send_activity(text_message(messages.SUMMARY_ONLY_ADMIN))
+        return
+    await context.send_activity(card_message(summary_card(summary), messages.SUMMARY_TITLE))
 
 
 async def setup_dsl(context: TurnContext, deps: TeamsDeps) -> None:
