@@ -6,6 +6,7 @@ unanswered, non-concern text, and only when it is on."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -134,6 +135,30 @@ def test_with_the_sample_on_only_unanswered_non_concern_text_is_kept_and_shown_t
     assert len(flagged) == 1 and not flagged[0]["answered"]  # counted, text never kept
     assert messages.SUMMARY_SAMPLES in admin and UNANSWERED in admin
     assert UNANSWERED not in staff and FLAGGED_UNANSWERED not in admin
+
+
+class StuckStats(QuestionStats):
+    """A database that takes as long as the test says to record a question."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.release = threading.Event()
+
+    def record(self, asked: Asked) -> None:
+        self.release.wait(timeout=10)
+        super().record(asked)
+
+
+def test_the_answer_goes_out_while_the_count_is_still_being_written(
+    settings, fake_slack, db
+) -> None:
+    stats = StuckStats(db)
+    with serve(settings, Usage(stats)) as server:
+        server.command(command_body(ANSWERED, fake_slack.response_url("r1")))
+        (reply,) = fake_slack.wait_for("response_url", timeout=5)  # the count is still stuck
+        assert CLAUSE in reply.text() and rows(db) == []
+        stats.release.set()
+        assert wait_until(lambda: len(rows(db)) == 1)
 
 
 class BrokenStats(QuestionStats):
