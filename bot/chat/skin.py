@@ -1,6 +1,10 @@
 """What every chat skin needs from the core, in one base class: answering off the event loop,
 the school for a conversation, and answering again from what a button carries.
 
+A question someone typed goes through :meth:`SkinDeps.ask`, the one place both skins count
+questions for the school admin's monthly summary (:mod:`bot.chat.usage`; never the text);
+:meth:`SkinDeps.month_summary` gives that summary to the admin only.
+
 A button ("Raise with DSL", "Share in channel", "Show full clause") carries the question, the
 school and the clause id, not the answer; answers are pure, so answering again gives the same
 clauses. :class:`ButtonValue` reads that data the same way on every platform (anything that
