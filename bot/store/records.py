@@ -113,6 +113,7 @@ class Escalation(_Submitted):
     created_at: datetime
     updated_at: datetime
     details_purged: bool
+    history: tuple[AuditEntry, ...] = field(default=(), compare=False)  # the trail, if read
 
     @property
     def is_open(self) -> bool:
