@@ -18,10 +18,11 @@ from bot.serve.runtime import Runtime
 from tests.chat_limits import block_kit_problems, button_styles
 from tests.fakes.concerns import make_report
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.slack.live import LiveServer, running
-from tests.slack.test_escalation_flow import click, wait_until
+from tests.slack.live import running
+from tests.slack.test_escalation_flow import click, live, wait_until
 
 DSL_CHANNEL = "GDSL"
+__all__ = ["live"]  # the served app over loopback HTTP (a fixture, on this module's runtime)
 SCHOOL = "kite-college"
 
 
@@ -40,12 +41,6 @@ def runtime(settings: Settings, tmp_path, real_answerer: Answerer) -> Iterator[R
     )
     with running(settings, real_answerer) as rt:
         yield rt
-
-
-@pytest.fixture
-def live(runtime: Runtime) -> Iterator[LiveServer]:
-    with LiveServer(runtime.web_app()) as server:
-        yield server
 
 
 def long_clause(answerer: Answerer):
