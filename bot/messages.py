@@ -196,6 +196,8 @@ RAISE_FAILED_TITLE = "Not sent"
 BUTTON_CLAIM = "Claim"
 BUTTON_RESOLVE = "Resolve"
 BUTTON_RECORD = "Record as logged"
+BUTTON_REOPEN = "Reopen"
+BUTTON_UNASSIGN = "Unassign"
 RECORD_TITLE = "Record as logged"
 RECORD_LABEL = "Logged in CPOMS / MyConcern as \u2026"
 RECORD_SUBMIT = "Save"
@@ -213,13 +215,23 @@ DSL_POST_URGENT_NOTICE = "URGENT: concern {ref} (immediate risk: {risk})"  # not
 DSL_URGENT = "Immediate risk: {risk}"
 DSL_TIMELINE_RAISED = "{time} raised"  # the timeline under the DSL's post, joined by " · "
 DSL_TIMELINE_CLAIMED = "{time} claimed by {actor}"
-DSL_TIMELINE_RECORDED = "recorded in {record}"
+DSL_TIMELINE_RECORDED = "{time} recorded in {record}"
 DSL_TIMELINE_RESOLVED = "{time} resolved by {actor}"
+DSL_TIMELINE_REOPENED = "{time} reopened by {actor}"
+DSL_TIMELINE_UNASSIGNED = "{time} unassigned by {actor}"
+DSL_TIMELINE_GAP = "\u2026"  # stands for the middle of a long timeline
 RESOLVE_CONFIRM_TITLE = "Resolve {ref}?"
 RESOLVE_CONFIRM_TEXT = (
     "Mark this concern as resolved? The reporter is told. Record where it was logged first."
 )
 RESOLVE_CONFIRM_CANCEL = "Not yet"
+UNASSIGN_CONFIRM_TITLE = "Unassign {ref}?"
+UNASSIGN_CONFIRM_TEXT = (
+    "Nobody will hold this concern any more: it goes back to \u201cnot yet claimed\u201d "
+    "and the reminders start again until someone claims it."
+)
+UNASSIGN_CONFIRM_CANCEL = "Keep it"
+DSL_CLAUSE_QUOTE = "\u201c{text}\u201d"
 DSL_FACT_RAISED_BY = "Raised by"
 DSL_FACT_SCHOOL = "School"
 DSL_FACT_RISK = "Immediate risk"
@@ -450,6 +462,8 @@ ESCALATION_NOT_DELIVERED = (
 ESCALATION_CLAIMED = "Your concern {ref} has been picked up by {actor}."
 ESCALATION_RESOLVED = "Your concern {ref} has been marked as resolved by {actor}."
 ESCALATION_RECORDED = "Your concern {ref} has been recorded in the school's safeguarding system."
+ESCALATION_REOPENED = "Your concern {ref} has been reopened by {actor}."
+ESCALATION_UNASSIGNED = "Your concern {ref} is waiting to be picked up again by {route_name}."
 ESCALATION_ALREADY_CLAIMED = "{ref} is already claimed by {actor}."
 ESCALATION_REMINDER = (
     "Reminder: concern {ref} for {route_name} has not been claimed for {minutes} minutes."

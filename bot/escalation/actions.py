@@ -3,7 +3,7 @@ the :class:`~bot.escalation.service.EscalationService` off the event loop, and w
 
 Both skins call :func:`submit` for a sent "Raise with DSL" form (the reporter is told it was
 received only once it is stored; otherwise ``outcome.refusal`` tells them to go to the DSL in
-person), and :func:`act` for Claim, Resolve and Record as logged, and show
+person), and :func:`act` for Claim, Resolve, Reopen, Unassign and Record as logged, and show
 ``outcome.refusal`` (if any) only to the person who clicked; ``outcome.changed`` says whether
 to wake the outbox. A refusal is one of: no database, not allowed (only the DSLs; nothing
 changes), no such reference, the database failed, or already claimed by someone else.
@@ -25,7 +25,7 @@ from bot.escalation.view import Name, Text, as_is
 from bot.store.records import ConcernReport, Escalation
 
 log = logging.getLogger(__name__)
-Change = Literal["claim", "resolve", "record_logged"]
+Change = Literal["claim", "resolve", "record_logged", "reopen", "unassign"]
 
 
 @dataclass(frozen=True)

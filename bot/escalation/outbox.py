@@ -165,8 +165,8 @@ class Outbox:
             return None
 
     def _process(self, item: OutboxItem) -> int:
-        with self.store.reading() as conn:
-            esc = rows.get_by_id(conn, item.escalation_id)
+        with self.store.reading() as conn:  # the trail too: the DSL's post shows it
+            esc = rows.with_history(conn, rows.get_by_id(conn, item.escalation_id))
         reason = _no_longer_needed(item, esc)
         if reason:
             with self.store.transaction() as conn:

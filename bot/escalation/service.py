@@ -7,6 +7,8 @@ Skins (Slack, Teams) call this; it never imports a chat SDK.
     service.claim(esc.ref, user_id)             # DSLs (and, for allegations, the route's holder)
     service.resolve(esc.ref, user_id, note=None)
     service.record_logged(esc.ref, user_id, "CPOMS 12345")
+    service.reopen(esc.ref, user_id)             # a resolved one is open (claimed) again
+    service.unassign(esc.ref, user_id, claimant)  # a claimed one is new again
 
 * ``submit`` writes the escalation, an audit row and two outbox rows (``destination_post``
   to the DSL destination, ``reporter_receipt`` to the reporter) in ONE transaction and returns
@@ -14,13 +16,15 @@ Skins (Slack, Teams) call this; it never imports a chat SDK.
   ``urgent``: a DM to each of the route's people at once) and an ``urgent_alerted`` audit
   row. If the database fails it raises :class:`StoreError` whose text
   (``messages.STORE_UNAVAILABLE``) tells the reporter to go to the DSL in person.
-* ``claim`` / ``resolve`` / ``record_logged``: a user who may not act gets
-  :class:`PermissionDenied` (text: ``messages.ESCALATION_NOT_ALLOWED``) and nothing changes.
-  Otherwise one transaction writes the change, an audit row and two outbox rows
-  (``destination_update``; ``reporter_update`` with ``payload["event"]``). Repeating an action
-  that is already done (a double click, a claim of an escalation someone else claimed, any
-  change to a resolved one except ``record_logged``) changes nothing and returns the
-  escalation as it is: compare ``esc.claimed_by`` with the user to word the reply.
+* ``claim`` / ``resolve`` / ``record_logged`` / ``reopen`` / ``unassign``: a user who may
+  not act gets :class:`PermissionDenied` (text: ``messages.ESCALATION_NOT_ALLOWED``) and
+  nothing changes. Otherwise one transaction writes the change, an audit row and two outbox
+  rows (``destination_update``; ``reporter_update`` with ``payload["event"]``). Repeating an
+  action that is already done (a double click, a claim of an escalation someone else
+  claimed, any change to a resolved one except ``record_logged`` and ``reopen``, a reopen of
+  an open one, an unassign of one that is not claimed, or no longer by the claimant the
+  button showed) changes nothing and returns the escalation as it is (with ``history``):
+  compare ``esc.claimed_by`` with the user to word the reply.
 * Reminders go only to people who can act: a role a reminder widened an escalation to (the
   headteacher on an unclaimed DSL concern) may act on it from then on (:func:`widened_roles`).
 * Routing (Keeping Children Safe in Education): a concern about a member of staff goes to
@@ -150,6 +154,34 @@ class EscalationService:
 
         return self._change(ref, user_id, "resolved", apply)
 
+    def reopen(self, ref: str, user_id: str) -> Escalation:
+        """A resolved concern is open again, held by whoever claimed it (or, if nobody did,
+        by the person reopening it, so that it is never open and unowned without reminders
+        firing at once). Anything not resolved: nothing changes (a double click)."""
+
+        def apply(esc: Escalation) -> dict[str, Any] | None:
+            if esc.status != "resolved":
+                return None
+            values: dict[str, Any] = {"status": "claimed", "resolved_by": None}
+            values |= {"resolved_at": None, "resolution_note": None}
+            if not esc.claimed_by:
+                values |= {"claimed_by": user_id, "claimed_at": self.clock()}
+            return values
+
+        return self._change(ref, user_id, "reopened", apply)
+
+    def unassign(self, ref: str, user_id: str, claimant: str | None = None) -> Escalation:
+        """A claimed concern goes back to ``new`` (nobody holds it; reminders start again).
+        With ``claimant`` (who the button showed as holding it), only that claim is undone:
+        a second click after someone else claimed it changes nothing."""
+
+        def apply(esc: Escalation) -> dict[str, Any] | None:
+            if esc.status != "claimed" or (claimant and esc.claimed_by != claimant):
+                return None
+            return {"status": "new", "claimed_by": None, "claimed_at": None}
+
+        return self._change(ref, user_id, "unassigned", apply)
+
     def record_logged(self, ref: str, user_id: str, system_ref: str) -> Escalation:
         """Record where the concern was logged ("CPOMS 12345", "MyConcern 678")."""
         system_ref = " ".join(system_ref.split())[:255]
@@ -180,7 +212,7 @@ class EscalationService:
             values = apply(esc)
             if values is None:
                 logger.info("%s of %s by %s changed nothing", action, ref, user_id)
-                return esc
+                return rows.with_history(conn, esc)
             rows.set_fields(conn, esc.id, now, **values)
             audit_id = rows.add_audit(conn, esc.id, user_id, action, now, detail)
             payload = {"event": action, "actor_id": user_id}
@@ -190,16 +222,16 @@ class EscalationService:
             outbox_rows.enqueue(
                 conn, esc.id, "reporter_update", f"{ref}/reporter/{audit_id}", now, payload
             )
-            esc = rows.get_by_id(conn, esc.id)
+            esc = rows.with_history(conn, rows.get_by_id(conn, esc.id))
         logger.info("escalation %s %s by %s", ref, action, user_id)
         return esc
 
     # --- reading ----------------------------------------------------------------------
 
     def get(self, ref: str) -> Escalation:
-        """The escalation ``ref``; raises NotFound."""
+        """The escalation ``ref``, with its audit trail (``history``); raises NotFound."""
         with self.store.reading() as conn:
-            return rows.get(conn, ref)
+            return rows.with_history(conn, rows.get(conn, ref))
 
     def list_open(self) -> list[Escalation]:
         """Escalations not yet resolved, oldest first (for the DSLs' App Home)."""

@@ -111,9 +111,9 @@ def build_runtime(
     slack = slack and slack_enabled(settings)
     notifiers: dict[str, Notifier] = {}
     if slack:
-        notifiers["slack"] = slack_notifier(settings)
+        notifiers["slack"] = slack_notifier(settings, answerer)
     if teams_enabled(settings):
-        notifiers["teams"] = teams_notifier(settings, store)
+        notifiers["teams"] = teams_notifier(settings, store, answerer)
     outbox = Outbox(store, PlatformNotifier(notifiers), backoff_base=outbox_backoff)
     runtime = Runtime(
         settings, answerer, store, service, outbox, build_reminders(store, settings), None

@@ -21,6 +21,7 @@ from bot.teams import teams_enabled
 from indexer.build import BuildReport
 
 if TYPE_CHECKING:  # imported where used, so `policybot ask` does not load SQLAlchemy
+    from bot.chat.catalogue import IndexCatalogue
     from bot.chat.skin import IsAdmin
     from bot.chat.usage import Usage
     from bot.escalation.people import People
@@ -91,19 +92,24 @@ def build_reminders(store: Store, settings: Settings, clock: Clock | None = None
     )
 
 
-def slack_notifier(settings: Settings) -> SlackNotifier:
-    """Delivers escalations raised on Slack (SLACK_BOT_TOKEN, SLACK_API_URL)."""
+def slack_notifier(settings: Settings, answerer: Answerer | None = None) -> SlackNotifier:
+    """Delivers escalations raised on Slack (SLACK_BOT_TOKEN, SLACK_API_URL); with the
+    ``answerer``, the DSL's post names the school and quotes the clause."""
     from slack_sdk import WebClient
 
     from bot.escalation.schools import school_people
     from bot.slack.notifier import SlackNotifier
 
     client = WebClient(settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
-    return SlackNotifier(client, settings, school_people(settings.corpus_dir, "slack"))
+    schools = school_people(settings.corpus_dir, "slack")
+    return SlackNotifier(client, settings, schools, catalogue(answerer))
 
 
-def teams_notifier(settings: Settings, refs: Refs | None = None) -> TeamsNotifier:
-    """Delivers escalations raised on Teams, reaching people through the store's directory."""
+def teams_notifier(
+    settings: Settings, refs: Refs | None = None, answerer: Answerer | None = None
+) -> TeamsNotifier:
+    """Delivers escalations raised on Teams, reaching people through the store's directory;
+    with the ``answerer``, the DSL's card names the school and quotes the clause."""
     from bot.escalation.schools import school_people
     from bot.teams.auth import build_adapter
     from bot.teams.connector import TeamsConnector
@@ -113,7 +119,15 @@ def teams_notifier(settings: Settings, refs: Refs | None = None) -> TeamsNotifie
     connector = TeamsConnector(build_adapter(settings), settings.microsoft_app_id)
     notifier = TeamsNotifier(connector, Directory(refs), settings)
     notifier.schools = school_people(settings.corpus_dir, "teams")  # a trust: per school
+    notifier.catalogue = catalogue(answerer)
     return notifier
+
+
+def catalogue(answerer: Answerer | None) -> IndexCatalogue | None:
+    """Names for the DSL's post (the school's, the clause's text) from the loaded index."""
+    from bot.chat.catalogue import IndexCatalogue
+
+    return IndexCatalogue(answerer) if answerer is not None else None
 
 
 def slack_enabled(settings: Settings) -> bool:

@@ -1,5 +1,5 @@
 """Block Kit for raising a concern: the "Raise with DSL" modal, the DSL's message with Claim /
-Resolve / Record as logged, and the open-concerns list on a DSL's App Home.
+Unassign / Resolve / Reopen / Record as logged, and the open-concerns list on a DSL's App Home.
 
 Everything a person typed (question, details, record reference) is escaped here.
 """
@@ -24,7 +24,7 @@ from bot.escalation.form import (
     shows_risk_warning,
     submit_label,
 )
-from bot.escalation.view import ACTION_LABELS, DslView, Fact, dsl_view
+from bot.escalation.view import ACTION_LABELS, Catalogue, DslView, Fact, dsl_view
 from bot.slack.blocks import Block, button, chunks, context, escape, fit, section
 from bot.store.records import Escalation
 
@@ -36,13 +36,17 @@ SHORTCUT_RAISE = "raise_concern"  # the global shortcut in manifest.json
 ACTION_CLAIM = "escalation_claim"
 ACTION_RESOLVE = "escalation_resolve"
 ACTION_RECORD = "escalation_record"
+ACTION_REOPEN = "escalation_reopen"
+ACTION_UNASSIGN = "escalation_unassign"
 DETAILS_CHUNK = 2900  # characters of details per section
 WARN_BLOCK = "risk_warning"
 GOES_TO_BLOCK = "goes_to"
 TITLE_LIMIT = 24  # Slack: a modal's title and submit label are at most 24 characters
 BUTTONS = {
     "claim": (ACTION_CLAIM, "primary"),
+    "unassign": (ACTION_UNASSIGN, None),
     "resolve": (ACTION_RESOLVE, None),
+    "reopen": (ACTION_REOPEN, None),
     "record": (ACTION_RECORD, None),
 }
 
@@ -108,10 +112,13 @@ def record_modal(ref: str) -> Block:
     )
 
 
-def dsl_post(esc: Escalation, alert_ids: Sequence[str] = ()) -> tuple[list[Block], str]:
-    """The DSL destination's message for ``esc`` (also its update after Claim/Resolve), and
-    its notification text; an urgent one @-mentions ``alert_ids`` (the route's people)."""
-    view = dsl_view(esc, name=mention, text=escape, alert_ids=alert_ids)
+def dsl_post(
+    esc: Escalation, alert_ids: Sequence[str] = (), catalogue: Catalogue | None = None
+) -> tuple[list[Block], str]:
+    """The DSL destination's message for ``esc`` (also its update after each change), and
+    its notification text; an urgent one @-mentions ``alert_ids`` (the route's people);
+    ``catalogue`` names the school and quotes the clause."""
+    view = dsl_view(esc, name=mention, text=escape, alert_ids=alert_ids, catalogue=catalogue)
     blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": view.title}}]
     if view.urgent:
         alert = " ".join((f"{messages.SLACK_ALERT} *{escape(view.urgent)}*", *view.alert))
@@ -186,7 +193,7 @@ def _content(view: DslView) -> list[Block]:
     if view.question:
         blocks.append(section(_labelled(messages.DSL_QUESTION, fit(view.question, 2800)[0])))
     if view.clause:
-        blocks.append(context(_fact(view.clause)))
+        blocks.append(context(_clause(view)))
     if view.details is not None:
         pieces = chunks(view.details, DETAILS_CHUNK, 30)
         blocks.append(section(_labelled(messages.DSL_DETAILS, pieces[0])))
@@ -194,26 +201,61 @@ def _content(view: DslView) -> list[Block]:
     return blocks
 
 
+def _clause(view: DslView) -> str:
+    """*Clause shown* (policy · section): “its first 200 characters…”."""
+    assert view.clause is not None
+    head = f"*{messages.DSL_CLAUSE}* ({view.clause.source})"
+    return f"{head}\n{view.clause.quote}" if view.clause.quote else head
+
+
 def _lifecycle_buttons(view: DslView) -> Block:
     elements = []
     for action in view.actions:
         action_id, style = BUTTONS[action]
-        element = button(ACTION_LABELS[action], action_id, view.ref, style)
-        if action == "resolve":
-            element["confirm"] = _resolve_confirm(view.ref)
+        value = f"{view.ref} {view.holder}" if action == "unassign" else view.ref
+        element = button(ACTION_LABELS[action], action_id, value, style)
+        if action in CONFIRMS:
+            element["confirm"] = _confirm(view.ref, *CONFIRMS[action])
         elements.append(element)
     block_id = f"escalation_actions_{view.version}"  # a new one per update
     return {"type": "actions", "block_id": block_id, "elements": elements}
 
 
-def _resolve_confirm(ref: str) -> Block:
-    """Resolve asks first (not ``danger``: resolving destroys nothing)."""
-    return {
-        "title": {"type": "plain_text", "text": messages.RESOLVE_CONFIRM_TITLE.format(ref=ref)},
-        "text": {"type": "plain_text", "text": messages.RESOLVE_CONFIRM_TEXT},
-        "confirm": {"type": "plain_text", "text": messages.BUTTON_RESOLVE},
-        "deny": {"type": "plain_text", "text": messages.RESOLVE_CONFIRM_CANCEL},
+CONFIRMS = {  # (title, text, confirm, deny, destructive)
+    "resolve": (
+        messages.RESOLVE_CONFIRM_TITLE,
+        messages.RESOLVE_CONFIRM_TEXT,
+        messages.BUTTON_RESOLVE,
+        messages.RESOLVE_CONFIRM_CANCEL,
+        False,  # resolving destroys nothing (Reopen undoes it): not ``danger``
+    ),
+    "unassign": (
+        messages.UNASSIGN_CONFIRM_TITLE,
+        messages.UNASSIGN_CONFIRM_TEXT,
+        messages.BUTTON_UNASSIGN,
+        messages.UNASSIGN_CONFIRM_CANCEL,
+        True,  # takes the concern off the person holding it
+    ),
+}
+
+
+def _confirm(ref: str, title: str, text: str, yes: str, no: str, destructive: bool) -> Block:
+    """Slack's confirm dialog; ``danger`` only when the change is destructive."""
+    dialog: Block = {
+        "title": {"type": "plain_text", "text": title.format(ref=ref)},
+        "text": {"type": "plain_text", "text": text},
+        "confirm": {"type": "plain_text", "text": yes},
+        "deny": {"type": "plain_text", "text": no},
     }
+    if destructive:
+        dialog["style"] = "danger"
+    return dialog
+
+
+def read_unassign(value: str) -> tuple[str, str | None]:
+    """``(ref, claimant)`` from an Unassign button's value ("ESC-2026-0042 U123")."""
+    ref, _, claimant = value.strip().partition(" ")
+    return ref, claimant or None
 
 
 def _labelled(label: str, mrkdwn: str) -> str:

@@ -31,7 +31,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.errors import DeliveryError
 from bot.escalation.delivery import retry_delay, targets_for
 from bot.escalation.people import People
-from bot.escalation.view import RECEIPT_EDITS, purged_text, reminder_text, reporter_text
+from bot.escalation.view import (
+    RECEIPT_EDITS,
+    Catalogue,
+    purged_text,
+    reminder_text,
+    reporter_text,
+)
 from bot.slack import escalation_blocks as eb
 from bot.slack.blocks import escape
 from bot.slack.settings import SlackSettings
@@ -48,10 +54,12 @@ class SlackNotifier:
         client: WebClient,
         settings: SlackSettings,
         schools: Mapping[str, People] | None = None,
+        catalogue: Catalogue | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
         self.schools = dict(schools or {})  # a trust: each school's own channel and people
+        self.catalogue = catalogue  # school names and clause text for the DSL's post
 
     # --- the Notifier protocol --------------------------------------------------------
 
@@ -109,7 +117,7 @@ class SlackNotifier:
     # --- what -------------------------------------------------------------------------
 
     def _destination_post(self, item: OutboxItem, esc: Escalation) -> DeliveryReceipt:
-        blocks, text = eb.dsl_post(esc, self.holders(esc))
+        blocks, text = eb.dsl_post(esc, self.holders(esc), self.catalogue)
         receipts = [
             self._post_once(target, item, blocks=blocks, text=text)
             for target in self._targets(item, esc)
@@ -117,7 +125,7 @@ class SlackNotifier:
         return receipts[0]
 
     def _destination_update(self, item: OutboxItem, esc: Escalation) -> None:
-        blocks, text = eb.dsl_post(esc, self.holders(esc))
+        blocks, text = eb.dsl_post(esc, self.holders(esc), self.catalogue)
         purged = purged_text(item, esc, text=escape)
         if purged is not None:  # edited down to the reference: no details stay in Slack
             blocks, text = [{"type": "section", "text": {"type": "mrkdwn", "text": purged}}], purged

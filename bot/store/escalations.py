@@ -6,6 +6,7 @@ so that an escalation, its audit row and its outbox rows commit together.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -131,6 +132,11 @@ def audit_for(conn: Connection, escalation: Escalation) -> list[AuditEntry]:
         )
         for r in conn.execute(stmt)
     ]
+
+
+def with_history(conn: Connection, escalation: Escalation) -> Escalation:
+    """``escalation`` carrying its audit trail (what the DSL's post shows as its timeline)."""
+    return replace(escalation, history=tuple(audit_for(conn, escalation)))
 
 
 def purgeable(conn: Connection, cutoff: datetime) -> list[int]:

@@ -113,6 +113,7 @@ class Escalation(_Submitted):
     created_at: datetime
     updated_at: datetime
     details_purged: bool
+    history: tuple[AuditEntry, ...] = field(default=(), compare=False)  # the trail, if read
 
     @property
     def is_open(self) -> bool:
@@ -143,11 +144,11 @@ class OutboxItem:
     """One message to deliver for an escalation.
 
     ``kind`` is one of :data:`OUTBOX_KINDS`. ``payload`` holds ids and small facts only (never
-    question or detail text): ``event`` ("submitted", "claimed", "resolved", "recorded") and
-    ``actor_id`` for updates; ``roles`` (who to notify: "dsl", "headteacher", "chair") for
-    destination posts and reminders, and ``level`` for reminders. ``idempotency_key`` is
-    unique and stable across retries and processes: attach it to the platform message (Slack
-    ``metadata``) so ``find_existing`` can find it.
+    question or detail text): ``event`` ("submitted", "claimed", "resolved", "recorded",
+    "reopened", "unassigned") and ``actor_id`` for updates; ``roles`` (who to notify: "dsl",
+    "headteacher", "chair") for destination posts and reminders, and ``level`` for reminders.
+    ``idempotency_key`` is unique and stable across retries and processes: attach it to the
+    platform message (Slack ``metadata``) so ``find_existing`` can find it.
     """
 
     id: int

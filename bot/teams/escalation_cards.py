@@ -1,6 +1,12 @@
 """Adaptive Cards for raising a concern on Teams: the "Raise with DSL" form (the questions of
-:mod:`bot.escalation.form`), the DSL's card with Claim / Resolve / Record as logged
-(``Action.Execute``), and the reporter's "sent" card.
+:mod:`bot.escalation.form`), the DSL's card with Claim / Unassign / Resolve / Reopen / Record
+as logged (``Action.Execute``), and the reporter's "sent" card.
+
+Adaptive Cards 1.5 has no confirm dialog on ``Action.Execute``, so Resolve and Unassign take
+two steps: the first click answers (for the clicker only, as every ``Action.Execute`` reply
+does) with :func:`confirm_card` ("Resolve ESC-…?" with Resolve / Not yet); only its
+confirming action, which carries ``"confirmed": true``, changes anything. "Not yet" answers
+with the card as it is now (verb ``escalation_show``).
 
 Everything a person typed (question, details, record reference, names) is plain text in a
 TextRun (see :mod:`bot.teams.cards`).
@@ -25,7 +31,7 @@ from bot.escalation.form import (
     risk_warning,
     submit_label,
 )
-from bot.escalation.view import ACTION_LABELS, DslView, Fact, Name, dsl_view
+from bot.escalation.view import ACTION_LABELS, Catalogue, DslView, Fact, Name, dsl_view
 from bot.store.records import Escalation
 from bot.teams.cards import Card, card, container, cut, labelled, plain, submit
 
@@ -33,8 +39,32 @@ VERB_SUBMIT = "raise_submit"
 VERB_CLAIM = "escalation_claim"
 VERB_RESOLVE = "escalation_resolve"
 VERB_RECORD = "escalation_record"
+VERB_REOPEN = "escalation_reopen"
+VERB_UNASSIGN = "escalation_unassign"
+VERB_SHOW = "escalation_show"  # "Not yet" on a confirmation: the card as it is
 DEEP_LINK = "https://teams.microsoft.com/l/message"
-EXECUTE = {"claim": (VERB_CLAIM, "positive"), "resolve": (VERB_RESOLVE, None)}
+EXECUTE = {
+    "claim": (VERB_CLAIM, "positive"),
+    "unassign": (VERB_UNASSIGN, None),
+    "resolve": (VERB_RESOLVE, None),
+    "reopen": (VERB_REOPEN, None),
+}
+CONFIRMS = {  # the second step: (title, text, confirming label, cancel label, its style)
+    "resolve": (
+        messages.RESOLVE_CONFIRM_TITLE,
+        messages.RESOLVE_CONFIRM_TEXT,
+        messages.BUTTON_RESOLVE,
+        messages.RESOLVE_CONFIRM_CANCEL,
+        "positive",  # resolving destroys nothing (Reopen undoes it)
+    ),
+    "unassign": (
+        messages.UNASSIGN_CONFIRM_TITLE,
+        messages.UNASSIGN_CONFIRM_TEXT,
+        messages.BUTTON_UNASSIGN,
+        messages.UNASSIGN_CONFIRM_CANCEL,
+        "destructive",  # takes the concern off the person holding it
+    ),
+}
 
 
 def raise_form(meta: dict[str, Any], clause: str | None) -> Card:
@@ -60,10 +90,16 @@ def sent_card(ref: str, route: str) -> Card:
     return card([container([plain(text)], "good")])
 
 
-def dsl_card(esc: Escalation, names: Name, alert_ids: Sequence[str] = ()) -> Card:
-    """The DSL destination's card for ``esc`` (also its update after Claim / Resolve); an
-    urgent one @-mentions ``alert_ids`` (the route's people, by Entra object id)."""
-    view = dsl_view(esc, name=names, alert_ids=alert_ids)
+def dsl_card(
+    esc: Escalation,
+    names: Name,
+    alert_ids: Sequence[str] = (),
+    catalogue: Catalogue | None = None,
+) -> Card:
+    """The DSL destination's card for ``esc`` (also its update after each change); an
+    urgent one @-mentions ``alert_ids`` (the route's people, by Entra object id);
+    ``catalogue`` names the school and quotes the clause."""
+    view = dsl_view(esc, name=names, alert_ids=alert_ids, catalogue=catalogue)
     body: list[Card] = [plain(view.title, weight="bolder", size="large")]
     entities = _mentions(alert_ids, names) if view.urgent else []
     if view.urgent:
@@ -82,6 +118,20 @@ def dsl_card(esc: Escalation, names: Name, alert_ids: Sequence[str] = ()) -> Car
     if entities:
         whole["msteams"]["entities"] = entities
     return whole
+
+
+def confirm_card(esc: Escalation, action: str) -> Card:
+    """The second step of Resolve or Unassign (``action``): what it will do, with the
+    confirming action (``"confirmed": true``) and "Not yet" / "Keep it" (the card again)."""
+    title, text, yes, no, style = CONFIRMS[action]
+    verb = EXECUTE[action][0]
+    data: dict[str, Any] = {"ref": esc.ref, "confirmed": True}
+    if action == "unassign":
+        data["claimant"] = esc.claimed_by or ""
+    confirm: Card = {"type": "Action.Execute", "title": yes, "verb": verb, "data": data}
+    confirm["style"] = style
+    body = [plain(title.format(ref=esc.ref), weight="bolder", size="large"), plain(text)]
+    return card(body, [confirm, _execute(no, VERB_SHOW, esc.ref)])
 
 
 def reminder_card(esc: Escalation, text: str) -> Card:
@@ -162,8 +212,10 @@ def _content(view: DslView) -> list[Card]:
     if view.question:
         blocks.append(labelled(messages.DSL_QUESTION, cut(view.question, 2000)[0]))
     if view.clause:
-        clause = f"{view.clause.label}: {view.clause.value}"
-        blocks.append(plain(clause, isSubtle=True, size="small"))
+        source = f"{messages.DSL_CLAUSE} ({view.clause.source})"
+        blocks.append(plain(source, isSubtle=True, size="small"))
+        if view.clause.quote:
+            blocks.append(plain(view.clause.quote, italic=True))
     if view.details is not None:
         blocks.append(plain(messages.DSL_DETAILS, weight="bolder"))
         blocks.append(plain(view.details))
@@ -183,6 +235,8 @@ def _lifecycle_actions(view: DslView) -> list[Card]:
         if action in EXECUTE:
             verb, style = EXECUTE[action]
             actions.append(_execute(ACTION_LABELS[action], verb, view.ref, style))
+            if action == "unassign":  # only this claim: not one made after the card was drawn
+                actions[-1]["data"]["claimant"] = view.holder
     if "record" in view.actions:
         actions.append(_record_action(view.ref))
     return actions

@@ -36,6 +36,7 @@ from bot.escalation.delivery import REPORTER_KINDS, retry_delay, targets_for
 from bot.escalation.people import ROLES, People
 from bot.escalation.view import (
     RECEIPT_EDITS,
+    Catalogue,
     dsl_view,
     purged_text,
     reminder_text,
@@ -70,6 +71,7 @@ class TeamsNotifier:
         self.directory = directory
         self.settings = settings
         self.schools: dict[str, People] = {}  # a trust: schools with their own Teams people
+        self.catalogue: Catalogue | None = None  # school names and clause text for the card
 
     # --- the Notifier protocol ------------------------------------------------------------
 
@@ -207,7 +209,7 @@ class TeamsNotifier:
 
     def _card(self, esc: Escalation) -> Activity:
         """The DSL card; its summary (the notification) says "URGENT" for an urgent one."""
-        view_card = dsl_card(esc, self.directory.name, self.holders(esc))
+        view_card = dsl_card(esc, self.directory.name, self.holders(esc), self.catalogue)
         return card_message(view_card, dsl_view(esc, name=self.directory.name).notice)
 
     def _service_url(self, target: Target) -> str | None:

@@ -1,6 +1,7 @@
 """Screenshots of what people see in Slack, from the real payloads: an answer (the presenter's
-Block Kit), an urgent DSL post and a reminder (captured from the outbox delivering to the
-loopback fake Slack API). Each payload is drawn as an HTML approximation of Slack and
+Block Kit), an urgent DSL post, the same post once a DSL has claimed it, and a reminder
+(captured from the outbox delivering to the loopback fake Slack API; the post names the
+school and quotes the clause from the bundled corpus, indexed into a temporary folder). Each payload is drawn as an HTML approximation of Slack and
 photographed with headless Chromium. Not run by CI.
 
     apt-get install -y chromium fonts-noto-color-emoji
@@ -9,6 +10,7 @@ photographed with headless Chromium. Not run by CI.
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import re
@@ -23,6 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bot.answering.answerer import Answerer  # noqa: E402
 from bot.answering.model import Concern  # noqa: E402
 from bot.answering.presenter import present  # noqa: E402
 from bot.escalation.outbox import Outbox, PlatformNotifier  # noqa: E402
@@ -122,7 +125,8 @@ def page(title: str, blocks: list[dict[str, Any]], fallback: str) -> str:
 
 
 def captured() -> dict[str, dict[str, Any]]:
-    """The three payloads: an answer, the urgent DSL post and the first reminder DM."""
+    """The payloads: an answer, the urgent DSL post (new, then claimed) and the first
+    reminder DM."""
     flagged = replace(
         make_answer("a pupil told me her stepdad hits her, can I promise to keep it secret?"),
         concern=Concern(level="report", reason="disclosure"),
@@ -139,20 +143,27 @@ def captured() -> dict[str, dict[str, Any]]:
             dsl_channel_id="GDSL",
             dsl_user_ids=("UDSL",),
         )
+        answerer = Answerer.from_corpus(ROOT / "corpus", Path(tmp) / "index", "kite-college")
+        clause = next(p for p in answerer.index.passages if p.school == "kite-college")
+        report = make_report(immediate_risk="yes", school="kite-college", passage_id=clause.id)
         store = Store.open(f"sqlite:///{tmp}/screens.db", clock=clock)
         try:
-            escalation_service(store, settings, clock).submit(make_report(immediate_risk="yes"))
-            outbox = Outbox(
-                store, PlatformNotifier({"slack": slack_notifier(settings)}), clock=clock
-            )
+            service = escalation_service(store, settings, clock)
+            esc = service.submit(report)
+            notifier = slack_notifier(settings, answerer)
+            outbox = Outbox(store, PlatformNotifier({"slack": notifier}), clock=clock)
             reminders = build_reminders(store, settings, clock)
             outbox.deliver_due()
+            shots["urgent-dsl-post"] = copy.deepcopy(fake.messages["GDSL"][0])
             clock.advance(minutes=5)
             reminders.enqueue_due()
             outbox.deliver_due()
+            clock.advance(minutes=2)
+            service.claim(esc.ref, "UDSL")
+            outbox.deliver_due()
         finally:
             store.close()
-        shots["urgent-dsl-post"] = fake.messages["GDSL"][0]
+        shots["dsl-post-claimed"] = fake.messages["GDSL"][0]
         shots["reminder"] = fake.messages["DDSL"][-1]
     return {
         name: {"blocks": m.get("blocks") or [], "text": m.get("text", "")}

@@ -45,7 +45,7 @@ def test_the_post_keeps_a_timeline_confirms_resolve_and_renews_block_ids(
         (
             f"{_hm(esc.created_at)} raised",
             f"{_hm(esc.created_at, 2)} claimed by <@UDSL>",
-            "recorded in CPOMS 12345",
+            f"{_hm(esc.created_at, 22)} recorded in CPOMS 12345",
             f"{_hm(esc.created_at, 50)} resolved by <@UDSL>",
         )
     )

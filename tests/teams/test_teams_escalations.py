@@ -144,7 +144,11 @@ def test_claim_and_resolve_by_a_dsl_update_the_card_and_tell_the_reporter(
     told = teams.calls_to(personal(STAFF)["id"], "send")[-1].body["text"]
     assert told == messages.ESCALATION_CLAIMED.format(ref=esc.ref, actor="Dana DSL")
 
-    server.post(execute(teams.url, "escalation_resolve", {"ref": esc.ref}))
+    asked = server.post(execute(teams.url, "escalation_resolve", {"ref": esc.ref})).json()
+    assert f"Resolve {esc.ref}?" in str(asked["value"])  # a confirmation first (card 1.5)
+    assert escalations(teams_store).get(esc.ref).status == "claimed"
+    confirmed = {"ref": esc.ref, "confirmed": True}
+    server.post(execute(teams.url, "escalation_resolve", confirmed))
     outbox.deliver_due()
     assert escalations(teams_store).get(esc.ref).status == "resolved"
     assert "resolved by Dana DSL" in teams.calls_to(DSL_CHANNEL, "update")[-1].shown()

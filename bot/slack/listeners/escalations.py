@@ -1,7 +1,8 @@
 """Buttons for raising a concern: "Raise with DSL" (opens the modal; also the global
 shortcut and App Home's "Raise a safeguarding concern", with no question first), the
 immediate-risk radio (shows "call 999" before submitting), the "about a member of staff"
-radio (the form then says who it goes to), and the DSL's Claim / Resolve / Record as logged.
+radio (the form then says who it goes to), and the DSL's Claim / Unassign / Resolve / Reopen /
+Record as logged (Slack asks to confirm Resolve and Unassign before it sends the click).
 
 Only DSLs (and the headteacher / chair for their own route) may act; anyone else gets a
 polite private refusal and nothing changes (the escalation service decides).
@@ -67,6 +68,15 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await ack()
         await _act(deps, body, action, client, "resolve")
 
+    async def reopen(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
+        await ack()
+        await _act(deps, body, action, client, "reopen")
+
+    async def unassign(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
+        await ack()
+        ref, claimant = eb.read_unassign(str(action.get("value", "")))
+        await _act(deps, body, {"value": ref}, client, "unassign", *filter(None, [claimant]))
+
     async def record(ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
         await ack()
         ref, user = str(action.get("value", "")), body["user"]["id"]
@@ -87,14 +97,19 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     app.action(eb.ACTION_CLAIM)(claim)
     app.action(eb.ACTION_RESOLVE)(resolve)
     app.action(eb.ACTION_RECORD)(record)
+    app.action(eb.ACTION_REOPEN)(reopen)
+    app.action(eb.ACTION_UNASSIGN)(unassign)
 
 
 async def _act(
-    deps: SlackDeps, body: Body, action: Body, client: AsyncWebClient, change: Change
+    deps: SlackDeps, body: Body, action: Body, client: AsyncWebClient, change: Change, *args: str
 ) -> None:
-    """Claim or resolve through the core; refuse privately when the user may not."""
+    """Claim, resolve, reopen or unassign through the core; refuse privately when the user
+    may not."""
     ref, user = str(action.get("value", "")), body["user"]["id"]
-    outcome = await act(deps.escalations, change, ref, user, name=eb.mention, text=blocks.escape)
+    outcome = await act(
+        deps.escalations, change, ref, user, *args, name=eb.mention, text=blocks.escape
+    )
     if outcome.refusal:
         await _tell(client, body, outcome.refusal)
     if outcome.changed:

@@ -2,7 +2,7 @@
 
 questions  a typed message (1:1 or @mention): answer, "setup dsl", help
 actions    Action.Submit from cards: "Raise with DSL" form, its submission, feedback
-lifecycle  Action.Execute on the DSL's card: Claim, Resolve, Record as logged
+lifecycle  Action.Execute on the DSL's card: Claim, Unassign, Resolve, Reopen, Record as logged
 install    the bot added to a chat, channel or team
 """
 
