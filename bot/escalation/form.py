@@ -92,7 +92,8 @@ def about_of(meta: Mapping[str, Any], answer: str | None = None) -> str:
 def goes_to(meta: Mapping[str, Any], about: str) -> str:
     """Where the concern will go, said before it is sent: "This goes to Mrs Green,
     headteacher, because it is about a member of staff"."""
-    people = meta.get("g") if isinstance(meta.get("g"), Mapping) else {}
+    found = meta.get("g")
+    people: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     who = people.get(about) if isinstance(people.get(about), str) else None
     who = who or messages.RAISE_WHO_UNNAMED.format(role=messages.RAISE_SHORT_DESTINATIONS[about])
     if about == "no":
@@ -104,7 +105,8 @@ def goes_to(meta: Mapping[str, Any], about: str) -> str:
 def goes_else(meta: Mapping[str, Any], about: str) -> list[str]:
     """For a form that cannot change as it is filled in (Teams): where each other "about a
     member of staff" answer would send it."""
-    people = meta.get("g") if isinstance(meta.get("g"), Mapping) else {}
+    found = meta.get("g")
+    people: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     lines = []
     for other, answer in messages.RAISE_STAFF_OPTIONS.items():
         who = people.get(other)
