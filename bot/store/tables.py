@@ -159,3 +159,18 @@ submissions = Table(
     Column("escalation_id", Integer, ForeignKey("escalations.id")),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+schools = Table(
+    "schools",
+    metadata,
+    Column("slug", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("slack_team_id", String(32), unique=True),
+    Column("teams_app_id", String(64), unique=True),
+    Column("admin_ids", Text, nullable=False),  # JSON list of user ids
+    Column("settings", Text, nullable=False),  # JSON object (bot.store.schools.SETTING_KEYS)
+    Column("installed", Boolean, nullable=False),
+    Column("uninstalled_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
