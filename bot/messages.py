@@ -534,3 +534,63 @@ TEAMS_SETUP_REFUSED = (
 )
 
 INDEX_EMBEDDING = "Embeddings: {model}; {count} passages embedded now (unchanged ones reused)."
+
+# --- Slack OAuth install and school settings (bot/slack/install.py, home_settings.py) ------
+
+SERVE_OAUTH_SOCKET = (
+    "Socket Mode serves one workspace: unset SLACK_CLIENT_ID / SLACK_CLIENT_SECRET, or serve "
+    "over HTTP for OAuth installs."
+)
+SERVE_OAUTH_NO_SIGNING_SECRET = (
+    "SLACK_SIGNING_SECRET is not set: OAuth installs need it (Basic Information -> Signing Secret)."
+)
+INSTALL_WELCOME = (
+    "policybot is installed for *{school}*, and you are its admin. Open my *Home* tab and "
+    "choose *Settings* to name the private channel for concerns, the DSL and deputies, the "
+    "headteacher and the chair of governors. Until a DSL is set, concerns cannot be sent."
+)
+SETTINGS_HEADER = "*School settings*"
+SETTINGS_INTRO = (
+    "You are an admin for *{school}*: choose where concerns go and who is shown on answers."
+)
+BUTTON_SETTINGS = "Settings"
+SETTINGS_TITLE = "School settings"
+SETTINGS_SAVE = "Save"
+SETTINGS_CANCEL = "Cancel"
+SETTINGS_NAME = "School name"
+SETTINGS_DSL_CHANNEL = "Private channel for concerns"
+SETTINGS_DSL_CHANNEL_HINT = (
+    "A private channel only the DSL and deputies can read. Invite @policybot to it first. "
+    "Leave empty to send concerns to each DSL by direct message."
+)
+SETTINGS_DSL_IDS = "DSL and deputies (the first is the DSL)"
+SETTINGS_HEADTEACHER = "Headteacher"
+SETTINGS_CHAIR = "Chair of governors"
+SETTINGS_DSL_PHONE = "DSL phone number (shown on answers)"
+SETTINGS_DEPUTY_PHONE = "Deputy DSL phone number (shown on answers)"
+SETTINGS_HEADTEACHER_PHONE = "Headteacher phone number (shown on answers)"
+SETTINGS_CHAIR_PHONE = "Chair of governors phone number (shown on answers)"
+SETTINGS_RETENTION = "Keep concern details for (days)"
+SETTINGS_RETENTION_HINT = (
+    "After a concern is resolved, its details are removed after this many days (the reference "
+    "and who acted are kept)."
+)
+SETTINGS_NOT_ADMIN = (
+    "Only this school's policybot admins can change its settings. Ask the person who "
+    "installed policybot."
+)
+SETTINGS_PUBLIC_CHANNEL = (
+    "That channel is public: concerns must go to a private channel only the DSL and deputies "
+    "can read. Choose or create a private channel."
+)
+SETTINGS_CHANNEL_UNREADABLE = (
+    "policybot can't see that channel. Invite @policybot to it (/invite @policybot), then "
+    "choose it again."
+)
+SETTINGS_NO_DSL = "Choose at least the DSL."
+SETTINGS_RETENTION_RANGE = "Enter a whole number of days from 1 to 3650."
+SETTINGS_SAVED = "Settings saved for *{school}*."
+SETTINGS_UNAVAILABLE = (
+    "Settings couldn't be saved just now (the database is unavailable). Nothing was changed; "
+    "please try again in a minute."
+)

@@ -20,6 +20,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
 from bot import messages
+from bot.chat.school_settings import SchoolSettingsAnswers
 from bot.errors import StoreError
 from bot.escalation.outbox import Notifier, Outbox, PlatformNotifier
 from bot.escalation.reminders import Reminders
@@ -31,6 +32,7 @@ from bot.serve.wiring import (
     build_reminders,
     escalation_service,
     slack_enabled,
+    slack_installs,
     slack_notifier,
     teams_notifier,
 )
@@ -99,11 +101,15 @@ def build_runtime(
     except StoreError:
         scheme = settings.database_url.split(":", 1)[0]
         raise StoreError(messages.STORE_OPEN_FAILED.format(scheme=scheme)) from None
-    service = escalation_service(store, settings)
     slack = slack and slack_enabled(settings)
+    installs = slack_installs(store, settings) if slack else None
+    registry = installs.registry if installs else None
+    service = escalation_service(store, settings, registry=registry)
+    if registry is not None:  # answers show each school's own people and phone numbers
+        answerer = SchoolSettingsAnswers(answerer, registry)
     notifiers: dict[str, Notifier] = {}
     if slack:
-        notifiers["slack"] = slack_notifier(settings)
+        notifiers["slack"] = slack_notifier(settings, installs)
     if teams_enabled(settings):
         notifiers["teams"] = teams_notifier(settings, store)
     outbox = Outbox(store, PlatformNotifier(notifiers), backoff_base=outbox_backoff)
@@ -119,6 +125,7 @@ def build_runtime(
             escalations=service,
             socket_mode=socket_mode,
             kick=runtime.kick,
+            installs=installs,
         )
     return runtime
 

@@ -10,7 +10,7 @@ this module is where the settings bag is read to build them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from bot.answering.answerer import Answerer
@@ -22,9 +22,11 @@ if TYPE_CHECKING:  # imported where used, so `policybot ask` does not load SQLAl
     from bot.escalation.people import People
     from bot.escalation.reminders import Reminders
     from bot.escalation.service import EscalationService
+    from bot.slack.install import Installs
     from bot.slack.notifier import SlackNotifier
     from bot.store import Store
     from bot.store.records import Clock
+    from bot.store.schools import SchoolRegistry
     from bot.teams.directory import Refs
     from bot.teams.notifier import TeamsNotifier
 
@@ -54,11 +56,18 @@ def people(settings: Settings) -> People:
 
 
 def escalation_service(
-    store: Store, settings: Settings, clock: Clock | None = None
+    store: Store,
+    settings: Settings,
+    clock: Clock | None = None,
+    registry: SchoolRegistry | None = None,
 ) -> EscalationService:
-    from bot.escalation.schools import all_school_people
+    """``registry`` (OAuth mode): each installed school's people as its admin set them."""
+    from bot.escalation.schools import LiveSchoolPeople, all_school_people
     from bot.escalation.service import EscalationService
 
+    schools: Mapping[str, People] = all_school_people(settings.corpus_dir)
+    if registry is not None:
+        schools = LiveSchoolPeople(schools, registry)
     who = people(settings)
     return EscalationService(
         store,
@@ -67,7 +76,7 @@ def escalation_service(
         who.chair_ids,
         clock=clock or store.clock,
         dsl_destination=bool(settings.dsl_channel_id),
-        schools=all_school_people(settings.corpus_dir),  # a trust: each school's own people
+        schools=schools,  # a trust, or installed schools: each school's own people
     )
 
 
@@ -87,15 +96,34 @@ def build_reminders(store: Store, settings: Settings, clock: Clock | None = None
     )
 
 
-def slack_notifier(settings: Settings) -> SlackNotifier:
-    """Delivers escalations raised on Slack (SLACK_BOT_TOKEN, SLACK_API_URL)."""
+def slack_notifier(settings: Settings, installs: Installs | None = None) -> SlackNotifier:
+    """Delivers escalations raised on Slack (SLACK_BOT_TOKEN, SLACK_API_URL); in OAuth mode
+    (``installs``) with each escalation's workspace token and its school's own people."""
     from slack_sdk import WebClient
 
-    from bot.escalation.schools import school_people
+    from bot.escalation.schools import LiveSchoolPeople, school_people
+    from bot.slack.install import TeamClients
     from bot.slack.notifier import SlackNotifier
 
     client = WebClient(settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
-    return SlackNotifier(client, settings, school_people(settings.corpus_dir, "slack"))
+    schools: Mapping[str, People] = school_people(settings.corpus_dir, "slack")
+    if installs is None:
+        return SlackNotifier(client, settings, schools)
+    clients = TeamClients(installs.stores, settings.slack_api_url)
+    live = LiveSchoolPeople(schools, installs.registry)
+    return SlackNotifier(client, settings, live, clients=clients.for_team)
+
+
+def slack_installs(store: Store, settings: Settings) -> Installs | None:
+    """OAuth mode (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET): the installation and state
+    stores on the project's database, and the school registry; else None."""
+    if not settings.slack_oauth:
+        return None
+    from bot.slack.install import AsyncStores, Installs
+    from bot.store.schools import SchoolRegistry
+
+    stores = AsyncStores(str(settings.slack_client_id), store.engine)
+    return Installs(stores, SchoolRegistry(store), settings.slack_api_url)
 
 
 def teams_notifier(settings: Settings, refs: Refs | None = None) -> TeamsNotifier:
@@ -113,6 +141,7 @@ def teams_notifier(settings: Settings, refs: Refs | None = None) -> TeamsNotifie
 
 
 def slack_enabled(settings: Settings) -> bool:
-    """Slack is served when SLACK_BOT_TOKEN is set, or when Teams is not configured either
-    (then the missing token is the first thing ``policybot doctor`` and ``serve`` report)."""
-    return bool(settings.slack_bot_token) or not teams_enabled(settings)
+    """Slack is served when SLACK_BOT_TOKEN (or OAuth's SLACK_CLIENT_ID / _SECRET) is set, or
+    when Teams is not configured either (then the missing token is the first thing
+    ``policybot doctor`` and ``serve`` report)."""
+    return bool(settings.slack_bot_token or settings.slack_oauth) or not teams_enabled(settings)
