@@ -38,17 +38,17 @@ class SchoolSettingsAnswers:
 
     def answer(self, question: str, school: str | None = None, k: int = 3) -> Answer:
         answer: Answer = self.answerer.answer(question, school, k)
-        slug = answer.route.school or school
+        slug = school or answer.route.school
         record = self._record(slug)
         if record is None:
             return answer
-        overlaid = overlay(self.answerer.schools.get(record.slug), record)
+        overlaid = overlay(getattr(self.answerer, "schools", {}).get(record.slug), record)
         return replace(answer, route=build_route(overlaid, answer.concern))
 
     @property
     def schools(self) -> Mapping[str, School]:
         """The core's schools, each registered one overlaid with its settings."""
-        schools = dict(self.answerer.schools)
+        schools = dict(getattr(self.answerer, "schools", {}))
         try:
             records = self.registry.all()
         except StoreError:
