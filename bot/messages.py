@@ -594,3 +594,34 @@ SETTINGS_UNAVAILABLE = (
     "Settings couldn't be saved just now (the database is unavailable). Nothing was changed; "
     "please try again in a minute."
 )
+DOCTOR_OAUTH_OK = (
+    "OAuth install is on (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET): workspaces install at "
+    "/slack/install; SLACK_BOT_TOKEN is not used."
+)
+DOCTOR_NO_SCHOOLS = (
+    "No workspace has installed policybot yet: open https://YOUR-HOST/slack/install to add one."
+)
+DOCTOR_SCHOOL_UNINSTALLED = "{school}: uninstalled (its settings are kept for a reinstall)."
+DOCTOR_SCHOOL_NO_TOKEN = (
+    "{school}: no bot token is stored for workspace {team}: reinstall at /slack/install."
+)
+DOCTOR_SCHOOL_AUTH_OK = "{school}: Slack accepted its bot token."
+DOCTOR_SCHOOL_AUTH_FAILED = (
+    "{school}: Slack refused its bot token ({error}): reinstall at /slack/install."
+)
+DOCTOR_SCHOOL_CHANNEL_OK = "{school}: concerns go to the private channel {channel}."
+DOCTOR_SCHOOL_CHANNEL_PUBLIC = (
+    "{school}: {channel} is a public channel: its admin must choose a private channel in "
+    "App Home -> Settings."
+)
+DOCTOR_SCHOOL_CHANNEL_FAILED = (
+    "{school}: policybot cannot see {channel} ({error}): invite @policybot to it."
+)
+DOCTOR_SCHOOL_NO_DESTINATION = (
+    "{school}: no private channel for concerns: they go to the DSLs by direct message (its "
+    "admin can choose a channel in App Home -> Settings)."
+)
+DOCTOR_SCHOOL_NO_DSL = (
+    "{school}: no DSL is set: concerns cannot be sent. Its admin sets one in App Home -> Settings."
+)
+DOCTOR_SCHOOL_DSL_OK = "{school}: {count} DSL(s) and deputies can Claim and Resolve."

@@ -68,7 +68,7 @@ def build_app(
     deps = SlackDeps(settings=settings, answerer=answerer, escalations=escalations)
     if installs is not None:
         deps.registry = installs.registry
-        register_uninstall(app, installs)
+    register_uninstall(app, installs)
     if events is not None:
         deps.events = events
     if feedback is not None:

@@ -52,7 +52,7 @@ STATE_SECONDS = 600
 # Least privilege: each scope is used by a call named in the README's scope table.
 BOT_SCOPES = (
     "app_mentions:read",  # app_mention events (questions in channels)
-    "channels:history",  # conversations.history: find a message already posted (exactly once)
+    "channels:read",  # conversations.info: tell a public channel apart, to refuse it
     "chat:write",  # chat.postMessage / chat.update / chat.postEphemeral / chat.getPermalink
     "commands",  # /policy
     "groups:history",  # conversations.history in the private DSL channel
@@ -165,8 +165,17 @@ async def _welcome(api_url: str, inst: Installation, school: str) -> None:
         log.warning("welcome DM not sent: %s", exc.response.get("error"))
 
 
-def register_uninstall(app: AsyncApp, installs: Installs) -> None:
-    """``app_uninstalled`` and ``tokens_revoked``: delete the installation, mark the school."""
+def register_uninstall(app: AsyncApp, installs: Installs | None) -> None:
+    """``app_uninstalled`` and ``tokens_revoked``: delete the installation, mark the school.
+    Single-workspace mode (no ``installs``): logged only; SLACK_BOT_TOKEN is the operator's."""
+    if installs is None:
+
+        async def logged(context: AsyncBoltContext) -> None:
+            log.warning("workspace %s removed policybot's token", context.team_id)
+
+        app.event("app_uninstalled")(logged)
+        app.event("tokens_revoked")(logged)
+        return
 
     async def uninstalled(context: AsyncBoltContext) -> None:
         await installs.stores.async_delete_all(

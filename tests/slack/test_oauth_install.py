@@ -272,3 +272,29 @@ def test_a_forged_state_installs_nothing(
     assert reply.status_code >= 400
     assert registry(runtime).by_slack_team("TX") is None
     assert not fake_slack.calls_to("oauth.v2.access")
+
+
+def test_doctor_checks_every_registered_school(
+    live: LiveServer, fake_slack: FakeSlackAPI, runtime: Runtime
+) -> None:
+    from bot.cli.doctor import run_checks
+
+    for team in WORKSPACES:
+        install(live, fake_slack, team)
+    save_settings(live, "TA", "UADMINA", settings_view("alder-primary", "TA"))
+    fake_slack.revoked.add("xoxb-tb")  # Birch's token no longer works
+    lines = {(c.level, c.text) for c in run_checks(runtime.settings)}
+    school = "Alder Primary School"
+    assert ("ok", messages.DOCTOR_SCHOOL_AUTH_OK.format(school=school)) in lines
+    channel_ok = messages.DOCTOR_SCHOOL_CHANNEL_OK.format(school=school, channel="GALDER")
+    assert ("ok", channel_ok) in lines
+    refused = messages.DOCTOR_SCHOOL_AUTH_FAILED.format(
+        school="Birch Academy", error="invalid_auth"
+    )
+    assert ("fail", refused) in lines
+    assert not any(text == messages.DOCTOR_TOKEN_MISSING for _, text in lines)
+    registry(runtime).save_settings("alder-primary", {"dsl_channel": "CPUBLIC", "dsl_ids": []})
+    lines = {(c.level, c.text) for c in run_checks(runtime.settings)}
+    public = messages.DOCTOR_SCHOOL_CHANNEL_PUBLIC.format(school=school, channel="CPUBLIC")
+    assert ("fail", public) in lines
+    assert ("fail", messages.DOCTOR_SCHOOL_NO_DSL.format(school=school)) in lines
