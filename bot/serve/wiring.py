@@ -123,7 +123,8 @@ def slack_installs(store: Store, settings: Settings) -> Installs | None:
     from bot.store.schools import SchoolRegistry
 
     stores = AsyncStores(str(settings.slack_client_id), store.engine)
-    return Installs(stores, SchoolRegistry(store), settings.slack_api_url)
+    registry = SchoolRegistry(store)
+    return Installs(stores, registry, settings.slack_api_url, settings.school_map)
 
 
 def teams_notifier(settings: Settings, refs: Refs | None = None) -> TeamsNotifier:

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
@@ -109,6 +110,7 @@ class Installs:
     stores: AsyncStores
     registry: SchoolRegistry
     api_url: str = "https://slack.com/api/"
+    school_map: Mapping[str, str] = field(default_factory=dict)  # POLICYBOT_SCHOOL_MAP
 
 
 def oauth_settings(settings: SlackSettings, installs: Installs) -> AsyncOAuthSettings:
@@ -138,6 +140,7 @@ def _on_success(installs: Installs) -> Any:
                 inst.team_id,
                 inst.team_name or "",
                 inst.user_id,
+                installs.school_map.get(inst.team_id),  # the operator's slug for it, if any
             )
             log.info("workspace %s installed: school %s", inst.team_id, school.slug)
             await _welcome(installs.api_url, inst, school.name)

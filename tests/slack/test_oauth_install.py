@@ -298,3 +298,13 @@ def test_doctor_checks_every_registered_school(
     public = messages.DOCTOR_SCHOOL_CHANNEL_PUBLIC.format(school=school, channel="CPUBLIC")
     assert ("fail", public) in lines
     assert ("fail", messages.DOCTOR_SCHOOL_NO_DSL.format(school=school)) in lines
+
+
+def test_a_workspace_in_the_school_map_installs_as_that_school(
+    runtime: Runtime, answerer: StubAnswerer, fake_slack: FakeSlackAPI
+) -> None:
+    mapped = replace(runtime.settings, school_map={"TA": "kite-college"})
+    runtime.close()  # the same database, served with the operator's map
+    with running(mapped, answerer) as rt, LiveServer(rt.web_app()) as server:
+        assert install(server, fake_slack, "TA").status_code == 200
+        assert registry(rt).by_slack_team("TA").slug == "kite-college"
