@@ -124,9 +124,9 @@ class SchoolRegistry:
         return self._load(tables.schools.c.slug, chosen)  # type: ignore[return-value]
 
     def register_teams_app(self, app_id: str, name: str, slug: str | None = None) -> SchoolRecord:
-        """The school of a Teams bot registration (``MICROSOFT_APP_IDS``): its row, created
-        on first start with no admin (the first to send ``settings`` in a 1:1 chat and be
-        listed as a DSL becomes one; see bot.teams)."""
+        """The school of a Teams bot registration (its Microsoft app id): the row of ``slug``
+        (or of that app id) linked to it, else a new one with no admin yet (add one with
+        :meth:`add_admin`). Not wired to Teams yet: for the multi-registration work."""
         t, now = tables.schools, self.store.clock()
         with self.store.transaction() as conn:
             row = conn.execute(select(t).where(t.c.teams_app_id == app_id)).first()

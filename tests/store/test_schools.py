@@ -59,6 +59,9 @@ def test_a_change_reaches_another_worker_s_registry(store: Store) -> None:
 def test_teams_registrations_are_schools_too(registry: SchoolRegistry) -> None:
     school = registry.register_teams_app("app-1", "North Star")
     assert registry.by_teams_app("app-1") == school and school.admin_ids == ()
+    registry.add_admin(school.slug, "aad-1")
+    registry.add_admin(school.slug, "aad-1")
+    assert registry.admins(school.slug) == ("aad-1",)
     assert registry.register_teams_app("app-1", "North Star").slug == school.slug
     assert registry.remove_installation(app_id="app-1").installed is False
     assert registry.remove_installation(team_id="T-unknown") is None
