@@ -575,3 +575,93 @@ SUMMARY_PRIVACY = (
 )
 SUMMARY_UNAVAILABLE = "The summary is not available right now (the database is not working)."
 SUMMARY_ONLY_ADMIN = "The monthly summary is only for the school's admin."
+# --- Slack OAuth install and school settings (bot/slack/install.py, home_settings.py) ------
+
+SERVE_OAUTH_SOCKET = (
+    "Socket Mode serves one workspace: unset SLACK_CLIENT_ID / SLACK_CLIENT_SECRET, or serve "
+    "over HTTP for OAuth installs."
+)
+SERVE_OAUTH_NO_SIGNING_SECRET = (
+    "SLACK_SIGNING_SECRET is not set: OAuth installs need it (Basic Information -> Signing Secret)."
+)
+INSTALL_WELCOME = (
+    "policybot is installed for *{school}*, and you are its admin. Open my *Home* tab and "
+    "choose *Settings* to name the private channel for concerns, the DSL and deputies, the "
+    "headteacher and the chair of governors. Until a DSL is set, concerns cannot be sent."
+)
+SETTINGS_HEADER = "*School settings*"
+SETTINGS_INTRO = (
+    "You are an admin for *{school}*: choose where concerns go and who is shown on answers."
+)
+BUTTON_SETTINGS = "Settings"
+SETTINGS_TITLE = "School settings"
+SETTINGS_SAVE = "Save"
+SETTINGS_CANCEL = "Cancel"
+SETTINGS_NAME = "School name"
+SETTINGS_DSL_CHANNEL = "Private channel for concerns"
+SETTINGS_DSL_CHANNEL_HINT = (
+    "A private channel only the DSL and deputies can read. Invite @policybot to it first. "
+    "Leave empty to send concerns to each DSL by direct message."
+)
+SETTINGS_DSL_IDS = "DSL and deputies (the first is the DSL)"
+SETTINGS_HEADTEACHER = "Headteacher"
+SETTINGS_CHAIR = "Chair of governors"
+SETTINGS_DSL_PHONE = "DSL phone number (shown on answers)"
+SETTINGS_DEPUTY_PHONE = "Deputy DSL phone number (shown on answers)"
+SETTINGS_HEADTEACHER_PHONE = "Headteacher phone number (shown on answers)"
+SETTINGS_CHAIR_PHONE = "Chair of governors phone number (shown on answers)"
+SETTINGS_RETENTION = "Keep concern details for (days)"
+SETTINGS_RETENTION_HINT = (
+    "After a concern is resolved, its details are removed after this many days (the reference "
+    "and who acted are kept)."
+)
+SETTINGS_NOT_ADMIN = (
+    "Only this school's policybot admins can change its settings. Ask the person who "
+    "installed policybot."
+)
+SETTINGS_PUBLIC_CHANNEL = (
+    "That channel is public: concerns must go to a private channel only the DSL and deputies "
+    "can read. Choose or create a private channel."
+)
+SETTINGS_CHANNEL_UNREADABLE = (
+    "policybot can't see that channel. Invite @policybot to it (/invite @policybot), then "
+    "choose it again."
+)
+SETTINGS_NO_DSL = "Choose at least the DSL."
+SETTINGS_RETENTION_RANGE = "Enter a whole number of days from 1 to 3650."
+SETTINGS_SAVED = "Settings saved for *{school}*."
+SETTINGS_UNAVAILABLE = (
+    "Settings couldn't be saved just now (the database is unavailable). Nothing was changed; "
+    "please try again in a minute."
+)
+DOCTOR_OAUTH_OK = (
+    "OAuth install is on (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET): workspaces install at "
+    "/slack/install; SLACK_BOT_TOKEN is not used."
+)
+DOCTOR_NO_SCHOOLS = (
+    "No workspace has installed policybot yet: open https://YOUR-HOST/slack/install to add one."
+)
+DOCTOR_SCHOOL_UNINSTALLED = "{school}: uninstalled (its settings are kept for a reinstall)."
+DOCTOR_SCHOOL_NO_TOKEN = (
+    "{school}: no bot token is stored for workspace {team}: reinstall at /slack/install."
+)
+DOCTOR_SCHOOL_AUTH_OK = "{school}: Slack accepted its bot token."
+DOCTOR_SCHOOL_AUTH_FAILED = (
+    "{school}: Slack refused its bot token ({error}): reinstall at /slack/install."
+)
+DOCTOR_SCHOOL_CHANNEL_OK = "{school}: concerns go to the private channel {channel}."
+DOCTOR_SCHOOL_CHANNEL_PUBLIC = (
+    "{school}: {channel} is a public channel: its admin must choose a private channel in "
+    "App Home -> Settings."
+)
+DOCTOR_SCHOOL_CHANNEL_FAILED = (
+    "{school}: policybot cannot see {channel} ({error}): invite @policybot to it."
+)
+DOCTOR_SCHOOL_NO_DESTINATION = (
+    "{school}: no private channel for concerns: they go to the DSLs by direct message (its "
+    "admin can choose a channel in App Home -> Settings)."
+)
+DOCTOR_SCHOOL_NO_DSL = (
+    "{school}: no DSL is set: concerns cannot be sent. Its admin sets one in App Home -> Settings."
+)
+DOCTOR_SCHOOL_DSL_OK = "{school}: {count} DSL(s) and deputies can Claim and Resolve."

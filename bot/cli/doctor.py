@@ -27,7 +27,13 @@ def run_checks(settings: Settings, client: WebClient | None = None) -> list[Chec
     slack = slack_enabled(settings)
     checks = config_checks(settings) if slack else [Check("ok", messages.DOCTOR_SLACK_OFF)]
     checks += [index_check(settings), embedding_check(settings), database_check(settings)]
-    if slack and settings.slack_bot_token:
+    if slack and settings.slack_oauth:  # every registered school, with its own token
+        from bot.cli.doctor_schools import school_checks
+
+        checks = [c for c in checks if c.text != messages.DOCTOR_TOKEN_MISSING]
+        checks.extend(school_checks(settings))
+        slack = False  # the global DSL / headteacher / chair settings are not used
+    elif slack and settings.slack_bot_token:
         client = client or WebClient(settings.slack_bot_token, base_url=settings.slack_api_url)
         auth = slack_auth_check(client, settings)
         checks.append(auth)

@@ -36,6 +36,14 @@ def parse_age(text: str) -> timedelta:
     return timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
 
 
+def school_retention(store: Store) -> dict[str, timedelta]:
+    """Each registered school's retention, as its admin set it (bot.store.schools)."""
+    from bot.store.schools import SchoolRegistry
+
+    days = {s.slug: s.setting("retention_days") for s in SchoolRegistry(store).all()}
+    return {slug: timedelta(days=n) for slug, n in days.items() if n}
+
+
 @contextmanager
 def open_store() -> Iterator[Store]:
     try:
@@ -119,12 +127,14 @@ def export_command(fmt: str, output: Path | None) -> None:
 def purge_command(older_than: str | None) -> None:
     """Remove question and details of escalations resolved longer ago than the given age.
 
-    Reference, status, dates, people and the audit trail are kept.
+    Reference, status, dates, people and the audit trail are kept. Without --older-than,
+    a school whose admin set its retention in App Home -> Settings keeps its own days.
 
     Example: policybot escalations purge --older-than 90d
     """
     age_text = older_than or f"{load_settings().retention_days}d"
     age = parse_age(age_text)
     with open_store() as store:
-        purged = purge_details(store, age)
+        own = None if older_than else school_retention(store)
+        purged = purge_details(store, age, per_school=own)
     click.echo(messages.CLI_PURGED.format(count=len(purged), age=age_text))

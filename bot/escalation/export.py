@@ -18,13 +18,17 @@ import csv
 import io
 import json
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.store import Store, outbox_rows
 from bot.store import escalations as rows
 from bot.store.question_stats import QuestionStats
 from bot.store.records import AuditEntry, Clock, Escalation, utc_now
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -131,23 +135,36 @@ def _iso(when: datetime | None) -> str | None:
     return None if when is None else when.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def purge(store: Store, older_than: timedelta, clock: Clock = utc_now) -> list[str]:
-    """Blank the details of escalations resolved before now - ``older_than``; return refs.
+def purge(
+    store: Store,
+    older_than: timedelta,
+    clock: Clock = utc_now,
+    per_school: Mapping[str, timedelta] | None = None,
+) -> list[str]:
+    """Blank the details of escalations resolved before now - ``older_than`` (a school in
+    ``per_school``: before now - its own age, as its admin set it); return refs.
 
     The DSL's platform message is edited down to "ESC-… — details removed after N days
     (retention)" through the outbox (so it survives outages), and the WAL is checkpointed."""
     now = clock()
-    blank = {"question": "", "details": "", "resolution_note": None, "details_purged": True}
+    own = dict(per_school or {})
     purged: list[str] = []
     with store.transaction() as conn:
-        for esc_id in rows.purgeable(conn, now - older_than):
-            rows.set_fields(conn, esc_id, now, **blank)
-            rows.add_audit(conn, esc_id, "policybot", "details_purged", now)
-            ref = rows.get_by_id(conn, esc_id).ref
-            purged.append(ref)
-            edit = {"event": "purged", "days": older_than.days}  # the DSL's message, too
-            outbox_rows.enqueue(conn, esc_id, "destination_update", f"{ref}/purged", now, edit)
+        batches = [(rows.purgeable(conn, now - older_than, except_schools=own), older_than)]
+        batches += [(rows.purgeable(conn, now - age, school=s), age) for s, age in own.items()]
+        for ids, age in batches:
+            purged += [_purge_one(conn, esc_id, now, age) for esc_id in ids]
     samples = QuestionStats(store).purge_samples()  # the 30-day sample of unanswered questions
     store.checkpoint()  # secure_delete zeroed the old text; this clears it from the WAL too
     logger.info("purged details of %d escalation(s), %d sampled question(s)", len(purged), samples)
     return purged
+
+
+def _purge_one(conn: Connection, esc_id: int, now: datetime, age: timedelta) -> str:
+    blank = {"question": "", "details": "", "resolution_note": None, "details_purged": True}
+    rows.set_fields(conn, esc_id, now, **blank)
+    rows.add_audit(conn, esc_id, "policybot", "details_purged", now)
+    ref = rows.get_by_id(conn, esc_id).ref
+    edit = {"event": "purged", "days": age.days}  # the DSL's message, too
+    outbox_rows.enqueue(conn, esc_id, "destination_update", f"{ref}/purged", now, edit)
+    return ref

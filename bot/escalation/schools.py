@@ -17,11 +17,13 @@ uses the global settings (``DSL_CHANNEL_ID``, ``DSL_USER_IDS``, ...).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from bot.errors import ConfigError
 from bot.escalation.people import People
+from bot.store.schools import SchoolRegistry
 
 SCHOOL_FILE = "school.toml"
 KEYS = {"dsl_user_ids", "headteacher_user_ids", "chair_user_ids"}
@@ -79,6 +81,44 @@ def _people(path: Path, table: dict[str, Any]) -> People:
         ids["dsl_user_ids"],
         ids["headteacher_user_ids"],
         ids["chair_user_ids"],
+        dsl_destination=bool(channel),
+        dsl_channel=channel or None,
+    )
+
+
+class LiveSchoolPeople(Mapping[str, People]):
+    """Each school's people as its admin set them in the chat app (the registry's settings,
+    read through its short cache, so every worker sees a change without a restart), over
+    what its ``school.toml`` names (``static``). A registered school never falls back to the
+    deployment's global DSLs: until its admin names a DSL, its concerns have no recipient."""
+
+    def __init__(self, static: Mapping[str, People], registry: SchoolRegistry) -> None:
+        self.static = dict(static)
+        self.registry = registry
+
+    def __getitem__(self, slug: str) -> People:
+        record = self.registry.get(slug) if slug else None
+        if record is None:
+            return self.static[slug]
+        return people_from_settings(record.settings, self.static.get(slug, People()))
+
+    def __iter__(self) -> Iterator[str]:
+        slugs = dict.fromkeys([*self.static, *(s.slug for s in self.registry.all())])
+        return iter(slugs)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def people_from_settings(settings: Mapping[str, Any], base: People | None = None) -> People:
+    """``base`` with what the school's settings name (``dsl_ids``, ``headteacher_ids``,
+    ``chair_ids``, ``dsl_channel``) in place of its own."""
+    base = base or People()
+    channel = settings.get("dsl_channel") if "dsl_channel" in settings else base.dsl_channel
+    return People(
+        tuple(settings.get("dsl_ids", base.dsl_ids)),
+        tuple(settings.get("headteacher_ids", base.headteacher_ids)),
+        tuple(settings.get("chair_ids", base.chair_ids)),
         dsl_destination=bool(channel),
         dsl_channel=channel or None,
     )

@@ -72,7 +72,8 @@ class EscalationService:
         self.store = store
         ids = tuple(dsl_ids), tuple(headteacher_ids), tuple(chair_ids)
         self.people = People(*ids, dsl_destination=dsl_destination)
-        self.schools = dict(schools or {})  # a trust: each school's own people
+        # a trust, or installed schools (a live mapping: bot.escalation.schools)
+        self.schools: Mapping[str, People] = schools if schools is not None else {}
         self.clock = clock
 
     def people_for(self, school: str | None) -> People:

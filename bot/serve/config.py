@@ -28,6 +28,9 @@ class Settings:
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
+    slack_client_id: str | None = None  # with the secret: OAuth install, many workspaces
+    slack_client_secret: str | None = None
+    slack_redirect_uri: str | None = None  # https://YOUR-HOST/slack/oauth_redirect
     dsl_channel_id: str | None = None
     dsl_user_ids: tuple[str, ...] = ()
     headteacher_user_ids: tuple[str, ...] = ()
@@ -50,6 +53,12 @@ class Settings:
     unanswered_sample: bool = False  # POLICYBOT_UNANSWERED_SAMPLE=1: keep the 30-day sample
     log_level: str = "INFO"
 
+    @property
+    def slack_oauth(self) -> bool:
+        """OAuth install mode (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET): a bot token per
+        workspace, from the installation store, instead of SLACK_BOT_TOKEN."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
 
 def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> Settings:
     """Read settings from ``env`` (default: the process environment after loading .env)."""
@@ -71,6 +80,9 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> 
         slack_signing_secret=_get(env, "SLACK_SIGNING_SECRET"),
         slack_app_token=_get(env, "SLACK_APP_TOKEN"),
         slack_api_url=_url(env, "SLACK_API_URL", DEFAULT_SLACK_API_URL),
+        slack_client_id=_get(env, "SLACK_CLIENT_ID"),
+        slack_client_secret=_get(env, "SLACK_CLIENT_SECRET"),
+        slack_redirect_uri=_get(env, "SLACK_REDIRECT_URI"),
         dsl_channel_id=_get(env, "DSL_CHANNEL_ID"),
         dsl_user_ids=_ids(env, "DSL_USER_IDS"),
         headteacher_user_ids=_ids(env, "HEADTEACHER_USER_IDS"),

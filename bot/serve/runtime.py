@@ -20,6 +20,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
 from bot import messages
+from bot.chat.school_settings import SchoolSettingsAnswers
 from bot.errors import StoreError
 from bot.escalation.outbox import Notifier, Outbox, PlatformNotifier
 from bot.escalation.reminders import Reminders
@@ -33,6 +34,7 @@ from bot.serve.wiring import (
     escalation_service,
     question_usage,
     slack_enabled,
+    slack_installs,
     slack_notifier,
     teams_notifier,
 )
@@ -107,11 +109,15 @@ def build_runtime(
     except StoreError:
         scheme = settings.database_url.split(":", 1)[0]
         raise StoreError(messages.STORE_OPEN_FAILED.format(scheme=scheme)) from None
-    service = escalation_service(store, settings)
     slack = slack and slack_enabled(settings)
+    installs = slack_installs(store, settings) if slack else None
+    registry = installs.registry if installs else None
+    service = escalation_service(store, settings, registry=registry)
+    if registry is not None:  # answers show each school's own people and phone numbers
+        answerer = SchoolSettingsAnswers(answerer, registry)
     notifiers: dict[str, Notifier] = {}
     if slack:
-        notifiers["slack"] = slack_notifier(settings, answerer)
+        notifiers["slack"] = slack_notifier(settings, answerer, installs)
     if teams_enabled(settings):
         notifiers["teams"] = teams_notifier(settings, store, answerer)
     outbox = Outbox(store, PlatformNotifier(notifiers), backoff_base=outbox_backoff)
@@ -128,7 +134,8 @@ def build_runtime(
             socket_mode=socket_mode,
             kick=runtime.kick,
             usage=question_usage(store, settings),
-            is_admin=admin_check(settings),
+            is_admin=admin_check(settings, registry),
+            installs=installs,
         )
     return runtime
 

@@ -1,6 +1,7 @@
 """The HTTP app behind ``policybot serve``: one aiohttp application for every chat platform.
 
     POST /slack/events   Slack's events, slash commands and interactivity (signed requests)
+    GET  /slack/install, /slack/oauth_redirect   OAuth install (SLACK_CLIENT_ID / _SECRET)
     GET  /healthz        200 "ok" once the index is loaded
     POST /api/messages   mounted by the Teams skin through ``mounts`` (see build_web_app)
 
@@ -50,6 +51,10 @@ def build_web_app(
     if slack_app is not None:
         app[SLACK_APP_KEY] = slack_app
         app.router.add_post(SLACK_PATH, _slack_events)
+        flow = slack_app.oauth_flow
+        if flow is not None:  # OAuth mode: GET /slack/install, GET /slack/oauth_redirect
+            app.router.add_get(flow.install_path, _slack_oauth)
+            app.router.add_get(flow.redirect_uri_path, _slack_oauth)
     for mount in mounts:
         mount(app)
     return app
@@ -70,6 +75,18 @@ async def _slack_events(request: web.Request) -> web.Response:
         return web.json_response({"error": "invalid request"}, status=401)
     slack_app = request.app[SLACK_APP_KEY]
     bolt_response = await slack_app.async_dispatch(await to_bolt_request(request))
+    return await to_aiohttp_response(bolt_response)
+
+
+async def _slack_oauth(request: web.Request) -> web.Response:
+    """The install page and the redirect back from Slack's consent page (Bolt's OAuthFlow)."""
+    flow = request.app[SLACK_APP_KEY].oauth_flow
+    assert flow is not None
+    bolt_request = await to_bolt_request(request)
+    if request.path == flow.install_path:
+        bolt_response = await flow.handle_installation(bolt_request)
+    else:
+        bolt_response = await flow.handle_callback(bolt_request)
     return await to_aiohttp_response(bolt_response)
 
 

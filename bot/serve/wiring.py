@@ -12,7 +12,7 @@ this module is where the settings bag is read to build them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from bot.answering.answerer import Answerer
@@ -27,9 +27,11 @@ if TYPE_CHECKING:  # imported where used, so `policybot ask` does not load SQLAl
     from bot.escalation.people import People
     from bot.escalation.reminders import Reminders
     from bot.escalation.service import EscalationService
+    from bot.slack.install import Installs
     from bot.slack.notifier import SlackNotifier
     from bot.store import Store
     from bot.store.records import Clock
+    from bot.store.schools import SchoolRegistry
     from bot.teams.directory import Refs
     from bot.teams.notifier import TeamsNotifier
 
@@ -59,11 +61,18 @@ def people(settings: Settings) -> People:
 
 
 def escalation_service(
-    store: Store, settings: Settings, clock: Clock | None = None
+    store: Store,
+    settings: Settings,
+    clock: Clock | None = None,
+    registry: SchoolRegistry | None = None,
 ) -> EscalationService:
-    from bot.escalation.schools import all_school_people
+    """``registry`` (OAuth mode): each installed school's people as its admin set them."""
+    from bot.escalation.schools import LiveSchoolPeople, all_school_people
     from bot.escalation.service import EscalationService
 
+    schools: Mapping[str, People] = all_school_people(settings.corpus_dir)
+    if registry is not None:
+        schools = LiveSchoolPeople(schools, registry)
     who = people(settings)
     return EscalationService(
         store,
@@ -72,7 +81,7 @@ def escalation_service(
         who.chair_ids,
         clock=clock or store.clock,
         dsl_destination=bool(settings.dsl_channel_id),
-        schools=all_school_people(settings.corpus_dir),  # a trust: each school's own people
+        schools=schools,  # a trust, or installed schools: each school's own people
     )
 
 
@@ -92,17 +101,38 @@ def build_reminders(store: Store, settings: Settings, clock: Clock | None = None
     )
 
 
-def slack_notifier(settings: Settings, answerer: Answerer | None = None) -> SlackNotifier:
+def slack_notifier(
+    settings: Settings, answerer: Answerer | None = None, installs: Installs | None = None
+) -> SlackNotifier:
     """Delivers escalations raised on Slack (SLACK_BOT_TOKEN, SLACK_API_URL); with the
-    ``answerer``, the DSL's post names the school and quotes the clause."""
+    ``answerer``, the DSL's post names the school and quotes the clause; in OAuth mode
+    (``installs``) with each escalation's workspace token and its school's own people."""
     from slack_sdk import WebClient
 
-    from bot.escalation.schools import school_people
+    from bot.escalation.schools import LiveSchoolPeople, school_people
+    from bot.slack.install import TeamClients
     from bot.slack.notifier import SlackNotifier
 
     client = WebClient(settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
-    schools = school_people(settings.corpus_dir, "slack")
-    return SlackNotifier(client, settings, schools, catalogue(answerer))
+    schools: Mapping[str, People] = school_people(settings.corpus_dir, "slack")
+    if installs is None:
+        return SlackNotifier(client, settings, schools, catalogue(answerer))
+    clients = TeamClients(installs.stores, settings.slack_api_url)
+    live = LiveSchoolPeople(schools, installs.registry)
+    return SlackNotifier(client, settings, live, catalogue(answerer), clients=clients.for_team)
+
+
+def slack_installs(store: Store, settings: Settings) -> Installs | None:
+    """OAuth mode (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET): the installation and state
+    stores on the project's database, and the school registry; else None."""
+    if not settings.slack_oauth:
+        return None
+    from bot.slack.install import AsyncStores, Installs
+    from bot.store.schools import SchoolRegistry
+
+    stores = AsyncStores(str(settings.slack_client_id), store.engine)
+    registry = SchoolRegistry(store)
+    return Installs(stores, registry, settings.slack_api_url, settings.school_map)
 
 
 def teams_notifier(
@@ -131,9 +161,10 @@ def catalogue(answerer: Answerer | None) -> IndexCatalogue | None:
 
 
 def slack_enabled(settings: Settings) -> bool:
-    """Slack is served when SLACK_BOT_TOKEN is set, or when Teams is not configured either
-    (then the missing token is the first thing ``policybot doctor`` and ``serve`` report)."""
-    return bool(settings.slack_bot_token) or not teams_enabled(settings)
+    """Slack is served when SLACK_BOT_TOKEN (or OAuth's SLACK_CLIENT_ID / _SECRET) is set, or
+    when Teams is not configured either (then the missing token is the first thing
+    ``policybot doctor`` and ``serve`` report)."""
+    return bool(settings.slack_bot_token or settings.slack_oauth) or not teams_enabled(settings)
 
 
 def question_usage(store: Store, settings: Settings) -> Usage:
@@ -147,16 +178,22 @@ def question_usage(store: Store, settings: Settings) -> Usage:
     return Usage(QuestionStats(store), sample_for=lambda school: sample)
 
 
-def admin_check(settings: Settings) -> IsAdmin:
-    """Who sees a school's summary: until schools have their own admin, that school's DSLs
-    (its school.toml's, else DSL_USER_IDS / TEAMS_DSL_AAD_IDS)."""
+def admin_check(settings: Settings, registry: SchoolRegistry | None = None) -> IsAdmin:
+    """Who is a school's admin (its summary, settings, documents): in OAuth mode the school's
+    registered admins (the installer, and whoever they add); otherwise, and for a school the
+    registry does not know, that school's DSLs (its school.toml's, else DSL_USER_IDS /
+    TEAMS_DSL_AAD_IDS)."""
     from bot.escalation.schools import all_school_people
 
     schools = all_school_people(settings.corpus_dir)
     everyone = people(settings).dsl_ids
 
     def is_admin(school: str | None, user_id: str) -> bool:
+        if not user_id:
+            return False
+        if registry is not None and school and registry.get(school) is not None:
+            return registry.is_admin(school, user_id)
         own = schools.get(school) if school else None
-        return bool(user_id) and user_id in (own.dsl_ids if own else everyone)
+        return user_id in (own.dsl_ids if own else everyone)
 
     return is_admin

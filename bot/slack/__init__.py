@@ -5,6 +5,8 @@
     blocks.py           Block Kit drawn from bot.answering.presenter's AnswerView
     escalation_blocks.py  the "Raise with DSL" modal, the DSL's message, receipts
     home.py             the App Home tab
+    home_settings.py    App Home's Settings button and modal, for a school's admins
+    install.py          OAuth install (many workspaces), uninstall events, per-team tokens
     deps.py             what the listeners need, in one object (SlackDeps)
     notifier.py         the outbox Notifier for escalations raised on Slack
     settings.py         the settings this skin reads (SlackSettings)

@@ -14,7 +14,9 @@ from typing import Any, Protocol
 
 from bot.answering.model import Route
 from bot.chat.skin import SkinDeps
+from bot.errors import StoreError
 from bot.slack.settings import SlackSettings
+from bot.store.schools import SchoolRecord, SchoolRegistry
 
 
 class EventLog(Protocol):
@@ -61,10 +63,25 @@ class SlackDeps(SkinDeps):
     feedback: FeedbackLog = field(default_factory=MemoryFeedbackLog)
     escalations: Any = None  # bot.escalation.service.EscalationService, when a store is configured
     kick: Callable[[], None] = lambda: None  # start an outbox delivery now (not in 2 s)
+    registry: SchoolRegistry | None = None  # OAuth mode: the schools installed (bot.store)
 
     def school_for(self, channel_id: str | None = None, team_id: str | None = None) -> str | None:
-        """The school for a channel or workspace (POLICYBOT_SCHOOL_MAP), else the default."""
-        return self.school_of(channel_id, team_id)
+        """The school for a channel (POLICYBOT_SCHOOL_MAP), else the workspace's installed
+        school (the registry), else the workspace in POLICYBOT_SCHOOL_MAP, else the default."""
+        if channel_id and channel_id in self.settings.school_map:
+            return self.settings.school_map[channel_id]
+        school = self.registered_school(team_id)
+        return school.slug if school else self.school_of(team_id)
+
+    def registered_school(self, team_id: str | None) -> SchoolRecord | None:
+        """The installed school of workspace ``team_id`` (OAuth mode), else None."""
+        if self.registry is None or not team_id:
+            return None
+        try:
+            school = self.registry.by_slack_team(team_id)
+        except StoreError:
+            return None
+        return school if school and school.installed else None
 
     async def route(self, school: str | None) -> Route:
         """The school's route to the DSL (an empty question is answered with just the route)."""

@@ -12,6 +12,7 @@ from bot.errors import StoreError
 from bot.slack.blocks import ACTION_RAISE, Block, button, context, escape, section
 from bot.slack.deps import SlackDeps
 from bot.slack.escalation_blocks import home_lines
+from bot.slack.home_settings import settings_blocks
 from bot.slack.home_summary import summary_blocks
 from bot.store.records import utc_now
 
@@ -41,6 +42,7 @@ async def home_view(deps: SlackDeps, user_id: str, team_id: str | None) -> dict[
             "elements": [button(messages.BUTTON_RAISE_CONCERN, ACTION_RAISE, raise_value)],
         }
     )
+    blocks.extend(await settings_blocks(deps, user_id, team_id))  # the school's admins only
     blocks.extend(await summary_blocks(deps, user_id, school))  # before a long list is cut
     if deps.receives_escalations(user_id) and deps.escalations is not None:
         blocks.append({"type": "divider"})

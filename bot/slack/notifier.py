@@ -21,6 +21,7 @@ outbox keeps the item and retries; nothing is dropped.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -55,30 +56,48 @@ class SlackNotifier:
         settings: SlackSettings,
         schools: Mapping[str, People] | None = None,
         catalogue: Catalogue | None = None,
+        clients: Callable[[str | None], WebClient] | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
-        self.schools = dict(schools or {})  # a trust: each school's own channel and people
+        # a trust or many installed schools: each school's own channel and people (a live
+        # mapping in OAuth mode: bot.escalation.schools.LiveSchoolPeople)
+        self.schools: Mapping[str, People] = schools if schools is not None else {}
         self.catalogue = catalogue  # school names and clause text for the DSL's post
+        self.clients = clients  # OAuth mode: the workspace's own token (bot.slack.install)
 
     # --- the Notifier protocol --------------------------------------------------------
 
     def deliver(self, item: OutboxItem, escalation: Escalation) -> DeliveryReceipt | None:
-        handler: Callable[[OutboxItem, Escalation], DeliveryReceipt | None] = {
-            "destination_post": self._destination_post,
-            "destination_update": self._destination_update,
-            "reporter_receipt": self._reporter_message,
-            "reporter_update": self._reporter_message,
-            "reminder": self._reminder,
-        }[item.kind]
-        return _guard(lambda: handler(item, escalation), item)
+        def send() -> DeliveryReceipt | None:
+            notifier = self._for_team(escalation.team_id)
+            handler: Callable[[OutboxItem, Escalation], DeliveryReceipt | None] = {
+                "destination_post": notifier._destination_post,
+                "destination_update": notifier._destination_update,
+                "reporter_receipt": notifier._reporter_message,
+                "reporter_update": notifier._reporter_message,
+                "reminder": notifier._reminder,
+            }[item.kind]
+            return handler(item, escalation)
+
+        return _guard(send, item)
+
+    def _for_team(self, team_id: str | None) -> SlackNotifier:
+        """This notifier speaking with ``team_id``'s bot token (OAuth mode), else itself."""
+        if self.clients is None:
+            return self
+        speaking = copy.copy(self)
+        speaking.client = self.clients(team_id)
+        return speaking
 
     def find_existing(self, item: OutboxItem, escalation: Escalation) -> DeliveryReceipt | None:
         """The receipt if every target already has the message, else None (deliver retries
         per target, skipping those that have it)."""
 
         def find_all() -> DeliveryReceipt | None:
-            found = [self._find(t, item.idempotency_key) for t in self._targets(item, escalation)]
+            notifier = self._for_team(escalation.team_id)
+            targets = notifier._targets(item, escalation)
+            found = [notifier._find(t, item.idempotency_key) for t in targets]
             return found[0] if found and all(found) else None
 
         return _guard(find_all, item)

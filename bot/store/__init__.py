@@ -6,7 +6,8 @@
     store.save_conversation_ref(key, ref_dict)  # Teams proactive messaging
 
 Modules: ``engine`` (URL -> engine), ``tables``, ``migrations`` (named, ordered),
-``escalations`` and ``outbox_rows`` (statements the services run), ``records`` (data).
+``escalations`` and ``outbox_rows`` (statements the services run), ``records`` (data),
+``schools`` (the school registry: installed schools, their admins and settings).
 """
 
 from bot.store.records import (

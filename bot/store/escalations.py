@@ -6,11 +6,12 @@ so that an escalation, its audit row and its outbox rows commit together.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, or_, select, update
 
 from bot import messages
 from bot.errors import NotFound
@@ -139,13 +140,24 @@ def with_history(conn: Connection, escalation: Escalation) -> Escalation:
     return replace(escalation, history=tuple(audit_for(conn, escalation)))
 
 
-def purgeable(conn: Connection, cutoff: datetime) -> list[int]:
-    """Ids of resolved escalations, resolved before ``cutoff``, whose details are still kept."""
+def purgeable(
+    conn: Connection,
+    cutoff: datetime,
+    school: str | None = None,
+    except_schools: Iterable[str] = (),
+) -> list[int]:
+    """Ids of resolved escalations, resolved before ``cutoff``, whose details are still kept
+    (only ``school``'s when given; none of ``except_schools``, which have their own rule)."""
     stmt = select(E.c.id).where(
         E.c.status == "resolved",
         E.c.resolved_at < cutoff,
         E.c.details_purged.is_(False),
     )
+    if school is not None:
+        stmt = stmt.where(E.c.school == school)
+    others = list(except_schools)
+    if others:
+        stmt = stmt.where(or_(E.c.school.is_(None), E.c.school.not_in(others)))
     return list(conn.execute(stmt).scalars())
 
 

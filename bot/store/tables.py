@@ -184,3 +184,18 @@ question_samples = Table(  # unanswered, non-concern text; only with the 30-day 
     Column("question", Text, nullable=False),
     Index("ix_question_samples_school_asked", "school", "asked_at"),
 )
+
+schools = Table(
+    "schools",
+    metadata,
+    Column("slug", String(100), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("slack_team_id", String(32), unique=True),
+    Column("teams_app_id", String(64), unique=True),
+    Column("admin_ids", Text, nullable=False),  # JSON list of user ids
+    Column("settings", Text, nullable=False),  # JSON object (bot.store.schools.SETTING_KEYS)
+    Column("installed", Boolean, nullable=False),
+    Column("uninstalled_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -59,3 +59,21 @@ def test_ages() -> None:
     assert parse_age("90d").days == 90
     assert parse_age("2w").days == 14
     assert parse_age("48h").total_seconds() == 48 * 3600
+
+
+def test_purge_keeps_a_school_s_own_retention(store, clock, run) -> None:
+    """A school whose admin chose a longer retention in Settings keeps its details."""
+    from bot.store.schools import SchoolRegistry
+
+    schools = SchoolRegistry(store, cache_seconds=0)
+    slug = schools.create_for_install("TA", "Alder", "UADMIN").slug
+    schools.save_settings(slug, {"retention_days": 3650})
+    service = make_service(store, clock)
+    kept, gone = (service.submit(make_report(school=s)) for s in (slug, None))
+    for esc in (kept, gone):
+        service.claim(esc.ref, DSL)
+        service.resolve(esc.ref, DSL)
+    assert run("purge").exit_code == 0  # default 90 days; the clock's resolve is older
+    assert service.get(gone.ref).details_purged and not service.get(kept.ref).details_purged
+    assert run("purge", "--older-than", "0d").exit_code == 0  # the operator's age: for all
+    assert service.get(kept.ref).details_purged

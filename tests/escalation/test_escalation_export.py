@@ -78,3 +78,23 @@ def test_purge_removes_details_of_old_resolved_escalations_only(store, clock) ->
     assert SECRET_DETAILS not in text.split(open_one.ref)[0]
     assert SECRET_QUESTION in text  # only in the open escalation
     assert service.purge(timedelta(days=90)) == []  # nothing left to purge
+
+
+def test_a_school_s_own_retention_applies_to_its_escalations_only(store, clock) -> None:
+    """A school whose admin chose 30 days: its details go after 30; others' after 90."""
+    from bot.escalation.export import purge
+
+    service = make_service(store, clock)
+    refs = {}
+    for school in ("alder", "birch", None):
+        esc = service.submit(make_report(school=school))
+        service.claim(esc.ref, DSL)
+        service.resolve(esc.ref, DSL)
+        refs[school] = esc.ref
+    clock.advance(days=31)
+    own = {"alder": timedelta(days=30)}
+    assert purge(store, timedelta(days=90), clock, per_school=own) == [refs["alder"]]
+    clock.advance(days=60)
+    assert sorted(purge(store, timedelta(days=90), clock, per_school=own)) == sorted(
+        [refs["birch"], refs[None]]
+    )

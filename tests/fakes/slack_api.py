@@ -15,6 +15,7 @@ per channel so ``conversations.history`` returns them (with their metadata), new
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import threading
@@ -57,6 +58,12 @@ class FakeSlackAPI(LoopbackServer):
         self.users: dict[str, dict[str, Any]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.valid_tokens: set[str] | None = None
+        # OAuth: client id -> secret; one-time codes -> the workspace they install; the bot
+        # token issued to each workspace (auth.test answers for the token's own team)
+        self.oauth_clients: dict[str, str] = {}
+        self.oauth_codes: dict[str, dict[str, str]] = {}
+        self.issued: dict[str, dict[str, str]] = {}
+        self.revoked: set[str] = set()
         self.slow: dict[str, float] = {}  # method -> seconds every call of it takes
         self.down: set[str] = set()  # channels whose chat.postMessage answers HTTP 500
         self._failures: dict[str, list[Failure]] = {}
@@ -132,11 +139,33 @@ class FakeSlackAPI(LoopbackServer):
                 self._cond.wait(left)
             return matching()
 
+    def grant(self, code: str, team_id: str, team_name: str, user_id: str) -> str:
+        """Slack's consent page, approved: ``code`` (for /slack/oauth_redirect) installs the
+        app in ``team_id`` for ``user_id``; the bot token oauth.v2.access will issue."""
+        token = f"xoxb-{team_id.lower()}"
+        self.oauth_codes[code] = {"team_id": team_id, "team_name": team_name, "user_id": user_id}
+        self.issued[token] = {"team_id": team_id, "team_name": team_name}
+        return token
+
+    def token_of(self, call: Call) -> str | None:
+        """The bot token a recorded call was made with."""
+        auth = call.headers.get("Authorization") or call.headers.get("authorization") or ""
+        return auth.removeprefix("Bearer ") or None
+
     # -- the API ---------------------------------------------------------------------------
 
-    def handle(self, method: str, body: dict[str, Any], token: str | None) -> dict[str, Any]:
-        if self.valid_tokens is not None and token not in self.valid_tokens:
+    def handle(
+        self, method: str, body: dict[str, Any], token: str | None, auth: str = ""
+    ) -> dict[str, Any]:
+        if method == "oauth.v2.access":
+            return _oauth_v2_access(self, body, auth)
+        if token in self.revoked or (
+            self.valid_tokens is not None and token not in self.valid_tokens
+        ):
             return {"ok": False, "error": "invalid_auth"}
+        if method == "auth.test" and token in self.issued:
+            team = self.issued[token]
+            return {**_auth_test(self, body), "team_id": team["team_id"], "team": team["team_name"]}
         handler = _METHODS.get(method)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
@@ -174,6 +203,32 @@ def _auth_test(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
         "team_id": TEAM_ID,
         "user_id": BOT_USER_ID,
         "bot_id": BOT_ID,
+    }
+
+
+def _oauth_v2_access(fake: FakeSlackAPI, body: dict[str, Any], auth: str) -> dict[str, Any]:
+    """Exchange a one-time code for a bot token; the client proves itself with HTTP Basic
+    auth (or client_id / client_secret in the body), as slack_sdk sends them."""
+    client_id, secret = body.get("client_id"), body.get("client_secret")
+    if auth.startswith("Basic "):
+        client_id, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+    if not client_id or fake.oauth_clients.get(str(client_id)) != secret:
+        return {"ok": False, "error": "invalid_client_id"}
+    grant = fake.oauth_codes.pop(str(body.get("code")), None)
+    if grant is None:
+        return {"ok": False, "error": "invalid_code"}
+    token = next(t for t, team in fake.issued.items() if team["team_id"] == grant["team_id"])
+    return {
+        "ok": True,
+        "app_id": "A0001",
+        "authed_user": {"id": grant["user_id"]},
+        "scope": "chat:write,commands",
+        "token_type": "bot",
+        "access_token": token,
+        "bot_user_id": BOT_USER_ID,
+        "team": {"id": grant["team_id"], "name": grant["team_name"]},
+        "enterprise": None,
+        "is_enterprise_install": False,
     }
 
 
@@ -291,8 +346,9 @@ def _handler_for(fake: FakeSlackAPI) -> type[BaseHTTPRequestHandler]:
                 fake.record(Call(method, body, status=failure.status))
                 self._fail(failure)
                 return
-            token = self.headers.get("Authorization", "").removeprefix("Bearer ") or None
-            result = fake.handle(method, body, token or body.get("token"))
+            auth = self.headers.get("Authorization", "")
+            token = auth.removeprefix("Bearer ") or None
+            result = fake.handle(method, body, token or body.get("token"), auth)
             fake.record(Call(method, body, headers=dict(self.headers)))
             self._send(200, json.dumps(result).encode(), "application/json")
 

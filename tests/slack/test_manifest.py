@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
 from bot.serve.web import SLACK_PATH
+from bot.slack.install import BOT_SCOPES, REDIRECT_PATH
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import action_body, command_body, event_body
 from tests.slack.live import LiveServer
@@ -31,11 +33,29 @@ EVENT_SAMPLES = {
         "channel": "D1",
     },
     "app_home_opened": {"type": "app_home_opened", "user": "U1", "tab": "home"},
+    "app_uninstalled": {"type": "app_uninstalled"},
+    "tokens_revoked": {"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}},
 }
 UNDECLARED = {
     "reaction_added": {"type": "reaction_added", "user": "U1", "reaction": "eyes"},
     "member_joined_channel": {"type": "member_joined_channel", "user": "U1", "channel": "C1"},
 }
+
+
+def test_the_scopes_are_the_ones_policybot_asks_for_and_documents() -> None:
+    """Least privilege: the manifest's scopes are what the OAuth install asks for, and each
+    is in the README's scope table with the call that uses it."""
+    scopes = MANIFEST["oauth_config"]["scopes"]["bot"]
+    assert sorted(scopes) == sorted(BOT_SCOPES)
+    assert "im:read" not in scopes and "channels:history" not in scopes
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| scope | used by |", 1)[1].split("\n\n", 1)[0]
+    assert {row.split("`")[1] for row in table.splitlines() if row.startswith("| `")} == set(scopes)
+
+
+def test_the_redirect_url_is_the_oauth_path() -> None:
+    (url,) = MANIFEST["oauth_config"]["redirect_urls"]
+    assert url.endswith(REDIRECT_PATH)
 
 
 def test_every_url_is_the_events_endpoint() -> None:
