@@ -54,6 +54,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0003_feedback", _frozen("0003_feedback")),
     ("0004_conversation_refs", _frozen("0004_conversation_refs")),
     ("0005_submission_keys_and_lease_tokens", _frozen("0005_submission_keys_and_lease_tokens")),
+    ("0007_school_indexes", _frozen("0007_school_indexes")),
 ]
 
 

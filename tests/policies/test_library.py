@@ -1,0 +1,133 @@
+"""Per-school libraries: files in, each school's own index built once and versioned in the
+database, loaded by every worker on first use and reloaded when the version changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answering.answerer import Answerer
+from bot.policies.answers import SchoolAnswers
+from bot.policies.library import Incoming, SchoolLibrary, safe_name
+from bot.store import Store
+from bot.store.school_docs import SchoolDocs
+from indexer.build import index_from_passages
+from tests.builders import make_passage
+from tests.policies.docs import (
+    LUNCH_CLAUSE,
+    PHONE_CLAUSE,
+    UNIFORM_CLAUSE,
+    docx_file_bytes,
+    pdf_bytes,
+)
+
+
+@pytest.fixture
+def base() -> Answerer:
+    """The single-corpus index: one clause of an unrelated school."""
+    passage = make_passage("Visitors sign in at reception.", school="corpus-school")
+    return Answerer(index_from_passages([passage]), {})
+
+
+@pytest.fixture
+def library(store: Store, tmp_path: Path) -> SchoolLibrary:
+    return SchoolLibrary(SchoolDocs(store), tmp_path / "data", lease_wait=5)
+
+
+def test_a_pdf_and_a_word_file_are_indexed_and_answered(library, base, tmp_path):
+    pdf = pdf_bytes(tmp_path, "Mobile Phone Policy", [PHONE_CLAUSE])
+    word = docx_file_bytes(tmp_path, "Lunch Policy", [LUNCH_CLAUSE])
+    report = library.add(
+        "north", [Incoming("Mobile phones.pdf", pdf), Incoming("lunch.docx", word)], "U1"
+    )
+    assert report.problems == []
+    titles = {row.title: row for row in report.indexed}
+    assert set(titles) == {"Mobile Phone Policy", "Lunch Policy"}
+    assert titles["Mobile Phone Policy"].review_date == "September 2027"
+    assert all(row.clauses >= 1 and row.added_by == "U1" for row in report.indexed)
+    assert [d.title for d in library.documents("north")] != []
+    answers = SchoolAnswers(base, library.docs, library.data_dir)
+    answer = answers.answer("can I photograph pupils on my personal phone?", "north")
+    assert answer.answered and answer.hits[0].passage.text.endswith(PHONE_CLAUSE)
+    assert answers.answer("can pupils bring nuts in a packed lunch?", "north").answered
+
+
+def test_unreadable_files_get_one_line_each_and_are_not_kept(library, tmp_path):
+    good = pdf_bytes(tmp_path, "Uniform Policy", [UNIFORM_CLAUSE])
+    report = library.add(
+        "north",
+        [
+            Incoming("uniform.pdf", good),
+            Incoming("broken.pdf", b"%PDF-1.7 not really a pdf"),
+            Incoming("photo.png", b"\x89PNG"),
+        ],
+    )
+    assert [row.file_name for row in report.indexed] == ["uniform.pdf"]
+    assert [name for name, _ in report.problems] == ["photo.png", "broken.pdf"]
+    assert not (library.files_dir("north") / "broken.pdf").exists()
+
+
+def test_two_schools_never_mix(library, base, tmp_path):
+    library.add("north", [Incoming("phones.pdf", pdf_bytes(tmp_path, "Phones", [PHONE_CLAUSE]))])
+    library.add("south", [Incoming("lunch.pdf", pdf_bytes(tmp_path, "Lunch", [LUNCH_CLAUSE]))])
+    answers = SchoolAnswers(base, library.docs, library.data_dir)
+    south = answers.answer("can I photograph pupils on my personal phone?", "south")
+    assert all(hit.passage.school == "south" for hit in south.hits)
+    assert not any(PHONE_CLAUSE in hit.passage.text for hit in south.hits)
+    other = answers.answer("do visitors sign in at reception?", "elsewhere")
+    assert not other.answered  # a school with no index of its own gets nobody else's clauses
+
+
+def test_a_second_worker_reloads_when_the_version_changes(library, base, tmp_path):
+    library.add("north", [Incoming("phones.pdf", pdf_bytes(tmp_path, "Phones", [PHONE_CLAUSE]))])
+    now = [0.0]
+    second = SchoolAnswers(
+        base, SchoolDocs(library.docs.store), library.data_dir, clock=lambda: now[0]
+    )
+    assert not second.answer("can pupils bring a packed lunch with nuts?", "north").answered
+    assert second.loads == 1
+    version = library.docs.version("north")
+    library.add(
+        "north", [Incoming("lunch.docx", docx_file_bytes(tmp_path, "Lunch", [LUNCH_CLAUSE]))]
+    )
+    assert library.docs.version("north") > version
+    second.answer("anything", "north")
+    assert second.loads == 1  # the version is read again only after check_seconds
+    now[0] += 10
+    assert second.answer("can pupils bring a packed lunch with nuts?", "north").answered
+    assert second.loads == 2
+
+
+def test_removing_a_document_takes_its_clauses_out(library, base, tmp_path):
+    library.add("north", [Incoming("phones.pdf", pdf_bytes(tmp_path, "Phones", [PHONE_CLAUSE]))])
+    library.add("north", [Incoming("lunch.pdf", pdf_bytes(tmp_path, "Lunch", [LUNCH_CLAUSE]))])
+    assert library.remove("north", "phones.pdf")
+    answers = SchoolAnswers(base, library.docs, library.data_dir)
+    answer = answers.answer("can I photograph pupils on my personal phone?", "north")
+    assert not any(PHONE_CLAUSE in hit.passage.text for hit in answer.hits)
+    assert [d.file_name for d in library.documents("north")] == ["lunch.pdf"]
+
+
+def test_the_lru_keeps_at_most_the_bound_in_memory(library, base, tmp_path):
+    for slug in ("a1", "b2", "c3"):
+        library.add(slug, [Incoming("p.pdf", pdf_bytes(tmp_path, slug, [PHONE_CLAUSE]))])
+    answers = SchoolAnswers(base, library.docs, library.data_dir, max_loaded=2)
+    for slug in ("a1", "b2", "c3", "a1"):
+        answers.answer("personal phone photographs", slug)
+    assert answers.loaded() == ["c3", "a1"] and answers.loads == 4
+
+
+def test_one_build_at_a_time_per_school(library):
+    docs = library.docs
+    token = docs.take_lease("north", "worker-1")
+    assert token and docs.take_lease("north", "worker-2") is None
+    assert docs.take_lease("south", "worker-2")  # another school builds meanwhile
+    assert docs.finish_build("north", token) == 1
+    assert docs.take_lease("north", "worker-2")
+
+
+def test_file_names_are_made_safe():
+    assert safe_name("../../etc/passwd") == "passwd"
+    assert safe_name("..\\x\\.hidden.PDF") == "hidden.pdf"
+    assert safe_name("Safeguarding Policy (2025).pdf") == "Safeguarding Policy (2025).pdf"
