@@ -114,6 +114,12 @@ class SchoolAnswers:
                     self._loaded.popitem(last=False)
             return answerer
 
+    def _encoder(self) -> Any:
+        """The embedding model (``encoder`` may be a function that loads it on first use)."""
+        if callable(self.encoder) and not hasattr(self.encoder, "encode"):
+            self.encoder = self.encoder()
+        return self.encoder
+
     def _load(self, school: str) -> Answerer | None:
         folder = self.data_dir / "schools" / school / "index"
         for _ in range(3):  # a rebuild swapping the folder in this very moment: read again
@@ -137,6 +143,6 @@ class SchoolAnswers:
             classifier=getattr(base, "classifier", None),
             roles=getattr(base, "roles", None),
             default_school=school,
-            encoder=self.encoder,
+            encoder=self._encoder(),
             **({"tuning": base.tuning} if hasattr(base, "tuning") else {}),
         )

@@ -47,6 +47,8 @@ class Settings:
     teams_chair_aad_ids: tuple[str, ...] = ()
     teams_insecure_dev: bool = False  # POLICYBOT_TEAMS_INSECURE_DEV=1: anonymous, loopback only
     parse_memory_mb: int = 1024  # POLICYBOT_PARSE_MEMORY_MB: address space per parse worker
+    max_loaded_schools: int = 50  # POLICYBOT_MAX_LOADED_SCHOOLS: school indexes in memory
+    sources_refresh_hours: int = 24  # POLICYBOT_SOURCES_REFRESH_HOURS: re-check web sources
     log_level: str = "INFO"
 
 
@@ -89,6 +91,8 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> 
         teams_insecure_dev=_get(env, "POLICYBOT_TEAMS_INSECURE_DEV") == "1",
         parse_memory_mb=_int(env, "POLICYBOT_PARSE_MEMORY_MB", 1024),
         teams_chair_aad_ids=_ids(env, "TEAMS_CHAIR_AAD_IDS"),
+        max_loaded_schools=max(1, _int(env, "POLICYBOT_MAX_LOADED_SCHOOLS", 50)),
+        sources_refresh_hours=_int(env, "POLICYBOT_SOURCES_REFRESH_HOURS", 24),
         log_level=(_get(env, "LOG_LEVEL") or "INFO").upper(),
     )
 

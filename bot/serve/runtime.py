@@ -30,6 +30,9 @@ from bot.serve.wiring import (
     build_answerer,
     build_reminders,
     escalation_service,
+    is_admin,
+    school_answers,
+    school_library,
     slack_enabled,
     slack_notifier,
     teams_notifier,
@@ -51,6 +54,7 @@ class Runtime:
     outbox: Outbox
     reminders: Reminders
     slack_app: AsyncApp | None
+    library: Any = None  # bot.policies.library.SchoolLibrary: each school's own policies
     stops: list[threading.Event] = field(default_factory=list)
 
     def web_app(self, mounts: Iterable[Mount] = ()) -> web.Application:
@@ -100,6 +104,8 @@ def build_runtime(
         scheme = settings.database_url.split(":", 1)[0]
         raise StoreError(messages.STORE_OPEN_FAILED.format(scheme=scheme)) from None
     service = escalation_service(store, settings)
+    library = school_library(store, settings)
+    answerer = school_answers(settings, library, answerer)
     slack = slack and slack_enabled(settings)
     notifiers: dict[str, Notifier] = {}
     if slack:
@@ -108,7 +114,7 @@ def build_runtime(
         notifiers["teams"] = teams_notifier(settings, store)
     outbox = Outbox(store, PlatformNotifier(notifiers), backoff_base=outbox_backoff)
     runtime = Runtime(
-        settings, answerer, store, service, outbox, build_reminders(store, settings), None
+        settings, answerer, store, service, outbox, build_reminders(store, settings), None, library
     )
     if slack:
         runtime.slack_app = build_app(
@@ -119,6 +125,8 @@ def build_runtime(
             escalations=service,
             socket_mode=socket_mode,
             kick=runtime.kick,
+            library=library,
+            is_admin=is_admin(settings),
         )
     return runtime
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # imported where used, so `policybot ask` does not load SQLAl
     from bot.escalation.people import People
     from bot.escalation.reminders import Reminders
     from bot.escalation.service import EscalationService
+    from bot.policies.answers import SchoolAnswers
+    from bot.policies.library import SchoolLibrary
     from bot.slack.notifier import SlackNotifier
     from bot.store import Store
     from bot.store.records import Clock
@@ -36,6 +38,48 @@ def build_answerer(
     return Answerer.from_corpus(
         settings.corpus_dir, settings.index_path, settings.default_school, on_build
     )
+
+
+def school_library(store: Store, settings: Settings) -> SchoolLibrary:
+    """Each school's own policies and index under POLICYBOT_DATA_DIR/schools/<slug>/."""
+    from bot.policies.library import SchoolLibrary
+    from bot.store.school_docs import SchoolDocs
+
+    return SchoolLibrary(SchoolDocs(store), settings.data_dir, settings.parse_memory_mb)
+
+
+def school_answers(settings: Settings, library: SchoolLibrary, base: object) -> SchoolAnswers:
+    """Answers from a school's own index when it has one, else from ``base`` (the corpus
+    index); at most POLICYBOT_MAX_LOADED_SCHOOLS school indexes in memory."""
+    from bot.policies.answers import SchoolAnswers
+
+    return SchoolAnswers(
+        base, library.docs, settings.data_dir, settings.max_loaded_schools, encoder=_encoder
+    )
+
+
+def _encoder() -> object:
+    from indexer.embedding import default_encoder
+
+    return default_encoder().encoder
+
+
+def is_admin(settings: Settings) -> Callable[[str, str], bool]:
+    """Who may add and remove a school's policies: ``is_admin(school, user_id)``.
+
+    INJECTION POINT (issue 18): until the schools registry lands (bot.store.schools.is_admin),
+    a school's admins are its DSLs and deputies: the school's own ``[escalation.*]`` people
+    in its school.toml, else DSL_USER_IDS / TEAMS_DSL_AAD_IDS."""
+    from bot.escalation.schools import all_school_people
+
+    schools = all_school_people(settings.corpus_dir)
+    everyone = people(settings)
+
+    def check(school: str, user_id: str) -> bool:
+        who = schools.get(school, everyone)
+        return bool(user_id) and user_id in who.dsl_ids
+
+    return check
 
 
 def people(settings: Settings) -> People:

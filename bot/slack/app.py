@@ -48,6 +48,8 @@ def build_app(
     escalations: Any = None,
     socket_mode: bool = False,
     kick: Callable[[], None] | None = None,
+    library: Any = None,
+    is_admin: Callable[[str, str], bool] | None = None,
 ) -> AsyncApp:
     """The Bolt app with every listener registered. HTTP mode needs SLACK_SIGNING_SECRET."""
     check_settings(settings, socket_mode=socket_mode)
@@ -64,6 +66,10 @@ def build_app(
         deps.feedback = feedback
     if kick is not None:
         deps.kick = kick
+    if library is not None:  # policies by DM and App Home's documents (bot.policies)
+        deps.library, deps.refs = library, library.docs.store
+    if is_admin is not None:
+        deps.is_admin = is_admin
     register_listeners(app, deps)
     app.error(_log_error)
     return app

@@ -61,6 +61,10 @@ class SlackDeps(SkinDeps):
     feedback: FeedbackLog = field(default_factory=MemoryFeedbackLog)
     escalations: Any = None  # bot.escalation.service.EscalationService, when a store is configured
     kick: Callable[[], None] = lambda: None  # start an outbox delivery now (not in 2 s)
+    # policies sent by DM (bot.policies.library.SchoolLibrary) and who may send them
+    library: Any = None
+    is_admin: Callable[[str, str], bool] = lambda school, user_id: False
+    refs: Any = None  # bot.store.Store: a pending Replace, per school and person
 
     def school_for(self, channel_id: str | None = None, team_id: str | None = None) -> str | None:
         """The school for a channel or workspace (POLICYBOT_SCHOOL_MAP), else the default."""

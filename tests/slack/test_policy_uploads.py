@@ -1,0 +1,112 @@
+"""Policies sent by DM (issue 18): an admin's PDF and Word file, downloaded from the fake
+Slack with the bot token, are indexed for the workspace's school, and a staff question there
+is answered from them; someone who is not an admin is refused and nothing is downloaded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot import messages
+from bot.answering.answerer import Answerer
+from bot.serve.config import Settings
+from bot.serve.runtime import Runtime
+from indexer.build import index_from_passages
+from tests.builders import make_passage
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.slack_signing import event_body
+from tests.policies.docs import LUNCH_CLAUSE, PHONE_CLAUSE, docx_file_bytes, pdf_bytes
+from tests.slack import test_escalation_flow as flow
+from tests.slack.live import LiveServer, running
+
+ADMIN, STAFF = "UDSL", "USTAFF"
+
+
+@pytest.fixture
+def runtime(settings: Settings, tmp_path: Path) -> Iterator[Runtime]:
+    base = Answerer(index_from_passages([make_passage("Visitors sign in.", school="other")]), {})
+    settings = replace(
+        settings,
+        data_dir=tmp_path / "data",
+        corpus_dir=tmp_path / "corpus",
+        database_url=f"sqlite:///{tmp_path / 'policybot.db'}",
+        default_school="north",
+        dsl_user_ids=(ADMIN,),
+    )
+    with running(settings, base) as rt:
+        yield rt
+
+
+live = flow.live  # served over loopback, with this module's runtime
+
+
+def send_files(live: LiveServer, user: str, file_ids: list[str], event_id: str) -> None:
+    event = {
+        "type": "message",
+        "subtype": "file_share",
+        "channel_type": "im",
+        "channel": "D" + user[1:],
+        "user": user,
+        "text": "",
+        "ts": "1700000001.000100",
+        "files": [{"id": file_id} for file_id in file_ids],
+    }
+    assert live.event(event_body(event, event_id=event_id)).ok
+
+
+def ask(live: LiveServer, question: str, event_id: str) -> None:
+    event = {"type": "message", "channel_type": "im", "channel": "DSTAFF", "user": STAFF}
+    event |= {"text": question, "ts": "1700000002.000100"}
+    assert live.event(event_body(event, event_id=event_id)).ok
+
+
+def test_an_admin_s_pdf_and_word_file_answer_staff_questions(
+    live: LiveServer, fake_slack: FakeSlackAPI, runtime: Runtime, tmp_path: Path
+) -> None:
+    pdf = fake_slack.add_file(
+        "Mobile phones.pdf", pdf_bytes(tmp_path, "Mobile Phone Policy", [PHONE_CLAUSE])
+    )
+    word = fake_slack.add_file(
+        "Lunch.docx",
+        docx_file_bytes(tmp_path, "Lunch Policy", [LUNCH_CLAUSE]),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    broken = fake_slack.add_file("scan.pdf", b"%PDF-1.4 broken")
+    send_files(live, ADMIN, [pdf, word, broken], "EvUp1")
+    reply = fake_slack.wait_for_where("chat.postMessage", 2, timeout=60, channel="DDSL")[-1]
+    text = reply.body["text"]
+    assert "Mobile Phone Policy" in text and "Lunch Policy" in text
+    assert "review date September 2027" in text
+    assert "scan.pdf:" in text  # one line for the file that could not be read
+    downloads = fake_slack.calls_to("file_download")
+    assert len(downloads) == 3 and all(c.status == 200 for c in downloads)
+    assert [d.title for d in runtime.library.documents("north")] != []
+
+    ask(live, "can I photograph pupils with my personal mobile phone?", "EvQ1")
+    (answer,) = fake_slack.wait_for_where("chat.postMessage", 1, timeout=30, channel="DSTAFF")
+    assert PHONE_CLAUSE in answer.text()
+
+
+def test_a_non_admin_is_refused_and_nothing_is_downloaded(
+    live: LiveServer, fake_slack: FakeSlackAPI, runtime: Runtime, tmp_path: Path
+) -> None:
+    pdf = fake_slack.add_file("phones.pdf", pdf_bytes(tmp_path, "Phones", [PHONE_CLAUSE]))
+    send_files(live, STAFF, [pdf], "EvUp2")
+    (reply,) = fake_slack.wait_for_where("chat.postMessage", 1, channel="DSTAFF")
+    assert reply.body["text"] == messages.UPLOAD_NOT_ADMIN
+    assert fake_slack.calls_to("file_download") == []
+    assert runtime.library.documents("north") == []
+
+
+def test_a_file_too_large_or_of_the_wrong_type_is_not_downloaded(
+    live: LiveServer, fake_slack: FakeSlackAPI, runtime: Runtime
+) -> None:
+    picture = fake_slack.add_file("photo.png", b"\x89PNG....", "image/png")
+    send_files(live, ADMIN, [picture], "EvUp3")
+    reply = fake_slack.wait_for_where("chat.postMessage", 2, channel="DDSL")[-1]
+    assert "photo.png: " + messages.UPLOAD_WRONG_TYPE in reply.body["text"]
+    assert messages.UPLOAD_NOTHING in reply.body["text"]
+    assert fake_slack.calls_to("file_download") == []
