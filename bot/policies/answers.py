@@ -74,6 +74,11 @@ class SchoolAnswers:
         with self._lock:
             return list(self._loaded)
 
+    def changed(self, school: str) -> None:
+        """A build in this process: read the versions again on the next question."""
+        with self._lock:
+            self._checked = float("-inf")
+
     def version(self, school: str) -> int:
         """The school's index version, as the database said at most ``check_seconds`` ago."""
         now = self.clock()

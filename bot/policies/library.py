@@ -27,6 +27,7 @@ import re
 import shutil
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,6 +105,7 @@ class SchoolLibrary:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self.lease_wait = lease_wait
         self.max_file_mb = max_file_mb
+        self.on_change: list[Callable[[str], None]] = []  # told the school after each build
 
     # --- where things are -----------------------------------------------------------------
 
@@ -212,6 +214,8 @@ class SchoolLibrary:
             return report
         finally:
             self.docs.finish_build(slug, token, built=built)
+            for listener in self.on_change:
+                listener(slug)
 
     def _lease(self, slug: str) -> str:
         deadline = time.monotonic() + self.lease_wait

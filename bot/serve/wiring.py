@@ -53,9 +53,11 @@ def school_answers(settings: Settings, library: SchoolLibrary, base: object) -> 
     index); at most POLICYBOT_MAX_LOADED_SCHOOLS school indexes in memory."""
     from bot.policies.answers import SchoolAnswers
 
-    return SchoolAnswers(
+    answers = SchoolAnswers(
         base, library.docs, settings.data_dir, settings.max_loaded_schools, encoder=_encoder
     )
+    library.on_change.append(answers.changed)  # this worker's own builds: at once
+    return answers
 
 
 def _encoder() -> object:

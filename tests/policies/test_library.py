@@ -131,3 +131,12 @@ def test_file_names_are_made_safe():
     assert safe_name("../../etc/passwd") == "passwd"
     assert safe_name("..\\x\\.hidden.PDF") == "hidden.pdf"
     assert safe_name("Safeguarding Policy (2025).pdf") == "Safeguarding Policy (2025).pdf"
+
+
+def test_an_index_loaded_before_a_rebuild_still_reads_its_own_passages(library, base, tmp_path):
+    library.add("north", [Incoming("phones.pdf", pdf_bytes(tmp_path, "Phones", [PHONE_CLAUSE]))])
+    library.add("north", [Incoming("lunch.pdf", pdf_bytes(tmp_path, "Lunch", [LUNCH_CLAUSE]))])
+    old = SchoolAnswers(base, library.docs, library.data_dir).for_school("north")
+    library.remove("north", "lunch.pdf")  # the folder is swapped under the loaded index
+    answer = old.answer("can I photograph pupils on my personal phone?", "north")
+    assert answer.answered and PHONE_CLAUSE in answer.hits[0].passage.text

@@ -4,6 +4,7 @@ is answered from them; someone who is not an admin is refused and nothing is dow
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +15,8 @@ from bot import messages
 from bot.answering.answerer import Answerer
 from bot.serve.config import Settings
 from bot.serve.runtime import Runtime
+from bot.store import utc_now
+from bot.store.school_docs import DocumentRow
 from indexer.build import index_from_passages
 from tests.builders import make_passage
 from tests.fakes.slack_api import FakeSlackAPI
@@ -21,6 +24,7 @@ from tests.fakes.slack_signing import event_body
 from tests.policies.docs import LUNCH_CLAUSE, PHONE_CLAUSE, docx_file_bytes, pdf_bytes
 from tests.slack import test_escalation_flow as flow
 from tests.slack.live import LiveServer, running
+from tests.slack.test_escalation_flow import wait_until
 
 ADMIN, STAFF = "UDSL", "USTAFF"
 
@@ -110,3 +114,82 @@ def test_a_file_too_large_or_of_the_wrong_type_is_not_downloaded(
     assert "photo.png: " + messages.UPLOAD_WRONG_TYPE in reply.body["text"]
     assert messages.UPLOAD_NOTHING in reply.body["text"]
     assert fake_slack.calls_to("file_download") == []
+
+
+def open_home(live: LiveServer, fake: FakeSlackAPI, user: str, event_id: str) -> dict:
+    before = len(fake.calls_to("views.publish"))
+    event = {"type": "app_home_opened", "user": user, "tab": "home"}
+    assert live.event(event_body(event, event_id=event_id)).ok
+    return fake.wait_for("views.publish", before + 1)[-1].body["view"]
+
+
+def buttons(view: dict, title: str) -> dict[str, dict]:
+    """The buttons under the document whose section names ``title``."""
+    blocks = view["blocks"]
+    for i, block in enumerate(blocks):
+        if block["type"] == "section" and f"*{title}*" in block["text"]["text"]:
+            return {e["text"]["text"]: e for e in blocks[i + 1]["elements"]}
+    raise AssertionError(f"{title} not listed")
+
+
+def upload_two(live: LiveServer, fake: FakeSlackAPI, tmp_path: Path) -> None:
+    pdf = fake.add_file("phones.pdf", pdf_bytes(tmp_path, "Mobile Phone Policy", [PHONE_CLAUSE]))
+    word = fake.add_file("lunch.docx", docx_file_bytes(tmp_path, "Lunch Policy", [LUNCH_CLAUSE]))
+    send_files(live, ADMIN, [pdf, word], "EvUpH")
+    fake.wait_for_where("chat.postMessage", 2, timeout=60, channel="DDSL")
+
+
+def test_app_home_lists_documents_and_remove_takes_one_out(
+    live: LiveServer, fake_slack: FakeSlackAPI, runtime: Runtime, tmp_path: Path
+) -> None:
+    upload_two(live, fake_slack, tmp_path)
+    view = open_home(live, fake_slack, ADMIN, "EvHome1")
+    shown = json.dumps(view)
+    assert "Lunch Policy" in shown and "review September 2027" in shown and "added " in shown
+    remove = buttons(view, "Mobile Phone Policy")["Remove"]
+    assert remove["style"] == "danger" and remove["confirm"]["style"] == "danger"
+    assert "Mobile Phone Policy" in remove["confirm"]["text"]["text"]
+    assert "Lunch Policy" not in json.dumps(open_home(live, fake_slack, STAFF, "EvHome2"))
+
+    flow.click(live, remove["action_id"], remove["value"], user=ADMIN, team={"id": "T0001"})
+    republished = fake_slack.wait_for_where("views.publish", 2, timeout=30, user_id=ADMIN)
+    assert wait_until(lambda: len(runtime.library.documents("north")) == 1)
+    assert [d.title for d in runtime.library.documents("north")] == ["Lunch Policy"]
+    assert "Mobile Phone Policy" not in json.dumps(republished[-1].body["view"])
+    ask(live, "can I photograph pupils with my personal mobile phone?", "EvQ2")
+    (answer,) = fake_slack.wait_for_where("chat.postMessage", 1, timeout=30, channel="DSTAFF")
+    assert PHONE_CLAUSE not in answer.text()
+
+
+def test_replace_asks_for_the_new_file_and_puts_it_in_place(
+    live: LiveServer, fake_slack: FakeSlackAPI, runtime: Runtime, tmp_path: Path
+) -> None:
+    upload_two(live, fake_slack, tmp_path)
+    replace_button = buttons(open_home(live, fake_slack, ADMIN, "EvHome3"), "Lunch Policy")[
+        "Replace"
+    ]
+    flow.click(live, replace_button["action_id"], replace_button["value"], user=ADMIN)
+    asked = fake_slack.wait_for_where("chat.postMessage", 3, timeout=30, channel="DDSL")[-1]
+    assert "new version of *Lunch Policy*" in asked.body["text"]
+    new_clause = "Pupils may bring a packed lunch; fizzy drinks are not allowed."
+    new = fake_slack.add_file(
+        "lunch-2026.docx", docx_file_bytes(tmp_path, "Lunch Policy 2026", [new_clause])
+    )
+    send_files(live, ADMIN, [new], "EvUpR")
+    reply = fake_slack.wait_for_where("chat.postMessage", 5, timeout=60, channel="DDSL")[-1]
+    assert "Replaced" in reply.body["text"] and "Lunch Policy 2026" in reply.body["text"]
+    titles = sorted(d.title for d in runtime.library.documents("north"))
+    assert titles == ["Lunch Policy 2026", "Mobile Phone Policy"]
+
+
+def test_many_documents_stay_within_app_home_s_block_limit(
+    live: LiveServer, fake_slack: FakeSlackAPI, runtime: Runtime
+) -> None:
+    docs = runtime.library.docs
+    for n in range(80):
+        docs.save_document(
+            DocumentRow("north", f"p{n}.pdf", f"Policy {n}", 10, "0" * 64, "upload", utc_now())
+        )
+    view = open_home(live, fake_slack, ADMIN, "EvHome4")
+    assert len(view["blocks"]) <= 100
+    assert "more" in view["blocks"][-1]["elements"][0]["text"]
