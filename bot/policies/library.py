@@ -57,6 +57,7 @@ class Incoming:
     source_url: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    source_id: int | None = None
 
 
 @dataclass
@@ -175,6 +176,10 @@ class SchoolLibrary:
         self.rebuild(slug)
         return True
 
+    def forget(self, slug: str, file_name: str) -> bool:
+        """Remove one document's file and row without rebuilding (call :meth:`rebuild`)."""
+        return self._forget(slug, file_name)
+
     def _forget(self, slug: str, file_name: str) -> bool:
         path = self.files_dir(slug) / safe_name(file_name)
         existed = path.exists()
@@ -282,6 +287,7 @@ class SchoolLibrary:
                 added_at=self.docs.store.clock(),
                 review_date=passages[start].review_date if end > start else None,
                 source_url=item.source_url,
+                source_id=item.source_id,
                 etag=item.etag,
                 last_modified=item.last_modified,
                 added_by=added_by,

@@ -40,6 +40,7 @@ class DocumentRow:
     added_at: datetime
     review_date: str | None = None
     source_url: str | None = None
+    source_id: int | None = None
     etag: str | None = None
     last_modified: str | None = None
     added_by: str | None = None
@@ -172,7 +173,22 @@ class SchoolDocs:
 
     def mark_checked(self, source_id: int) -> None:
         with self.store.transaction() as conn:
-            conn.execute(update(S).where(S.c.id == source_id).values(checked_at=self.store.clock()))
+            conn.execute(update(S).where(S.c.id == source_id).values(checked_at=db_time(conn)))
+
+    def claim_due(self, source_id: int, older_than_seconds: float) -> bool:
+        """True for the one worker that marks the source checked now, when it was last
+        checked more than ``older_than_seconds`` ago (or never): that worker re-checks it."""
+        with self.store.transaction() as conn:
+            due = or_(S.c.checked_at.is_(None), S.c.checked_at < db_time(conn, -older_than_seconds))
+            claimed = conn.execute(
+                update(S).where(S.c.id == source_id, due).values(checked_at=db_time(conn))
+            )
+            return claimed.rowcount == 1
+
+    def source_documents(self, source_id: int) -> list[DocumentRow]:
+        with self.store.reading() as conn:
+            rows = conn.execute(select(D).where(D.c.source_id == source_id)).mappings()
+            return [_document(row) for row in rows]
 
 
 def _document(row: object) -> DocumentRow:

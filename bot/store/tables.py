@@ -173,6 +173,7 @@ school_documents = Table(
     Column("sha256", String(64), nullable=False),
     Column("source", String(16), nullable=False),  # upload | url | corpus
     Column("source_url", Text),
+    Column("source_id", Integer),  # the school_sources page it was linked from
     Column("etag", String(255)),
     Column("last_modified", String(64)),
     Column("added_at", UTCDateTime, nullable=False),

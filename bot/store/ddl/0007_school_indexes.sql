@@ -12,6 +12,7 @@ CREATE TABLE school_documents (
     sha256 VARCHAR(64) NOT NULL,
     source VARCHAR(16) NOT NULL,
     source_url TEXT,
+    source_id INTEGER,
     etag VARCHAR(255),
     last_modified VARCHAR(64),
     added_at {timestamp} NOT NULL,
