@@ -42,6 +42,7 @@ class _Policybot(click.Group):
         "escalations": "bot.cli.escalations:escalations",
         "serve": "bot.cli.serve:serve",
         "doctor": "bot.cli.serve:doctor",
+        "sources": "bot.cli.sources:sources_group",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

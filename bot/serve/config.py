@@ -49,6 +49,7 @@ class Settings:
     parse_memory_mb: int = 1024  # POLICYBOT_PARSE_MEMORY_MB: address space per parse worker
     max_loaded_schools: int = 50  # POLICYBOT_MAX_LOADED_SCHOOLS: school indexes in memory
     sources_refresh_hours: int = 24  # POLICYBOT_SOURCES_REFRESH_HOURS: re-check web sources
+    source_hosts: tuple[str, ...] = ()  # POLICYBOT_SOURCE_HOSTS: other hosts a page may link
     log_level: str = "INFO"
 
 
@@ -93,6 +94,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> 
         teams_chair_aad_ids=_ids(env, "TEAMS_CHAIR_AAD_IDS"),
         max_loaded_schools=max(1, _int(env, "POLICYBOT_MAX_LOADED_SCHOOLS", 50)),
         sources_refresh_hours=_int(env, "POLICYBOT_SOURCES_REFRESH_HOURS", 24),
+        source_hosts=_ids(env, "POLICYBOT_SOURCE_HOSTS"),
         log_level=(_get(env, "LOG_LEVEL") or "INFO").upper(),
     )
 

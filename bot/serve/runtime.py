@@ -35,6 +35,7 @@ from bot.serve.wiring import (
     school_library,
     slack_enabled,
     slack_notifier,
+    sources,
     teams_notifier,
 )
 from bot.slack.app import build_app
@@ -43,6 +44,7 @@ from bot.teams import teams_enabled
 
 log = logging.getLogger(__name__)
 OUTBOX_INTERVAL = 2.0
+SOURCES_INTERVAL = 600.0  # how often the scheduler looks for sources due a re-check
 
 
 @dataclass
@@ -78,6 +80,33 @@ class Runtime:
 
     def start_outbox(self, interval: float = OUTBOX_INTERVAL) -> threading.Event:
         stop = self.outbox.start_thread(interval=interval, on_tick=self.reminders.enqueue_due)
+        self.stops.append(stop)
+        return stop
+
+    def start_sources(self, interval: float = SOURCES_INTERVAL) -> threading.Event:
+        """Re-check each web source once it is POLICYBOT_SOURCES_REFRESH_HOURS old (one worker
+        per source, claimed in the database), in a daemon thread; 0 hours: never."""
+        stop = threading.Event()
+        hours = self.settings.sources_refresh_hours
+        if hours <= 0 or self.library is None:
+            return stop
+        checker = sources(self.library, self.settings)
+
+        def run() -> None:
+            while not stop.wait(interval):
+                try:
+                    for report in checker.refresh(older_than_seconds=hours * 3600):
+                        log.info(
+                            "source of %s re-checked: %d changed, %d removed, %d not read",
+                            report.school,
+                            report.fetched,
+                            report.removed,
+                            len(report.problems) + bool(report.page_error),
+                        )
+                except Exception as error:  # the next run tries again
+                    log.error("re-checking web sources failed: %s", type(error).__name__)
+
+        threading.Thread(target=run, name="policybot-sources", daemon=True).start()
         self.stops.append(stop)
         return stop
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # imported where used, so `policybot ask` does not load SQLAl
     from bot.escalation.service import EscalationService
     from bot.policies.answers import SchoolAnswers
     from bot.policies.library import SchoolLibrary
+    from bot.policies.sources import Sources
     from bot.slack.notifier import SlackNotifier
     from bot.store import Store
     from bot.store.records import Clock
@@ -46,6 +47,13 @@ def school_library(store: Store, settings: Settings) -> SchoolLibrary:
     from bot.store.school_docs import SchoolDocs
 
     return SchoolLibrary(SchoolDocs(store), settings.data_dir, settings.parse_memory_mb)
+
+
+def sources(library: SchoolLibrary, settings: Settings) -> Sources:
+    """Web sources (``policybot sources``), allowed to link to POLICYBOT_SOURCE_HOSTS too."""
+    from bot.policies.sources import Sources
+
+    return Sources(library, allow_hosts=settings.source_hosts)
 
 
 def school_answers(settings: Settings, library: SchoolLibrary, base: object) -> SchoolAnswers:

@@ -19,6 +19,7 @@ from bot.store import utc_now
 from bot.store.school_docs import DocumentRow
 from indexer.build import index_from_passages
 from tests.builders import make_passage
+from tests.fakes.policy_site import PolicySite
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import event_body
 from tests.policies.docs import LUNCH_CLAUSE, PHONE_CLAUSE, docx_file_bytes, pdf_bytes
@@ -193,3 +194,12 @@ def test_many_documents_stay_within_app_home_s_block_limit(
     view = open_home(live, fake_slack, ADMIN, "EvHome4")
     assert len(view["blocks"]) <= 100
     assert "more" in view["blocks"][-1]["elements"][0]["text"]
+
+
+def test_serve_s_scheduler_checks_a_source_that_is_due(runtime: Runtime, tmp_path: Path) -> None:
+    with PolicySite() as site:
+        site.put("/docs/phones.pdf", pdf_bytes(tmp_path, "Mobile Phone Policy", [PHONE_CLAUSE]))
+        runtime.library.docs.add_source("north", site.page)  # never checked: due
+        runtime.start_sources(interval=0.05)
+        assert wait_until(lambda: runtime.library.documents("north") != [], timeout=60)
+        assert runtime.answerer.answer("can I photograph pupils on my phone?", "north").answered
