@@ -546,10 +546,10 @@ UPLOAD_NO_SCHOOL = (
     "Ask whoever set policybot up to link it to your school."
 )
 UPLOAD_WORKING = "Thanks: reading {count} file(s) for {school}. This can take a minute."
-UPLOAD_INDEXED_HEAD = "*Indexed for {school}:*"
+UPLOAD_INDEXED_HEAD = "Indexed for {school}:"
 UPLOAD_INDEXED_LINE = "\u2022 {title} \u2014 {clauses} clauses{review}"
 UPLOAD_REVIEW = ", review date {review}"
-UPLOAD_FAILED_HEAD = "*Could not be read:*"
+UPLOAD_FAILED_HEAD = "Could not be read:"
 UPLOAD_FAILED_LINE = "\u2022 {name}: {problem}"
 UPLOAD_NOTHING = "None of the files could be indexed; the school's policies are unchanged."
 UPLOAD_TOO_BIG = "larger than {limit} MB; send a smaller copy (e.g. without scanned images)."
@@ -563,7 +563,7 @@ UPLOAD_FAILED_ALL = (
 UPLOAD_REPLACE_ASK = (
     "Send me the new version of *{title}* here as a file, and I'll put it in place of the old one."
 )
-UPLOAD_REPLACED = "Replaced *{old}* with the file you sent."
+UPLOAD_REPLACED = "Replaced {old} with the file you sent."
 
 DOCS_HEADER = "*Your school's policies* ({count})"
 DOCS_NONE = (

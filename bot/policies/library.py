@@ -19,7 +19,6 @@ that cannot be read leaves the old one in place. No file content is logged.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -297,8 +296,31 @@ class SchoolLibrary:
         return rows
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def report_text(
+    report: AddReport,
+    school: str,
+    escape: Callable[[str], str] = str,
+    bold: Callable[[str], str] = str,
+) -> str:
+    """What was indexed (title, clauses, review date), then one line per file not read."""
+    lines: list[str] = []
+    if report.indexed:
+        lines.append(bold(messages.UPLOAD_INDEXED_HEAD.format(school=school)))
+        for row in report.indexed:
+            review = (
+                messages.UPLOAD_REVIEW.format(review=row.review_date) if row.review_date else ""
+            )
+            title = escape(row.title)
+            lines.append(
+                messages.UPLOAD_INDEXED_LINE.format(title=title, clauses=row.clauses, review=review)
+            )
+    else:
+        lines.append(messages.UPLOAD_NOTHING)
+    if report.problems:
+        lines.append(bold(messages.UPLOAD_FAILED_HEAD))
+        for name, problem in report.problems:
+            lines.append(messages.UPLOAD_FAILED_LINE.format(name=escape(name), problem=problem))
+    return "\n".join(lines)
 
 
 def _write(target: Path, data: bytes) -> None:

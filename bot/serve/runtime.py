@@ -70,7 +70,13 @@ class Runtime:
         from bot.teams.app import teams_mount
 
         mount = teams_mount(
-            self.settings, self.answerer, self.store, escalations=self.escalations, kick=self.kick
+            self.settings,
+            self.answerer,
+            self.store,
+            escalations=self.escalations,
+            kick=self.kick,
+            library=self.library,
+            is_admin=is_admin(self.settings),
         )
         return [mount]
 

@@ -21,7 +21,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.errors import StoreError
-from bot.policies.library import MAX_FILES_PER_MESSAGE, AddReport, Incoming, file_problem
+from bot.policies.library import (
+    MAX_FILES_PER_MESSAGE,
+    AddReport,
+    Incoming,
+    file_problem,
+    report_text,
+)
 from bot.slack.blocks import escape
 from bot.slack.deps import SlackDeps
 
@@ -72,7 +78,7 @@ async def on_files(
             await client.chat_postMessage(channel=channel, text=messages.UPLOAD_FAILED_ALL)
             return
     report.problems[:0] = problems
-    text = reply_text(report, school)
+    text = report_text(report, school, escape, bold=lambda line: f"*{line}*")
     if replace and report.indexed:
         text = messages.UPLOAD_REPLACED.format(old=replace) + "\n" + text
     await client.chat_postMessage(channel=channel, text=text)
@@ -82,29 +88,6 @@ async def on_files(
         len(report.indexed),
         len(report.problems),
     )
-
-
-def reply_text(report: AddReport, school: str) -> str:
-    """What was indexed, then one line per file that could not be read (Slack mrkdwn)."""
-    lines: list[str] = []
-    if report.indexed:
-        lines.append(messages.UPLOAD_INDEXED_HEAD.format(school=school))
-        for row in report.indexed:
-            review = (
-                messages.UPLOAD_REVIEW.format(review=row.review_date) if row.review_date else ""
-            )
-            lines.append(
-                messages.UPLOAD_INDEXED_LINE.format(
-                    title=escape(row.title), clauses=row.clauses, review=review
-                )
-            )
-    else:
-        lines.append(messages.UPLOAD_NOTHING)
-    if report.problems:
-        lines.append(messages.UPLOAD_FAILED_HEAD)
-        for name, problem in report.problems:
-            lines.append(messages.UPLOAD_FAILED_LINE.format(name=escape(name), problem=problem))
-    return "\n".join(lines)
 
 
 async def _fetch(

@@ -108,6 +108,8 @@ def build_teams(
     escalations: EscalationService | None = None,
     kick: Callable[[], None] | None = None,
     policy: TokenPolicy | None = None,
+    library: Any = None,
+    is_admin: Callable[[str, str], bool] | None = None,
 ) -> TeamsBot:
     """The Teams bot: adapter, application, handlers. Raises ConfigError for bad settings.
 
@@ -135,7 +137,10 @@ def build_teams(
         escalations=escalations,
         records=store,
         kick=kick or (lambda: None),
+        library=library,
     )
+    if is_admin is not None:
+        deps.is_admin = is_admin
     register_handlers(agent, deps)
     return TeamsBot(agent, adapter, auth, deps, policy)
 
@@ -148,12 +153,21 @@ def teams_mount(
     escalations: EscalationService | None = None,
     kick: Callable[[], None] | None = None,
     policy: TokenPolicy | None = None,
+    library: Any = None,
+    is_admin: Callable[[str, str], bool] | None = None,
 ) -> Mount:
     """A mount for ``bot.serve.web.build_web_app`` adding ``POST /api/messages``."""
 
     def mount(app: web.Application) -> None:
         bot = build_teams(
-            settings, answerer, store, escalations=escalations, kick=kick, policy=policy
+            settings,
+            answerer,
+            store,
+            escalations=escalations,
+            kick=kick,
+            policy=policy,
+            library=library,
+            is_admin=is_admin,
         )
         app[TEAMS_KEY] = bot
         app.router.add_post(TEAMS_PATH, _messages)

@@ -39,6 +39,8 @@ class TeamsDeps(SkinDeps):
     escalations: Any = None  # bot.escalation.service.EscalationService (shared with Slack)
     records: Records | None = None
     kick: Callable[[], None] = field(default=lambda: None)  # deliver the outbox now
+    library: Any = None  # bot.policies.library.SchoolLibrary: policies sent in the 1:1 chat
+    is_admin: Callable[[str, str], bool] = field(default=lambda school, user_id: False)
 
     def school_for(self, activity: Activity) -> str | None:
         """The school for a conversation, team or tenant (POLICYBOT_SCHOOL_MAP), or the default."""
