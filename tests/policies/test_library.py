@@ -13,7 +13,8 @@ from bot.policies.library import Incoming, SchoolLibrary, safe_name
 from bot.store import Store
 from bot.store.school_docs import SchoolDocs
 from indexer.build import index_from_passages
-from tests.builders import make_passage
+from tests.builders import make_passage, make_pdf
+from tests.hardening.hostile_docs import docx_bomb
 from tests.policies.docs import (
     LUNCH_CLAUSE,
     PHONE_CLAUSE,
@@ -140,3 +141,28 @@ def test_an_index_loaded_before_a_rebuild_still_reads_its_own_passages(library, 
     library.remove("north", "lunch.pdf")  # the folder is swapped under the loaded index
     answer = old.answer("can I photograph pupils on my personal phone?", "north")
     assert answer.answered and PHONE_CLAUSE in answer.hits[0].passage.text
+
+
+def test_hostile_files_cost_only_their_own_line(library, base, tmp_path):
+    good = pdf_bytes(tmp_path, "Mobile Phone Policy", [PHONE_CLAUSE])
+    report = library.add(
+        "north",
+        [
+            Incoming("phones.pdf", good),
+            Incoming("bomb.docx", docx_bomb()),
+            Incoming("locked.pdf", locked_pdf(tmp_path)),
+            Incoming("truncated.pdf", good[: len(good) // 2]),
+        ],
+    )
+    assert [row.file_name for row in report.indexed] == ["phones.pdf"]
+    problems = dict(report.problems)
+    assert set(problems) == {"bomb.docx", "locked.pdf", "truncated.pdf"}
+    assert "unprotected" in problems["locked.pdf"]
+    assert sorted(p.name for p in library.files_dir("north").iterdir()) == ["phones.pdf"]
+    answers = SchoolAnswers(base, library.docs, library.data_dir)
+    assert answers.answer("can I photograph pupils on my personal phone?", "north").answered
+
+
+def locked_pdf(tmp_path: Path) -> bytes:
+    path = make_pdf(tmp_path / "locked.pdf", [["Secret policy", "1.1 Hidden."]], user_password="x")
+    return path.read_bytes()
