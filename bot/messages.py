@@ -547,7 +547,9 @@ UPLOAD_NO_SCHOOL = (
 )
 UPLOAD_WORKING = "Thanks: reading {count} file(s) for {school}. This can take a minute."
 UPLOAD_INDEXED_HEAD = "Indexed for {school}:"
-UPLOAD_INDEXED_LINE = "\u2022 {title} \u2014 {clauses} clauses{review}"
+UPLOAD_INDEXED_LINE = "\u2022 {title} \u2014 {clauses}{review}"
+CLAUSES_ONE = "1 clause"
+CLAUSES_MANY = "{count} clauses"
 UPLOAD_REVIEW = ", review date {review}"
 UPLOAD_FAILED_HEAD = "Could not be read:"
 UPLOAD_FAILED_LINE = "\u2022 {name}: {problem}"
@@ -571,7 +573,7 @@ DOCS_NONE = (
     "chat to add them."
 )
 DOCS_HOW_TO_ADD = "To add policies, send the files to me in this chat (PDF or Word)."
-DOCS_LINE = "*{title}*\n{clauses} clauses \u00b7 review {review} \u00b7 added {added}"
+DOCS_LINE = "*{title}*\n{clauses} \u00b7 review {review} \u00b7 added {added}"
 DOCS_NO_REVIEW = "date not given"
 DOCS_MORE = "\u2026 and {count} more: see `policybot sources list` or ask your provider."
 DOCS_REMOVE = "Remove"

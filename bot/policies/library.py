@@ -296,6 +296,10 @@ class SchoolLibrary:
         return rows
 
 
+def clause_count(count: int) -> str:
+    return messages.CLAUSES_ONE if count == 1 else messages.CLAUSES_MANY.format(count=count)
+
+
 def report_text(
     report: AddReport,
     school: str,
@@ -312,7 +316,9 @@ def report_text(
             )
             title = escape(row.title)
             lines.append(
-                messages.UPLOAD_INDEXED_LINE.format(title=title, clauses=row.clauses, review=review)
+                messages.UPLOAD_INDEXED_LINE.format(
+                    title=title, clauses=clause_count(row.clauses), review=review
+                )
             )
     else:
         lines.append(messages.UPLOAD_NOTHING)

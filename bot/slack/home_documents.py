@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.errors import StoreError
+from bot.policies.library import clause_count
 from bot.slack.blocks import Block, button, context, escape, read_value, section
 from bot.slack.deps import SlackDeps
 from bot.slack.uploads import ask_for_replacement
@@ -61,7 +62,7 @@ async def documents_blocks(
 def _document(doc: Any, school: str) -> list[Block]:
     line = messages.DOCS_LINE.format(
         title=escape(doc.title),
-        clauses=doc.clauses,
+        clauses=clause_count(doc.clauses),
         review=escape(doc.review_date or messages.DOCS_NO_REVIEW),
         added=doc.added_at.strftime("%-d %b %Y"),
     )

@@ -5,6 +5,7 @@ is answered from them; someone who is not an admin is refused and nothing is dow
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -69,8 +70,13 @@ def ask(live: LiveServer, question: str, event_id: str) -> None:
 
 
 def test_an_admin_s_pdf_and_word_file_answer_staff_questions(
-    live: LiveServer, fake_slack: FakeSlackAPI, runtime: Runtime, tmp_path: Path
+    live: LiveServer,
+    fake_slack: FakeSlackAPI,
+    runtime: Runtime,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO)  # serve's default LOG_LEVEL
     pdf = fake_slack.add_file(
         "Mobile phones.pdf", pdf_bytes(tmp_path, "Mobile Phone Policy", [PHONE_CLAUSE])
     )
@@ -93,6 +99,8 @@ def test_an_admin_s_pdf_and_word_file_answer_staff_questions(
     ask(live, "can I photograph pupils with my personal mobile phone?", "EvQ1")
     (answer,) = fake_slack.wait_for_where("chat.postMessage", 1, timeout=30, channel="DSTAFF")
     assert PHONE_CLAUSE in answer.text()
+    for secret in (PHONE_CLAUSE, LUNCH_CLAUSE, "Mobile phones.pdf", "scan.pdf", "photograph"):
+        assert secret not in caplog.text  # no file content, name or question in the logs
 
 
 def test_a_non_admin_is_refused_and_nothing_is_downloaded(
@@ -203,3 +211,14 @@ def test_serve_s_scheduler_checks_a_source_that_is_due(runtime: Runtime, tmp_pat
         runtime.start_sources(interval=0.05)
         assert wait_until(lambda: runtime.library.documents("north") != [], timeout=60)
         assert runtime.answerer.answer("can I photograph pupils on my phone?", "north").answered
+
+
+def test_only_an_admin_can_remove_a_document(
+    live: LiveServer, fake_slack: FakeSlackAPI, runtime: Runtime, tmp_path: Path
+) -> None:
+    upload_two(live, fake_slack, tmp_path)
+    remove = buttons(open_home(live, fake_slack, ADMIN, "EvHome5"), "Lunch Policy")["Remove"]
+    flow.click(live, remove["action_id"], remove["value"], user=STAFF)
+    (refused,) = fake_slack.wait_for_where("chat.postMessage", 1, channel="DSTAFF")
+    assert refused.body["text"] == messages.DOCS_NOT_ADMIN
+    assert len(runtime.library.documents("north")) == 2
