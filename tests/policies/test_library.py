@@ -166,3 +166,27 @@ def test_hostile_files_cost_only_their_own_line(library, base, tmp_path):
 def locked_pdf(tmp_path: Path) -> bytes:
     path = make_pdf(tmp_path / "locked.pdf", [["Secret policy", "1.1 Hidden."]], user_password="x")
     return path.read_bytes()
+
+
+def test_two_workers_adding_to_one_school_at_once_both_end_up_indexed(library, base, tmp_path):
+    import threading
+
+    first = pdf_bytes(tmp_path, "Phones", [PHONE_CLAUSE])
+    second = pdf_bytes(tmp_path, "Lunch", [LUNCH_CLAUSE])
+    other = SchoolLibrary(SchoolDocs(library.docs.store), library.data_dir, owner="worker-2")
+    builds: list[str] = []
+    library.on_change.append(lambda slug: builds.append("worker-1"))
+    other.on_change.append(lambda slug: builds.append("worker-2"))
+    threads = [
+        threading.Thread(target=library.add, args=("north", [Incoming("phones.pdf", first)])),
+        threading.Thread(target=other.add, args=("north", [Incoming("lunch.pdf", second)])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(builds) == ["worker-1", "worker-2"]  # one build each, one after the other
+    assert library.docs.version("north") == 2
+    answers = SchoolAnswers(base, library.docs, library.data_dir)
+    assert answers.answer("can I photograph pupils on my personal phone?", "north").answered
+    assert answers.answer("can pupils bring nuts in a packed lunch?", "north").answered
