@@ -21,6 +21,7 @@ from indexer.build import index_from_passages
 from tests.builders import make_passage
 from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.policies.docs import LUNCH_CLAUSE, PHONE_CLAUSE, docx_file_bytes, pdf_bytes
+from tests.slack.test_escalation_flow import wait_until
 from tests.teams.activities import DSL, STAFF, message, personal
 from tests.teams.conftest import TeamsServer
 
@@ -51,9 +52,13 @@ def test_a_dsl_s_attachments_are_indexed_and_answer_staff(
         teams.file_attachment("notes.exe", b"MZ"),
     ]
     server.post(message(teams.url, "", user=DSL, attachments=files))
-    replies = [c.body["text"] for c in teams.calls_to(personal(DSL)["id"])]
+
+    def replies() -> list[str]:
+        return [c.body["text"] for c in teams.calls_to(personal(DSL)["id"])]
+
+    assert wait_until(lambda: len(replies()) == 2, timeout=60)  # "reading…", then the result
     assert len(teams.downloads) == 2  # the .exe is refused unread
-    last = replies[-1]
+    last = replies()[-1]
     assert "Mobile Phone Policy" in last and "Lunch Policy" in last
     assert "notes.exe: " + messages.UPLOAD_WRONG_TYPE in last
 

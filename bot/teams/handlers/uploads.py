@@ -4,7 +4,8 @@ each, what could not be read. Teams puts each file on the message as a
 ``application/vnd.microsoft.teams.file.download.info`` attachment whose ``downloadUrl`` is
 pre-authorised (the app package sets ``supportsFiles``). Type and size are checked before
 the download; reading runs in the indexer's parse workers, off the event loop. Someone who
-is not an admin of the school is refused politely and nothing is downloaded."""
+is not an admin of the school is refused politely and nothing is downloaded. The turn is
+answered at once ("reading N files"); the result follows in the 1:1 chat when indexing ends."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from bot.teams.directory import is_personal, person_id
 
 log = logging.getLogger(__name__)
 FILE_INFO = "application/vnd.microsoft.teams.file.download.info"
+_running: set[asyncio.Task[None]] = set()
 
 
 def sent_files(activity: Activity) -> list[Any]:
@@ -57,23 +59,35 @@ async def on_files(context: TurnContext, deps: TeamsDeps, files: list[Any]) -> N
     await context.send_activity(
         text_message(messages.UPLOAD_WORKING.format(count=len(files), school=school))
     )
-    incoming = []
-    for attachment in files:
-        got = await asyncio.to_thread(_fetch, attachment, deps.library.max_file_mb)
-        if isinstance(got, Incoming):
-            incoming.append(got)
-        else:
-            problems.append(got)
-    report = AddReport()
-    if incoming:
-        try:
+    task = asyncio.create_task(_index_and_reply(deps, school, user, files, problems))
+    _running.add(task)  # a reference until done: Teams wants the turn answered in seconds
+    task.add_done_callback(_running.discard)
+
+
+async def _index_and_reply(
+    deps: TeamsDeps, school: str, user: str, files: list[Any], problems: list[tuple[str, str]]
+) -> None:
+    """Download, index, then tell the person in their 1:1 chat (after the turn has ended)."""
+    text = messages.UPLOAD_FAILED_ALL
+    try:
+        incoming = []
+        for attachment in files:
+            got = await asyncio.to_thread(_fetch, attachment, deps.library.max_file_mb)
+            if isinstance(got, Incoming):
+                incoming.append(got)
+            else:
+                problems.append(got)
+        report = AddReport()
+        if incoming:
             report = await asyncio.to_thread(deps.library.add, school, incoming, user)
-        except Exception as error:  # never a traceback to the person; nothing half-kept
-            log.error("indexing sent files for %s failed: %s", school, type(error).__name__)
-            await context.send_activity(text_message(messages.UPLOAD_FAILED_ALL))
-            return
-    report.problems[:0] = problems
-    await context.send_activity(text_message(report_text(report, school)))
+        report.problems[:0] = problems
+        text = report_text(report, school)
+    except Exception as error:  # never a traceback to the person; nothing half-kept
+        log.error("indexing sent files for %s failed: %s", school, type(error).__name__)
+    try:
+        await deps.connector.post_to_person(deps.directory, user, text_message(text))
+    except Exception as error:
+        log.error("upload reply to Teams user %s failed: %s", user, type(error).__name__)
 
 
 def _fetch(attachment: Any, limit_mb: int) -> Incoming | tuple[str, str]:
