@@ -13,6 +13,7 @@ schools), so a rebuild by another worker is picked up within that time.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -22,11 +23,13 @@ from typing import Any
 
 from bot.answering.answerer import Answerer, load_schools
 from bot.answering.model import Answer
+from bot.errors import StoreError
 from bot.store.school_docs import SchoolDocs
 from indexer.corpus import School
 from indexer.errors import IndexLoadError
 from indexer.index import SearchIndex
 
+log = logging.getLogger(__name__)
 DEFAULT_MAX_LOADED = 50  # POLICYBOT_MAX_LOADED_SCHOOLS
 CHECK_SECONDS = 5.0
 
@@ -85,7 +88,11 @@ class SchoolAnswers:
         with self._lock:
             stale = now - self._checked >= self.check_seconds
         if stale:
-            versions = self.docs.versions()
+            try:
+                versions = self.docs.versions()
+            except StoreError:  # answer from what was loaded; try the database again later
+                log.warning("school index versions unavailable (database); using the last known")
+                versions = self._versions
             with self._lock:
                 self._versions, self._checked = versions, now
         with self._lock:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from bot.answering.answerer import Answerer
+from bot.errors import StoreError
 from bot.policies.answers import SchoolAnswers
 from bot.policies.library import Incoming, SchoolLibrary, safe_name
 from bot.store import Store
@@ -190,3 +192,16 @@ def test_two_workers_adding_to_one_school_at_once_both_end_up_indexed(library, b
     answers = SchoolAnswers(base, library.docs, library.data_dir)
     assert answers.answer("can I photograph pupils on my personal phone?", "north").answered
     assert answers.answer("can pupils bring nuts in a packed lunch?", "north").answered
+
+
+def test_answers_go_on_from_loaded_indexes_while_the_database_is_down(library, base, tmp_path):
+    library.add("north", [Incoming("phones.pdf", pdf_bytes(tmp_path, "Phones", [PHONE_CLAUSE]))])
+    now = [0.0]
+    answers = SchoolAnswers(base, library.docs, library.data_dir, clock=lambda: now[0])
+    question = "can I photograph pupils on my personal phone?"
+    assert answers.answer(question, "north").answered
+    answers.docs = SchoolDocs(Store(create_engine("sqlite:////nonexistent/folder/policybot.db")))
+    with pytest.raises(StoreError):
+        answers.docs.versions()  # the database is unreachable
+    now[0] += 60
+    assert answers.answer(question, "north").answered
