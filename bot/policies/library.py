@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot import messages
 from bot.errors import ConfigError
@@ -253,7 +254,7 @@ class SchoolLibrary:
                 outcome[name] = mine[0] if mine else messages.UPLOAD_DOWNLOAD_FAILED
         return outcome
 
-    def _indexed(self, slug: str) -> dict[str, dict[str, object]]:
+    def _indexed(self, slug: str) -> dict[str, dict[str, Any]]:
         """file name -> its entry in the index's files.json (sha256, title, start, end)."""
         try:
             data = json.loads((self.index_dir(slug) / "files.json").read_text(encoding="utf-8"))
@@ -275,7 +276,7 @@ class SchoolLibrary:
         rows = []
         for name in names:
             entry, item = indexed[name], written[name]
-            start, end = int(entry["start"]), int(entry["end"])  # type: ignore[call-overload]
+            start, end = int(entry["start"]), int(entry["end"])
             row = DocumentRow(
                 school=slug,
                 file_name=name,

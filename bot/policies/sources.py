@@ -24,8 +24,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.message import Message
 from html.parser import HTMLParser
+from http.client import HTTPMessage
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
@@ -229,7 +229,7 @@ class _Links(HTMLParser):
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(
-        self, req: Any, fp: Any, code: int, msg: str, headers: Message, newurl: str
+        self, req: Any, fp: Any, code: int, msg: str, headers: HTTPMessage, newurl: str
     ) -> Any:
         if urlsplit(newurl).scheme not in ("http", "https"):
             raise FetchError("redirected away from http(s)")
