@@ -176,6 +176,18 @@ class SchoolLibrary:
         self.rebuild(slug)
         return True
 
+    def purge(self, slug: str) -> int:
+        """Remove everything the school added: documents, web sources, files and index (an
+        uninstalled school's data, under its retention rule); how many documents went."""
+        docs = self.docs.documents(slug)
+        for doc in docs:
+            self.docs.remove_document(slug, doc.file_name)
+        for source in self.docs.sources(slug):
+            self.docs.remove_source(slug, source.url)
+        shutil.rmtree(self.root(slug) / "files", ignore_errors=True)
+        self.rebuild(slug)  # no files: the index goes, one more version (workers let go)
+        return len(docs)
+
     def forget(self, slug: str, file_name: str) -> bool:
         """Remove one document's file and row without rebuilding (call :meth:`rebuild`)."""
         return self._forget(slug, file_name)

@@ -205,3 +205,16 @@ def test_answers_go_on_from_loaded_indexes_while_the_database_is_down(library, b
         answers.docs.versions()  # the database is unreachable
     now[0] += 60
     assert answers.answer(question, "north").answered
+
+
+def test_purge_removes_everything_a_school_added(library, base, tmp_path):
+    library.add("north", [Incoming("phones.pdf", pdf_bytes(tmp_path, "Phones", [PHONE_CLAUSE]))])
+    library.add("south", [Incoming("lunch.pdf", pdf_bytes(tmp_path, "Lunch", [LUNCH_CLAUSE]))])
+    library.docs.add_source("north", "https://north.example/policies")
+    answers = SchoolAnswers(base, library.docs, library.data_dir, check_seconds=0)
+    assert answers.answer("can I photograph pupils on my personal phone?", "north").answered
+    assert library.purge("north") == 1
+    assert library.documents("north") == [] and library.docs.sources("north") == []
+    assert not library.index_dir("north").exists() and not library.files_dir("north").exists()
+    assert not answers.answer("can I photograph pupils on my personal phone?", "north").answered
+    assert [d.file_name for d in library.documents("south")] == ["lunch.pdf"]
