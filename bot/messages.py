@@ -665,3 +665,68 @@ DOCTOR_SCHOOL_NO_DSL = (
     "{school}: no DSL is set: concerns cannot be sent. Its admin sets one in App Home -> Settings."
 )
 DOCTOR_SCHOOL_DSL_OK = "{school}: {count} DSL(s) and deputies can Claim and Resolve."
+# --- Policies sent by DM, App Home documents, web sources (bot.policies) -------------------
+
+UPLOAD_NOT_ADMIN = (
+    "Thank you for sending that. Only your school's policybot admins can add policies, so I "
+    "haven't kept the file. If it should be added, please ask your DSL or office manager."
+)
+UPLOAD_NO_SCHOOL = (
+    "I don't know which school this workspace belongs to yet, so I can't add policies here. "
+    "Ask whoever set policybot up to link it to your school."
+)
+UPLOAD_WORKING = "Thanks: reading {count} file(s) for {school}. This can take a minute."
+UPLOAD_INDEXED_HEAD = "Indexed for {school}:"
+UPLOAD_INDEXED_LINE = "\u2022 {title} \u2014 {clauses}{review}"
+CLAUSES_ONE = "1 clause"
+CLAUSES_MANY = "{count} clauses"
+UPLOAD_REVIEW = ", review date {review}"
+UPLOAD_FAILED_HEAD = "Could not be read:"
+UPLOAD_FAILED_LINE = "\u2022 {name}: {problem}"
+UPLOAD_NOTHING = "None of the files could be indexed; the school's policies are unchanged."
+UPLOAD_TOO_BIG = "larger than {limit} MB; send a smaller copy (e.g. without scanned images)."
+UPLOAD_WRONG_TYPE = "not a PDF, Word (.docx or .doc), Markdown or text file."
+UPLOAD_TOO_MANY = "only the first {limit} files of a message are read; send the rest separately."
+UPLOAD_DOWNLOAD_FAILED = "could not be downloaded; please send it again."
+UPLOAD_FAILED_ALL = (
+    "Sorry, I couldn't index those files just now; nothing was changed. Please try again "
+    "in a few minutes."
+)
+UPLOAD_REPLACE_ASK = (
+    "Send me the new version of *{title}* here as a file, and I'll put it in place of the old one."
+)
+UPLOAD_REPLACED = "Replaced {old} with the file you sent."
+
+DOCS_HEADER = "*Your school's policies* ({count})"
+DOCS_NONE = (
+    "No policies have been added for your school yet. Send me PDF or Word files in this "
+    "chat to add them."
+)
+DOCS_HOW_TO_ADD = "To add policies, send the files to me in this chat (PDF or Word)."
+DOCS_LINE = "*{title}*\n{clauses} \u00b7 review {review} \u00b7 added {added}"
+DOCS_NO_REVIEW = "date not given"
+DOCS_MORE = "\u2026 and {count} more: see `policybot sources list` or ask your provider."
+DOCS_REMOVE = "Remove"
+DOCS_REPLACE = "Replace"
+DOCS_CONFIRM_TITLE = "Remove this policy?"
+DOCS_CONFIRM_TEXT = (
+    "*{title}* will no longer be used to answer questions. You can send it again later."
+)
+DOCS_CONFIRM_YES = "Remove"
+DOCS_CONFIRM_NO = "Cancel"
+DOCS_REMOVED = "Removed *{title}*; it is no longer used to answer questions."
+DOCS_NOT_ADMIN = "Only your school's policybot admins can change its policies."
+
+SOURCES_ADDED = "Added {url} for {school}: {indexed} indexed, {failed} could not be read."
+SOURCES_EXISTS = "{url} is already a source for {school}; checking it now."
+SOURCES_REMOVED = "Removed {url} from {school} and the {count} policies it brought."
+SOURCES_UNKNOWN = "{url} is not a source of {school}."
+SOURCES_NONE = "No web sources yet. Add one with: policybot sources add URL --school SLUG"
+SOURCES_LINE = "{school}  {url}  (checked {checked}; {count} documents)"
+SOURCES_REFRESHED = (
+    "{school} {url}: {fetched} changed and re-indexed, {unchanged} unchanged, "
+    "{removed} removed, {failed} could not be read."
+)
+SOURCES_PROBLEM = "  {name}: {problem}"
+SOURCES_PAGE_FAILED = "the page could not be fetched ({reason}); nothing was changed."
+SOURCES_BAD_URL = "{url} is not an http(s) address."

@@ -331,10 +331,17 @@ class LazyPassages(Sequence[Passage]):
         return os.pread(self._file.fileno(), last + 1 - first, first)
 
     def __iter__(self) -> Iterator[Passage]:
-        with open(self._path, "rb") as lines:  # its own handle: safe across threads
+        """Read through the handle opened at load (``pread``: safe across threads), so an
+        index loaded before a rebuild swapped its folder still reads its own passages."""
+        fd, offset, rest = self._file.fileno(), 0, b""
+        while block := os.pread(fd, 1 << 20, offset):
+            offset += len(block)
+            *lines, rest = (rest + block).split(b"\n")
             for line in lines:
                 if line.strip():
                     yield Passage(**json.loads(line))
+        if rest.strip():
+            yield Passage(**json.loads(rest))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)

@@ -43,6 +43,7 @@ class _Policybot(click.Group):
         "serve": "bot.cli.serve:serve",
         "doctor": "bot.cli.serve:doctor",
         "stats": "bot.cli.stats:stats",
+        "sources": "bot.cli.sources:sources_group",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

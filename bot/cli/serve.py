@@ -46,6 +46,7 @@ def serve(settings: Settings, port: int | None, host: str, socket_mode: bool) ->
     except PolicybotError as error:
         raise click.ClickException(str(error)) from None
     runtime.start_outbox()
+    runtime.start_sources()  # web sources re-checked every POLICYBOT_SOURCES_REFRESH_HOURS
     if socket_mode:
         click.echo(messages.SERVE_SOCKET, err=True)
         main = serve_socket(runtime)

@@ -51,6 +51,9 @@ class Settings:
     teams_insecure_dev: bool = False  # POLICYBOT_TEAMS_INSECURE_DEV=1: anonymous, loopback only
     parse_memory_mb: int = 1024  # POLICYBOT_PARSE_MEMORY_MB: address space per parse worker
     unanswered_sample: bool = False  # POLICYBOT_UNANSWERED_SAMPLE=1: keep the 30-day sample
+    max_loaded_schools: int = 50  # POLICYBOT_MAX_LOADED_SCHOOLS: school indexes in memory
+    sources_refresh_hours: int = 24  # POLICYBOT_SOURCES_REFRESH_HOURS: re-check web sources
+    source_hosts: tuple[str, ...] = ()  # POLICYBOT_SOURCE_HOSTS: other hosts a page may link
     log_level: str = "INFO"
 
     @property
@@ -103,6 +106,9 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> 
         parse_memory_mb=_int(env, "POLICYBOT_PARSE_MEMORY_MB", 1024),
         unanswered_sample=_flag(env, "POLICYBOT_UNANSWERED_SAMPLE"),
         teams_chair_aad_ids=_ids(env, "TEAMS_CHAIR_AAD_IDS"),
+        max_loaded_schools=max(1, _int(env, "POLICYBOT_MAX_LOADED_SCHOOLS", 50)),
+        sources_refresh_hours=_int(env, "POLICYBOT_SOURCES_REFRESH_HOURS", 24),
+        source_hosts=_ids(env, "POLICYBOT_SOURCE_HOSTS"),
         log_level=(_get(env, "LOG_LEVEL") or "INFO").upper(),
     )
 

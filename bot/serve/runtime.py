@@ -33,9 +33,12 @@ from bot.serve.wiring import (
     build_reminders,
     escalation_service,
     question_usage,
+    school_answers,
+    school_library,
     slack_enabled,
     slack_installs,
     slack_notifier,
+    sources,
     teams_notifier,
 )
 from bot.slack.app import build_app
@@ -44,6 +47,7 @@ from bot.teams import teams_enabled
 
 log = logging.getLogger(__name__)
 OUTBOX_INTERVAL = 2.0
+SOURCES_INTERVAL = 600.0  # how often the scheduler looks for sources due a re-check
 
 
 @dataclass
@@ -55,6 +59,8 @@ class Runtime:
     outbox: Outbox
     reminders: Reminders
     slack_app: AsyncApp | None
+    library: Any = None  # bot.policies.library.SchoolLibrary: each school's own policies
+    is_admin: Any = None  # (school, user id) -> bool: bot.serve.wiring.admin_check
     stops: list[threading.Event] = field(default_factory=list)
 
     def web_app(self, mounts: Iterable[Mount] = ()) -> web.Application:
@@ -74,7 +80,8 @@ class Runtime:
             escalations=self.escalations,
             kick=self.kick,
             usage=question_usage(self.store, self.settings),
-            is_admin=admin_check(self.settings),
+            is_admin=self.is_admin or admin_check(self.settings),
+            library=self.library,
         )
         return [mount]
 
@@ -84,6 +91,33 @@ class Runtime:
 
     def start_outbox(self, interval: float = OUTBOX_INTERVAL) -> threading.Event:
         stop = self.outbox.start_thread(interval=interval, on_tick=self.reminders.enqueue_due)
+        self.stops.append(stop)
+        return stop
+
+    def start_sources(self, interval: float = SOURCES_INTERVAL) -> threading.Event:
+        """Re-check each web source once it is POLICYBOT_SOURCES_REFRESH_HOURS old (one worker
+        per source, claimed in the database), in a daemon thread; 0 hours: never."""
+        stop = threading.Event()
+        hours = self.settings.sources_refresh_hours
+        if hours <= 0 or self.library is None:
+            return stop
+        checker = sources(self.library, self.settings)
+
+        def run() -> None:
+            while not stop.wait(interval):
+                try:
+                    for report in checker.refresh(older_than_seconds=hours * 3600):
+                        log.info(
+                            "source of %s re-checked: %d changed, %d removed, %d not read",
+                            report.school,
+                            report.fetched,
+                            report.removed,
+                            len(report.problems) + bool(report.page_error),
+                        )
+                except Exception as error:  # the next run tries again
+                    log.error("re-checking web sources failed: %s", type(error).__name__)
+
+        threading.Thread(target=run, name="policybot-sources", daemon=True).start()
         self.stops.append(stop)
         return stop
 
@@ -109,6 +143,8 @@ def build_runtime(
     except StoreError:
         scheme = settings.database_url.split(":", 1)[0]
         raise StoreError(messages.STORE_OPEN_FAILED.format(scheme=scheme)) from None
+    library = school_library(store, settings)
+    answerer = school_answers(settings, library, answerer)
     slack = slack and slack_enabled(settings)
     installs = slack_installs(store, settings) if slack else None
     registry = installs.registry if installs else None
@@ -122,8 +158,9 @@ def build_runtime(
         notifiers["teams"] = teams_notifier(settings, store, answerer)
     outbox = Outbox(store, PlatformNotifier(notifiers), backoff_base=outbox_backoff)
     runtime = Runtime(
-        settings, answerer, store, service, outbox, build_reminders(store, settings), None
+        settings, answerer, store, service, outbox, build_reminders(store, settings), None, library
     )
+    runtime.is_admin = admin_check(settings, registry)
     if slack:
         runtime.slack_app = build_app(
             settings,
@@ -134,8 +171,9 @@ def build_runtime(
             socket_mode=socket_mode,
             kick=runtime.kick,
             usage=question_usage(store, settings),
-            is_admin=admin_check(settings, registry),
+            is_admin=runtime.is_admin,
             installs=installs,
+            library=library,
         )
     return runtime
 

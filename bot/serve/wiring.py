@@ -27,6 +27,9 @@ if TYPE_CHECKING:  # imported where used, so `policybot ask` does not load SQLAl
     from bot.escalation.people import People
     from bot.escalation.reminders import Reminders
     from bot.escalation.service import EscalationService
+    from bot.policies.answers import SchoolAnswers
+    from bot.policies.library import SchoolLibrary
+    from bot.policies.sources import Sources
     from bot.slack.install import Installs
     from bot.slack.notifier import SlackNotifier
     from bot.store import Store
@@ -43,6 +46,39 @@ def build_answerer(
     return Answerer.from_corpus(
         settings.corpus_dir, settings.index_path, settings.default_school, on_build
     )
+
+
+def school_library(store: Store, settings: Settings) -> SchoolLibrary:
+    """Each school's own policies and index under POLICYBOT_DATA_DIR/schools/<slug>/."""
+    from bot.policies.library import SchoolLibrary
+    from bot.store.school_docs import SchoolDocs
+
+    return SchoolLibrary(SchoolDocs(store), settings.data_dir, settings.parse_memory_mb)
+
+
+def sources(library: SchoolLibrary, settings: Settings) -> Sources:
+    """Web sources (``policybot sources``), allowed to link to POLICYBOT_SOURCE_HOSTS too."""
+    from bot.policies.sources import Sources
+
+    return Sources(library, allow_hosts=settings.source_hosts)
+
+
+def school_answers(settings: Settings, library: SchoolLibrary, base: object) -> SchoolAnswers:
+    """Answers from a school's own index when it has one, else from ``base`` (the corpus
+    index); at most POLICYBOT_MAX_LOADED_SCHOOLS school indexes in memory."""
+    from bot.policies.answers import SchoolAnswers
+
+    answers = SchoolAnswers(
+        base, library.docs, settings.data_dir, settings.max_loaded_schools, encoder=_encoder
+    )
+    library.on_change.append(answers.changed)  # this worker's own builds: at once
+    return answers
+
+
+def _encoder() -> object:
+    from indexer.embedding import default_encoder
+
+    return default_encoder().encoder
 
 
 def people(settings: Settings) -> People:

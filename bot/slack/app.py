@@ -54,6 +54,7 @@ def build_app(
     usage: Usage | None = None,
     is_admin: IsAdmin | None = None,
     installs: Installs | None = None,
+    library: Any = None,
 ) -> AsyncApp:
     """The Bolt app with every listener registered. HTTP mode needs SLACK_SIGNING_SECRET.
 
@@ -82,6 +83,8 @@ def build_app(
         deps.feedback = feedback
     if kick is not None:
         deps.kick = kick
+    if library is not None:  # policies by DM and App Home's documents (bot.policies)
+        deps.library, deps.refs = library, library.docs.store
     register_listeners(app, deps)
     app.error(_log_error)
     return app

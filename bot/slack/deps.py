@@ -64,6 +64,9 @@ class SlackDeps(SkinDeps):
     escalations: Any = None  # bot.escalation.service.EscalationService, when a store is configured
     kick: Callable[[], None] = lambda: None  # start an outbox delivery now (not in 2 s)
     registry: SchoolRegistry | None = None  # OAuth mode: the schools installed (bot.store)
+    # policies sent by DM (bot.policies.library.SchoolLibrary); SkinDeps.is_admin says who
+    library: Any = None
+    refs: Any = None  # bot.store.Store: a pending Replace, per school and person
 
     def school_for(self, channel_id: str | None = None, team_id: str | None = None) -> str | None:
         """The school for a channel (POLICYBOT_SCHOOL_MAP), else the workspace's installed

@@ -12,6 +12,7 @@ from bot.errors import StoreError
 from bot.slack.blocks import ACTION_RAISE, Block, button, context, escape, section
 from bot.slack.deps import SlackDeps
 from bot.slack.escalation_blocks import home_lines
+from bot.slack.home_documents import documents_blocks
 from bot.slack.home_settings import settings_blocks
 from bot.slack.home_summary import summary_blocks
 from bot.store.records import utc_now
@@ -47,6 +48,7 @@ async def home_view(deps: SlackDeps, user_id: str, team_id: str | None) -> dict[
     if deps.receives_escalations(user_id) and deps.escalations is not None:
         blocks.append({"type": "divider"})
         blocks.extend(await dsl_blocks(deps, user_id))
+    blocks.extend(await documents_blocks(deps, user_id, school, HOME_BLOCK_LIMIT - len(blocks)))
     return {"type": "home", "blocks": blocks[:HOME_BLOCK_LIMIT]}
 
 

@@ -55,6 +55,7 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0004_conversation_refs", _frozen("0004_conversation_refs")),
     ("0005_submission_keys_and_lease_tokens", _frozen("0005_submission_keys_and_lease_tokens")),
     ("0006_schools", _frozen("0006_schools")),
+    ("0007_school_indexes", _frozen("0007_school_indexes")),
     ("0008_question_stats", _frozen("0008_question_stats")),
 ]
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 
 
@@ -198,4 +199,48 @@ schools = Table(
     Column("uninstalled_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+school_documents = Table(
+    "school_documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school", String(255), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("review_date", String(100)),
+    Column("clauses", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("source", String(16), nullable=False),  # upload | url | corpus
+    Column("source_url", Text),
+    Column("source_id", Integer),  # the school_sources page it was linked from
+    Column("etag", String(255)),
+    Column("last_modified", String(64)),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("added_by", String(255)),
+    UniqueConstraint("school", "file_name"),
+    Index("ix_school_documents_school", "school"),
+)
+
+school_indexes = Table(
+    "school_indexes",
+    metadata,
+    Column("school", String(255), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("built_at", UTCDateTime),
+    Column("lease_owner", String(200)),
+    Column("lease_token", String(64)),
+    Column("lease_until", UTCDateTime),
+)
+
+school_sources = Table(
+    "school_sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("school", String(255), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("added_by", String(255)),
+    Column("checked_at", UTCDateTime),
+    UniqueConstraint("school", "url"),
 )

@@ -112,6 +112,7 @@ def build_teams(
     policy: TokenPolicy | None = None,
     usage: Usage | None = None,
     is_admin: IsAdmin | None = None,
+    library: Any = None,
 ) -> TeamsBot:
     """The Teams bot: adapter, application, handlers. Raises ConfigError for bad settings.
 
@@ -141,6 +142,7 @@ def build_teams(
         records=store,
         kick=kick or (lambda: None),
         usage=usage,
+        library=library,
     )
     if is_admin is not None:
         deps.is_admin = is_admin
@@ -158,6 +160,7 @@ def teams_mount(
     policy: TokenPolicy | None = None,
     usage: Usage | None = None,
     is_admin: IsAdmin | None = None,
+    library: Any = None,
 ) -> Mount:
     """A mount for ``bot.serve.web.build_web_app`` adding ``POST /api/messages``."""
 
@@ -170,6 +173,7 @@ def teams_mount(
             kick=kick,
             policy=policy,
             usage=usage,
+            library=library,
             is_admin=is_admin,
         )
         app[TEAMS_KEY] = bot

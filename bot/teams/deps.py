@@ -39,6 +39,7 @@ class TeamsDeps(SkinDeps):
     escalations: Any = None  # bot.escalation.service.EscalationService (shared with Slack)
     records: Records | None = None
     kick: Callable[[], None] = field(default=lambda: None)  # deliver the outbox now
+    library: Any = None  # bot.policies.library.SchoolLibrary: policies sent in the 1:1 chat
 
     def school_for(self, activity: Activity) -> str | None:
         """The school for a conversation, team or tenant (POLICYBOT_SCHOOL_MAP), or the default."""

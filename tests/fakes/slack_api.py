@@ -8,6 +8,11 @@ Use it as a context manager; point ``SLACK_API_URL`` at ``fake.url`` and give sl
         posts = slack.wait_for("chat.postMessage")
         slack.fail_next("chat.postMessage", times=2, status=429, retry_after=1)
 
+Files a person sends the bot: ``file_id = fake.add_file("policy.pdf", data)`` gives the id
+to put in a ``message`` event's ``files``; ``files.info`` describes it and its
+``url_private_download`` (GET, ``Authorization: Bearer <bot token>``) serves the bytes, recorded
+as method ``"file_download"``.
+
 Each call is recorded as a :class:`Call` (method, parsed form/JSON body, HTTP status) —
 response_url POSTs as method ``"response_url"`` with ``path_id``. Messages posted are kept
 per channel so ``conversations.history`` returns them (with their metadata), newest first.
@@ -66,6 +71,7 @@ class FakeSlackAPI(LoopbackServer):
         self.revoked: set[str] = set()
         self.slow: dict[str, float] = {}  # method -> seconds every call of it takes
         self.down: set[str] = set()  # channels whose chat.postMessage answers HTTP 500
+        self.files: dict[str, tuple[dict[str, Any], bytes]] = {}  # id -> (info, bytes)
         self._failures: dict[str, list[Failure]] = {}
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
@@ -151,6 +157,22 @@ class FakeSlackAPI(LoopbackServer):
         """The bot token a recorded call was made with."""
         auth = call.headers.get("Authorization") or call.headers.get("authorization") or ""
         return auth.removeprefix("Bearer ") or None
+
+    def add_file(self, name: str, data: bytes, mimetype: str = "application/pdf") -> str:
+        """A file as Slack stores one a person uploaded; returns its id."""
+        file_id = f"F{next(self._ts):06d}"
+        info = {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": mimetype,
+            "filetype": name.rpartition(".")[2],
+            "size": len(data),
+            "url_private": f"{self.base}/files/{file_id}/{name}",
+            "url_private_download": f"{self.base}/files/{file_id}/download/{name}",
+        }
+        self.files[file_id] = (info, data)
+        return file_id
 
     # -- the API ---------------------------------------------------------------------------
 
@@ -293,6 +315,13 @@ def _conversations_history(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str
     return {"ok": True, "messages": messages, "has_more": False}
 
 
+def _files_info(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
+    found = fake.files.get(str(body.get("file")))
+    if found is None:
+        return {"ok": False, "error": "file_not_found"}
+    return {"ok": True, "file": found[0]}
+
+
 def _users_info(fake: FakeSlackAPI, body: dict[str, Any]) -> dict[str, Any]:
     user = fake.users.get(str(body.get("user")))
     if user is None:
@@ -314,6 +343,7 @@ _METHODS = {
     "conversations.info": _conversations_info,
     "conversations.history": _conversations_history,
     "users.info": _users_info,
+    "files.info": _files_info,
 }
 
 
@@ -353,7 +383,25 @@ def _handler_for(fake: FakeSlackAPI) -> type[BaseHTTPRequestHandler]:
             self._send(200, json.dumps(result).encode(), "application/json")
 
         def do_GET(self) -> None:
-            self.do_POST()
+            if self.path.startswith("/files/"):
+                self._download()
+            else:
+                self.do_POST()
+
+        def _download(self) -> None:
+            """A file's bytes for a bot token (Slack's url_private needs one)."""
+            token = self.headers.get("Authorization", "").removeprefix("Bearer ") or None
+            file_id = self.path.split("/")[2]
+            allowed = token is not None and (
+                fake.valid_tokens is None or token in fake.valid_tokens
+            )
+            found = fake.files.get(file_id)
+            status = 200 if allowed and found else 403 if not allowed else 404
+            fake.record(Call("file_download", {"file": file_id}, status=status))
+            if status != 200 or found is None:
+                self._send(status, b"", "text/plain")
+                return
+            self._send(200, found[1], found[0]["mimetype"])
 
         def _fail(self, failure: Failure) -> None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}

@@ -11,6 +11,11 @@ Handled (Bot Framework REST v3): ``POST /v3/conversations`` (create: a 1:1 chat 
 member always gets the same id, as in Teams), ``POST /v3/conversations/{id}/activities``
 (send), ``POST .../activities/{activity id}`` (reply), ``PUT .../activities/{activity id}``
 (update). Each becomes a :class:`Call` with the parsed JSON body.
+
+Files a person sends the bot in the 1:1 chat: ``attachment = teams.file_attachment(name,
+data)`` is the ``application/vnd.microsoft.teams.file.download.info`` attachment Teams puts
+on the message; its ``downloadUrl`` (pre-authorised, as OneDrive's are) serves the bytes from
+this server, each GET recorded in ``teams.downloads``.
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ class FakeTeamsConnector(LoopbackServer):
         self._failures: list[Failure] = []
         self._chats: dict[str, str] = {}
         self.rosters: dict[str, list[dict[str, str]]] = {}  # conversation -> its members
+        self.files: dict[str, bytes] = {}
+        self.downloads: list[str] = []
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         super().__init__(self._handler(), poll_interval=0.05)
@@ -78,6 +85,20 @@ class FakeTeamsConnector(LoopbackServer):
         """The 1:1 conversation id created for ``member_id``, if any."""
         with self._lock:
             return self._chats.get(member_id)
+
+    def file_attachment(self, name: str, data: bytes) -> dict[str, Any]:
+        file_id = f"file-{next(self._ids)}"
+        with self._lock:
+            self.files[file_id] = data
+        return {
+            "contentType": "application/vnd.microsoft.teams.file.download.info",
+            "name": name,
+            "content": {
+                "downloadUrl": f"{self.base}/files/{file_id}",
+                "uniqueId": file_id,
+                "fileType": name.rpartition(".")[2],
+            },
+        }
 
     # --- the server -----------------------------------------------------------------------
 
@@ -112,6 +133,9 @@ class FakeTeamsConnector(LoopbackServer):
 
         class Handler(BaseHTTPRequestHandler):
             def _serve(self) -> None:
+                if self.path.startswith("/files/"):
+                    self._download()
+                    return
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b"{}"
                 body = json.loads(raw or b"{}")
@@ -127,6 +151,16 @@ class FakeTeamsConnector(LoopbackServer):
                 self.wfile.write(data)
 
             do_POST = do_PUT = do_GET = _serve
+
+            def _download(self) -> None:
+                file_id = self.path.split("/")[2]
+                with fake._lock:
+                    fake.downloads.append(file_id)
+                    data = fake.files.get(file_id)
+                self.send_response(200 if data is not None else 404)
+                self.send_header("Content-Length", str(len(data or b"")))
+                self.end_headers()
+                self.wfile.write(data or b"")
 
             def log_message(self, *args: Any) -> None:
                 pass

@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import messages
 from bot.answering.presenter import AnswerView, present
 from bot.errors import StoreError
-from bot.slack import blocks, home
+from bot.slack import blocks, home, uploads
 from bot.slack.deps import SlackDeps
 from bot.slack.text import question_from_message
 
@@ -30,7 +30,11 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             await answer_in_thread(deps, client, event, context.team_id)
 
     async def on_message(event: Event, client: AsyncWebClient, context: AsyncBoltContext) -> None:
-        if event.get("channel_type") == "im" and not _from_bot(event) and not event.get("subtype"):
+        if event.get("channel_type") != "im" or _from_bot(event):
+            return
+        if uploads.has_files(event):
+            await uploads.on_files(deps, client, event, context.team_id)
+        elif not event.get("subtype"):
             await answer_in_dm(deps, client, event, context.team_id)
 
     async def on_home(event: Event, client: AsyncWebClient, context: AsyncBoltContext) -> None:

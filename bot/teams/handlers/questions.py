@@ -20,6 +20,7 @@ from bot.errors import StoreError
 from bot.teams.cards import answer_message, card_message, raise_card, text_message
 from bot.teams.deps import TeamsDeps
 from bot.teams.directory import is_personal, person_id
+from bot.teams.handlers import uploads
 from bot.teams.summary_card import summary_card
 from bot.teams.text import question_from_teams
 
@@ -37,6 +38,10 @@ def register(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
             log.info("Teams activity %s already handled; redelivery ignored", activity.id)
             return
         deps.directory.remember(activity)
+        files = uploads.sent_files(activity)
+        if files:  # policies sent by an admin in the 1:1 chat
+            await uploads.on_files(context, deps, files)
+            return
         question = question_from_teams(activity.text)
         command = question.lower().strip(" .!")
         if command in SETUP_COMMANDS:
