@@ -429,21 +429,28 @@ def passage_vectors(
     encoder: Encoder,
     previous: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    """(vectors float16, keys, how many were embedded now): a text whose key is among
-    ``previous`` (keys, vectors) is copied from there, never embedded again."""
+    """(vectors float16, keys, how many texts were embedded now): a text whose key is among
+    ``previous`` (keys, vectors) is copied from there, never embedded again, and a text that
+    several passages share is embedded once."""
     keys = np.array([text_key(t) for t in texts], dtype=f"S{KEY_BYTES}")
     vectors = np.zeros((len(texts), encoder.dim), dtype=np.float16)
     known: dict[bytes, int] = {}
     if previous is not None and previous[1].shape[1:] == (encoder.dim,):
         known = {bytes(k): i for i, k in enumerate(previous[0])}
-    todo = []
-    for i, key in enumerate(keys):
-        row = known.get(bytes(key))
+    kept: list[tuple[int, int]] = []  # (passage, its row in previous)
+    todo: dict[bytes, list[int]] = {}  # a new text's key -> every passage with that text
+    for i, key in enumerate(keys.tolist()):
+        row = known.get(key)
         if row is None:
-            todo.append(i)
+            todo.setdefault(key, []).append(i)
         else:
-            vectors[i] = previous[1][row]  # type: ignore[index]
+            kept.append((i, row))
+    if kept:
+        mine, theirs = np.array(kept, dtype=np.int64).T
+        vectors[mine] = previous[1][theirs]  # type: ignore[index]
     if todo:
-        embedded = encoder.encode([texts[i] for i in todo], threads=_cores())
-        vectors[todo] = embedded.astype(np.float16)
+        first = [texts[rows[0]] for rows in todo.values()]
+        embedded = encoder.encode(first, threads=_cores()).astype(np.float16)
+        for vector, rows in zip(embedded, todo.values(), strict=True):
+            vectors[rows] = vector
     return vectors, keys, len(todo)
