@@ -146,7 +146,7 @@ class Encoder:
             for rows in batches:
                 run(rows)
         else:
-            with _one_blas_thread(), ThreadPoolExecutor(threads) as pool:
+            with one_blas_thread(), ThreadPoolExecutor(threads) as pool:
                 list(pool.map(run, batches))
         return out
 
@@ -157,7 +157,7 @@ class Encoder:
         with self._lock:
             if self._last is not None and self._last[0] == ids:
                 return self._last[1]
-            with _one_blas_thread():
+            with one_blas_thread():
                 vector = self.encode([text])[0]
             self._last = (ids, vector)
             return vector
@@ -212,7 +212,10 @@ def _blas_controller() -> Any:
     return ThreadpoolController()
 
 
-def _one_blas_thread() -> Any:
+def one_blas_thread() -> Any:
+    """A context in which numpy's BLAS runs on one thread: for products of one query, where
+    a second thread only spins (on two busy cores, 8 ms of CPU instead of 0.6 ms for 10k
+    passages' cosines)."""
     controller = _blas_controller()
     if controller is None:
         return contextlib.nullcontext()

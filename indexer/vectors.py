@@ -17,7 +17,12 @@ built per question beyond one float32 score a row.
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import numpy as np
+
+from indexer.embedding import one_blas_thread
 
 QUANTIZED_ARRAYS = ("vectors_int8", "vector_scales")
 FLOAT32_BYTES = 64 * 1024 * 1024  # ~44k passages of 384 dimensions kept as float32
@@ -50,8 +55,10 @@ class VectorMatrix:
         self.small = stored.shape[0] * stored.shape[1] * 4 <= float32_bytes
         self.exact = np.asarray(stored, dtype=np.float32) if self.small else stored
         self.quantized = None
+        self._file: _RowFile | None = None
         if not self.small:  # an index saved before int8 copies were stored: make one now
             self.quantized = quantized if quantized is not None else quantize(stored)
+            self._file = _RowFile.of(stored)
 
     def __len__(self) -> int:
         return len(self.exact)
@@ -61,10 +68,15 @@ class VectorMatrix:
         ids = np.asarray(ids, dtype=np.int64)
         if not len(ids):
             return np.empty(0, dtype=np.float32)
-        return np.asarray(self.exact[ids], dtype=np.float32) @ vector
+        rows = self._file.read(ids) if self._file else self.exact[ids]
+        return np.asarray(rows, dtype=np.float32) @ vector
 
     def top(self, vector: np.ndarray, n: int, rows: np.ndarray | None = None) -> np.ndarray:
         """The ``n`` rows (of ``rows``, or of all) with the highest cosine, in no order."""
+        with one_blas_thread():
+            return self._top(vector, n, rows)
+
+    def _top(self, vector: np.ndarray, n: int, rows: np.ndarray | None) -> np.ndarray:
         total = len(self) if rows is None else len(rows)
         n = min(n, total)
         if n <= 0:
@@ -101,3 +113,31 @@ class VectorMatrix:
 
 def _ids(rows: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
     return positions.astype(np.int64) if rows is None else rows[positions].astype(np.int64)
+
+
+class _RowFile:
+    """Rows of a memory-mapped ``.npy`` matrix read with ``pread``: the few rows rescored for
+    a question do not stay mapped, so over many questions the float16 file does not become
+    resident memory of the serving process (it stays in the kernel's page cache)."""
+
+    def __init__(self, path: str, offset: int, dtype: np.dtype, width: int) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        self._offset, self._dtype, self._width = offset, dtype, width
+        self._row_bytes = dtype.itemsize * width
+
+    @classmethod
+    def of(cls, stored: np.ndarray) -> _RowFile | None:
+        if not isinstance(stored, np.memmap) or not stored.filename:
+            return None
+        if not stored.flags.c_contiguous or stored.ndim != 2:
+            return None
+        return cls(str(stored.filename), int(stored.offset), stored.dtype, stored.shape[1])
+
+    def read(self, ids: np.ndarray) -> np.ndarray:
+        size = self._row_bytes
+        data = b"".join(os.pread(self._fd, size, self._offset + int(i) * size) for i in ids)
+        return np.frombuffer(data, dtype=self._dtype).reshape(len(ids), self._width)
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            os.close(self._fd)

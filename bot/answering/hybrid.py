@@ -110,7 +110,7 @@ class HybridScorer:
         )
 
     def cosine(self, vector: np.ndarray, doc: int) -> float:
-        return float(self.vectors[doc] @ vector)
+        return float(self.dense.cosines(vector, [doc])[0])
 
     def confident(self, vector: np.ndarray, doc: int, coverage: float) -> bool:
         """Whether the best clause answers the question at all."""

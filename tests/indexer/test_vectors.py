@@ -7,6 +7,8 @@ without a school's mask, on spread-out and on crowded (near-duplicate) vectors.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -74,3 +76,14 @@ def test_int8_rows_are_within_half_a_step_of_the_stored_rows() -> None:
     error = np.abs(codes.astype(np.float32) * scales[:, None] - stored.astype(np.float32))
     assert (error <= scales[:, None] * 0.5 * (1 + 1e-5)).all()
     assert np.abs(codes).max() == 127
+
+
+def test_a_memory_mapped_matrix_is_rescored_from_its_file(tmp_path: Path) -> None:
+    stored = unit_rows(np.random.default_rng(4), 2_000, crowded=True)
+    np.save(tmp_path / "vectors.npy", stored)
+    mapped = np.load(tmp_path / "vectors.npy", mmap_mode="r")
+    matrix = VectorMatrix(mapped, quantize(mapped), float32_bytes=0)
+    vector = stored[7].astype(np.float32)
+    ids = [1999, 0, 7, 512]
+    assert np.array_equal(matrix.cosines(vector, ids), stored[ids].astype(np.float32) @ vector)
+    assert set(matrix.top(vector, 30).tolist()) == reference_top(stored, vector, 30, None)
