@@ -7,10 +7,12 @@ only; its passage vectors are then random unit vectors of the model's width, flo
 int8 copies, stored and memory-mapped exactly as real ones (embedding 100k synthetic clauses
 would take the machine an hour and tells nothing about query speed). Every query is embedded
 for real by the installed model. Reported per size: the full ``Answerer.answer`` time
-(embedding, BM25, dense scores, blend, subject rules, abstention), BM25-only answer time, and
-the embedding alone; p50/p95 in ms of wall and of the process's CPU time, the process RSS with
-the model and the index loaded, and the load average. Each size runs ``--runs`` times, each in
-its own process (so RSS is that size's alone); every figure is the median over the runs.
+(embedding, BM25, dense scores, blend, subject rules, abstention) for one school and for all,
+dense retrieval alone (embedding + top 30 of every passage), the answer with BM25 alone (it
+still embeds the question once, for the semantic concern backstop), and the embedding alone;
+p50/p95 in ms of wall and of the process's CPU time, the process RSS with the model and the
+index loaded, and the load average. Each size runs ``--runs`` times, each in its own process
+(so RSS is that size's alone); every figure is the median over the runs.
 """
 
 from __future__ import annotations
@@ -87,6 +89,11 @@ def one_size(size: int, n_queries: int, work: Path) -> dict[str, object]:
     results: dict[str, object] = {"passages": len(index.passages), "load_before": _load()}
     results["hybrid_all_schools"] = timed(answerer.answer, texts)
     results["hybrid_one_school"] = timed(lambda text: answerer.answer(text, school), texts)
+    scorer = answerer.hybrid
+    assert scorer is not None
+    results["dense_only_all_schools"] = timed(
+        lambda text: scorer.dense.top(encoder.encode_query(text), 30), texts
+    )
     hybrid, answerer.hybrid = answerer.hybrid, None
     results["bm25_only_all_schools"] = timed(answerer.answer, texts)
     answerer.hybrid = hybrid

@@ -172,17 +172,7 @@ class Encoder:
         bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
         for layer in w["layers"]:  # 2-D matmuls throughout: numpy's 3-D @ 2-D is far slower
             qkv = x @ layer["qkv_w"] + layer["qkv_b"]
-            # contiguous (batch, head, token, dim) blocks: numpy's matmul uses BLAS only on those
-            q, k, v = np.ascontiguousarray(
-                qkv.reshape(b, t, 3, self.heads, head).transpose(2, 0, 3, 1, 4)
-            )
-            scores = q @ np.ascontiguousarray(k.transpose(0, 1, 3, 2))
-            scores *= np.float32(1 / math.sqrt(head))
-            scores += bias
-            scores -= scores.max(axis=-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(axis=-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(b * t, width)
+            context = self._attention(qkv.reshape(b, t, 3, self.heads, head), bias)
             x = _layer_norm(x + context @ layer["out_w"] + layer["out_b"], layer["ln1"], self.eps)
             x = _layer_norm(_feed_forward(x, layer), layer["ln2"], self.eps)
         x = x.reshape(b, t, width)
@@ -191,6 +181,26 @@ class Encoder:
         else:
             pooled = (x * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(1), 1e-9)[:, None]
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+    def _attention(self, qkv: np.ndarray, bias: np.ndarray) -> np.ndarray:
+        """Softmax attention of (batch, token, 3, head, dim) ``qkv``, a few sequences at a time
+        so that their scores (heads x tokens x tokens) stay in cache through softmax's passes."""
+        b, t, _, heads, head = qkv.shape
+        context = np.empty((b * t, heads * head), dtype=np.float32)
+        group = max(1, ATTENTION_FLOATS // (heads * t * t))
+        for start in range(0, b, group):
+            stop = min(b, start + group)
+            # contiguous (batch, head, token, dim) blocks: numpy's matmul uses BLAS only on those
+            q, k, v = np.ascontiguousarray(qkv[start:stop].transpose(2, 0, 3, 1, 4))
+            scores = q @ np.ascontiguousarray(k.transpose(0, 1, 3, 2))
+            scores *= np.float32(1 / math.sqrt(head))
+            scores += bias[start:stop]
+            scores -= scores.max(axis=-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(axis=-1, keepdims=True)
+            rows = slice(start * t, stop * t)
+            context[rows] = (scores @ v).transpose(0, 2, 1, 3).reshape((stop - start) * t, -1)
+        return context
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -256,6 +266,7 @@ def _layer_norm(
     return (x - mean) / np.sqrt(var + eps) * gamma + beta
 
 
+ATTENTION_FLOATS = 1 << 18  # attention scores a block of sequences: 1 MB, stays in cache
 FFN_ROWS = 256  # tokens a feed-forward block: its 1,536-wide hidden layer stays in cache
 
 
