@@ -40,6 +40,7 @@ from indexer.index import (
 from indexer.loaders import load_document
 from indexer.model import Passage
 from indexer.titles import choose_title
+from indexer.vectors import QUANTIZED_ARRAYS, quantize
 from indexer.worker import (
     FILE_TIMEOUT_SECONDS,
     PARSE_MEMORY_MB,
@@ -174,6 +175,7 @@ def _embed(
         texts, encoder, embedding.stored_vectors(out, encoder.sha256)
     )
     index.arrays["vectors"], index.arrays["vector_keys"] = vectors, keys
+    index.arrays.update(zip(QUANTIZED_ARRAYS, quantize(vectors), strict=True))
     index.meta["embedding"] = encoder.describe()
     report.embedding = report.embedding or encoder.name
 

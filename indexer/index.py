@@ -31,12 +31,13 @@ import numpy as np
 
 from indexer.errors import IndexLoadError
 from indexer.model import Passage
+from indexer.vectors import QUANTIZED_ARRAYS
 
 FORMAT = "policybot-index"
 FORMAT_VERSION = 1
 ARRAYS = ("doc_ptr", "doc_terms", "doc_tfs", "post_ptr", "post_docs", "post_tfs", "doc_len")
 # passage embeddings (indexer/embedding.py), present when a model was installed at build time
-VECTOR_ARRAYS = ("vectors", "vector_keys")
+VECTOR_ARRAYS = ("vectors", "vector_keys") + QUANTIZED_ARRAYS
 _HASH_LIMIT = 64 * 1024 * 1024
 _IMPACT_CACHE_POSTINGS = 20_000_000  # ~320 MB of per-posting impacts kept between queries
 _SCRATCH = threading.local()  # per-thread score accumulator, reused across queries
@@ -281,7 +282,7 @@ class SearchIndex:
                 for name in ARRAYS
             }
             if params.get("embedding") and "vectors.npy" in params["files"]:
-                for name in VECTOR_ARRAYS:
+                for name in (n for n in VECTOR_ARRAYS if f"{n}.npy" in params["files"]):
                     arrays[name] = np.load(
                         folder / f"{name}.npy", mmap_mode="r", allow_pickle=False
                     )

@@ -19,6 +19,8 @@ import numpy as np
 from indexer.analysis import WeightedQuery
 from indexer.embedding import Encoder
 from indexer.index import SearchIndex
+from indexer.vectors import FLOAT32_BYTES as FLOAT32_LIMIT
+from indexer.vectors import QUANTIZED_ARRAYS, VectorMatrix
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class HybridTuning:
     min_coverage: float = 0.5
 
 
-FLOAT32_BYTES = 64 * 1024 * 1024  # ~44k passages of 384 dimensions
+FLOAT32_BYTES = FLOAT32_LIMIT  # beyond this the dense side scores an int8 copy first
 
 
 class HybridScorer:
@@ -45,11 +47,11 @@ class HybridScorer:
         self.index = index
         self.encoder = encoder
         self.tuning = tuning
-        # float16 on disk (memory-mapped); numpy's float16 products do not use BLAS, so up to
-        # FLOAT32_BYTES the vectors are kept as float32, beyond that converted per query
-        stored = index.arrays["vectors"]
-        small = stored.shape[0] * stored.shape[1] * 4 <= FLOAT32_BYTES
-        self.vectors = np.asarray(stored, dtype=np.float32) if small else stored
+        arrays = index.arrays
+        codes, scales = (arrays.get(name) for name in QUANTIZED_ARRAYS)
+        quantized = (codes, scales) if codes is not None and scales is not None else None
+        self.dense = VectorMatrix(arrays["vectors"], quantized, FLOAT32_BYTES)
+        self.vectors = self.dense.exact
         self._rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def embed(self, text: str) -> np.ndarray:
@@ -61,44 +63,26 @@ class HybridScorer:
         """(passage, blended score, cosine), best first, over the union of both top-N lists."""
         t = self.tuning
         lexical = self.index.search(query.weights, t.bm25_candidates, allowed)
-        cosines = self._cosines(vector, allowed)
-        n = min(t.dense_candidates, int(np.isfinite(cosines).sum()))
-        dense = np.argpartition(-cosines, n - 1)[:n] if n else np.empty(0, np.int64)
+        dense = self.dense.top(vector, t.dense_candidates, self._allowed_rows(allowed))
         scale = self._bm25_scale(query, lexical)
         bm25 = {doc: score / scale for doc, score in lexical} if scale > 0 else {}
         weight = self.dense_weight(query)
-        pool = set(bm25) | {int(doc) for doc in dense}
+        pool = sorted(set(bm25) | {int(doc) for doc in dense})
+        cosines = dict(zip(pool, self.dense.cosines(vector, pool).tolist(), strict=True))
         scored = [
-            (
-                doc,
-                (1 - weight) * bm25.get(doc, 0.0) + weight * float(cosines[doc]),
-                float(cosines[doc]),
-            )
+            (doc, (1 - weight) * bm25.get(doc, 0.0) + weight * cosines[doc], cosines[doc])
             for doc in pool
         ]
         return sorted(scored, key=lambda item: (-item[1], item[0]))
 
-    def _cosines(self, vector: np.ndarray, allowed: np.ndarray | None) -> np.ndarray:
-        """Cosine of every passage (-inf outside ``allowed``), computed only on its rows."""
+    def _allowed_rows(self, allowed: np.ndarray | None) -> np.ndarray | None:
+        """The rows a mask allows (kept per mask: the Answerer holds one array per school)."""
         if allowed is None:
-            return self._dot(vector)
-        key = id(allowed)  # the Answerer keeps one mask array per school
+            return None
+        key = id(allowed)
         if key not in self._rows or self._rows[key][0] is not allowed:
             self._rows[key] = (allowed, np.flatnonzero(allowed))
-        rows = self._rows[key][1]
-        cosines = np.full(len(allowed), -np.inf, dtype=np.float32)
-        cosines[rows] = self._dot(vector, rows)
-        return cosines
-
-    def _dot(self, vector: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        """Stored vectors (all, or ``rows``) times ``vector``, float32, 8,192 rows at a time."""
-        total = len(self.vectors) if rows is None else len(rows)
-        out = np.empty(total, dtype=np.float32)
-        for start in range(0, total, 8192):
-            part = slice(start, min(start + 8192, total))
-            block = self.vectors[part] if rows is None else self.vectors[rows[part]]
-            out[part] = np.asarray(block, dtype=np.float32) @ vector
-        return out
+        return self._rows[key][1]
 
     def dense_weight(self, query: WeightedQuery) -> float:
         """From ``dense_weight_no_glossary`` when the glossary knows none of the question's
@@ -126,7 +110,7 @@ class HybridScorer:
         )
 
     def cosine(self, vector: np.ndarray, doc: int) -> float:
-        return float(self.vectors[doc] @ vector)
+        return float(self.dense.cosines(vector, [doc])[0])
 
     def confident(self, vector: np.ndarray, doc: int, coverage: float) -> bool:
         """Whether the best clause answers the question at all."""
