@@ -52,6 +52,8 @@ async def on_files(
         log.info("policy upload refused: user %s is not an admin of %s", user, school)
         await client.chat_postMessage(channel=channel, text=messages.UPLOAD_NOT_ADMIN)
         return
+    registered = deps.registered_school(team_id)
+    name = registered.name if registered and registered.slug == school else school
     files = list(event.get("files") or [])
     problems: list[tuple[str, str]] = []
     for extra in files[MAX_FILES_PER_MESSAGE:]:
@@ -59,7 +61,7 @@ async def on_files(
         problems.append((name, messages.UPLOAD_TOO_MANY.format(limit=MAX_FILES_PER_MESSAGE)))
     files = files[:MAX_FILES_PER_MESSAGE]
     await client.chat_postMessage(
-        channel=channel, text=messages.UPLOAD_WORKING.format(count=len(files), school=school)
+        channel=channel, text=messages.UPLOAD_WORKING.format(count=len(files), school=name)
     )
     incoming = []
     for item in files:
@@ -78,7 +80,7 @@ async def on_files(
             await client.chat_postMessage(channel=channel, text=messages.UPLOAD_FAILED_ALL)
             return
     report.problems[:0] = problems
-    text = report_text(report, school, escape, bold=lambda line: f"*{line}*")
+    text = report_text(report, name, escape, bold=lambda line: f"*{line}*")
     if replace and report.indexed:
         text = messages.UPLOAD_REPLACED.format(old=replace) + "\n" + text
     await client.chat_postMessage(channel=channel, text=text)

@@ -14,7 +14,7 @@ from bot import messages
 from bot.answering.answerer import Answerer
 from bot.serve.config import Settings
 from bot.serve.web import build_web_app
-from bot.serve.wiring import is_admin, school_answers, school_library
+from bot.serve.wiring import admin_check, school_answers, school_library
 from bot.store import Store
 from bot.teams.app import teams_mount
 from indexer.build import index_from_passages
@@ -33,7 +33,7 @@ def server(settings: Settings, teams_store: Store, tmp_path: Path) -> Iterator[T
     library = school_library(teams_store, settings)
     answers = school_answers(settings, library, base)
     mount = teams_mount(
-        settings, answers, teams_store, library=library, is_admin=is_admin(settings)
+        settings, answers, teams_store, library=library, is_admin=admin_check(settings)
     )
     with TeamsServer(build_web_app(settings, answers, mounts=[mount])) as live:
         yield live
