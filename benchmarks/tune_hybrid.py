@@ -25,9 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.evaluate import normalise  # noqa: E402
-
 from bot.answering.answerer import Answerer, Tuning  # noqa: E402
+from bot.answering.evaluate import normalise  # noqa: E402
 from bot.answering.hybrid import HybridTuning  # noqa: E402
 from indexer.analysis import Analyzer  # noqa: E402
 

@@ -47,6 +47,8 @@ class Settings:
     teams_chair_aad_ids: tuple[str, ...] = ()
     teams_insecure_dev: bool = False  # POLICYBOT_TEAMS_INSECURE_DEV=1: anonymous, loopback only
     parse_memory_mb: int = 1024  # POLICYBOT_PARSE_MEMORY_MB: address space per parse worker
+    embedding_model: Path | None = None  # POLICYBOT_EMBEDDING_MODEL: None = the bundled model
+    embedding_sha256: str | None = None  # POLICYBOT_EMBEDDING_SHA256: its weights' sha256
     log_level: str = "INFO"
 
 
@@ -88,6 +90,8 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> 
         teams_headteacher_aad_ids=_ids(env, "TEAMS_HEADTEACHER_AAD_IDS"),
         teams_insecure_dev=_get(env, "POLICYBOT_TEAMS_INSECURE_DEV") == "1",
         parse_memory_mb=_int(env, "POLICYBOT_PARSE_MEMORY_MB", 1024),
+        embedding_model=_path(env, "POLICYBOT_EMBEDDING_MODEL"),
+        embedding_sha256=_sha256(env, "POLICYBOT_EMBEDDING_SHA256"),
         teams_chair_aad_ids=_ids(env, "TEAMS_CHAIR_AAD_IDS"),
         log_level=(_get(env, "LOG_LEVEL") or "INFO").upper(),
     )
@@ -96,6 +100,20 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> 
 def _get(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name, "").strip()
     return value or None
+
+
+def _path(env: Mapping[str, str], name: str) -> Path | None:
+    raw = _get(env, name)
+    return Path(raw).expanduser() if raw else None
+
+
+def _sha256(env: Mapping[str, str], name: str) -> str | None:
+    raw = _get(env, name)
+    if raw is None:
+        return None
+    if len(raw) != 64 or any(c not in "0123456789abcdefABCDEF" for c in raw):
+        raise ConfigError(f"{name} must be a sha256: 64 hexadecimal digits (it is {raw!r}).")
+    return raw.lower()
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

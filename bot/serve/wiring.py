@@ -17,6 +17,7 @@ from bot.answering.answerer import Answerer
 from bot.serve.config import Settings
 from bot.teams import teams_enabled
 from indexer.build import BuildReport
+from indexer.embedding import ModelChoice
 
 if TYPE_CHECKING:  # imported where used, so `policybot ask` does not load SQLAlchemy
     from bot.escalation.people import People
@@ -34,8 +35,17 @@ def build_answerer(
 ) -> Answerer:
     """The answer core over POLICYBOT_INDEX, refreshed from POLICYBOT_CORPUS when stale."""
     return Answerer.from_corpus(
-        settings.corpus_dir, settings.index_path, settings.default_school, on_build
+        settings.corpus_dir,
+        settings.index_path,
+        settings.default_school,
+        on_build,
+        model=model_choice(settings),
     )
+
+
+def model_choice(settings: Settings) -> ModelChoice:
+    """The embedding model POLICYBOT_EMBEDDING_MODEL / POLICYBOT_EMBEDDING_SHA256 name."""
+    return ModelChoice(settings.embedding_model, settings.embedding_sha256)
 
 
 def people(settings: Settings) -> People:
