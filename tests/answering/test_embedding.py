@@ -185,3 +185,17 @@ def test_doctor_says_when_retrieval_falls_back_to_bm25(
     monkeypatch.setenv("POLICYBOT_EMBEDDING_MODEL", str(tmp_path / "no-such-model"))
     check = embedding_check(load_settings())
     assert check.level == "warn" and "BM25 alone" in check.text
+
+
+def test_abstention_weighs_cosine_and_coverage(tmp_path: Path) -> None:
+    """The calibrated abstention: confidence rises with both features, an unrelated question
+    is refused and a paraphrase with no shared word is answered."""
+    build_index([corpus(tmp_path / "corpus")], tmp_path / "index")
+    answerer = Answerer.from_index(tmp_path / "index")
+    scorer = answerer.hybrid
+    assert scorer is not None
+    assert scorer.confidence(0.5, 0.0) > scorer.confidence(0.3, 0.0)
+    assert scorer.confidence(0.3, 0.6) > scorer.confidence(0.3, 0.0)
+    refused = answerer.answer("how much maternity pay do I get?", "oak")
+    assert not refused.answered and refused.route is not None
+    assert answerer.answer("can I give a kid paracetamol for a headache?", "oak").answered
