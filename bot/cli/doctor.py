@@ -17,7 +17,7 @@ from bot import messages
 from bot.chat.check import Check
 from bot.errors import PolicybotError
 from bot.serve.config import Settings
-from bot.serve.wiring import slack_enabled
+from bot.serve.wiring import model_choice, slack_enabled
 from bot.teams import teams_enabled
 
 
@@ -69,7 +69,9 @@ def index_check(s: Settings) -> Check:
     where = {"path": s.index_path, "corpus": s.corpus_dir}
     try:
         params = read_params(s.index_path)
-        current = not s.corpus_dir.exists() or index_current([s.corpus_dir], s.index_path)
+        current = not s.corpus_dir.exists() or index_current(
+            [s.corpus_dir], s.index_path, model_choice(s)
+        )
     except PolicybotError:
         return Check("fail", messages.DOCTOR_INDEX_MISSING.format(**where))
     if not current:
@@ -83,7 +85,7 @@ def embedding_check(s: Settings) -> Check:
     from indexer.embedding import default_encoder
     from indexer.index import read_params
 
-    status = default_encoder()
+    status = default_encoder(model_choice(s))
     if status.encoder is None:
         return Check("warn", messages.DOCTOR_EMBEDDING_MISSING.format(reason=status.reason))
     try:

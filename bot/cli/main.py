@@ -21,7 +21,7 @@ from bot.cli.terminal import markup_safe, printable, render
 from bot.errors import PolicybotError
 from bot.logs import configure as configure_logging
 from bot.serve.config import Settings, load_settings
-from bot.serve.wiring import build_answerer
+from bot.serve.wiring import build_answerer, model_choice
 from indexer.build import BuildReport, build_index
 
 
@@ -123,6 +123,7 @@ def index(
                 out or settings.index_path,
                 on_file=lambda name: progress.update(task, advance=1),
                 parse_memory_mb=parse_memory_mb or settings.parse_memory_mb,
+                model=model_choice(settings),
             )
         except PolicybotError as error:  # may name files: print them as they are
             progress.stop()
@@ -286,7 +287,9 @@ def _settings() -> Settings:
 def _answerer(settings: Settings, index_path: Path | None) -> Answerer:
     try:
         if index_path is not None:
-            return Answerer.from_index(index_path, default_school=settings.default_school)
+            return Answerer.from_index(
+                index_path, model_choice(settings), default_school=settings.default_school
+            )
         return build_answerer(settings, on_build=_say_indexed)
     except PolicybotError as error:
         raise click.ClickException(printable(str(error), newlines=True)) from None

@@ -35,6 +35,7 @@ from bot import messages
 from bot.errors import ConfigError
 from bot.store.school_docs import DocumentRow, SchoolDocs
 from indexer.build import BuildReport, build_index
+from indexer.embedding import ModelChoice
 from indexer.errors import IndexingError, IndexLoadError
 from indexer.index import SearchIndex
 from indexer.loaders import SUPPORTED_SUFFIXES
@@ -99,8 +100,10 @@ class SchoolLibrary:
         owner: str | None = None,
         lease_wait: float = 900.0,
         max_file_mb: int = MAX_FILE_MB,
+        model: ModelChoice = ModelChoice(),  # noqa: B008 - frozen
     ) -> None:
         self.docs = docs
+        self.model = model  # the embedding model (POLICYBOT_EMBEDDING_MODEL), from serve
         self.data_dir = Path(data_dir)
         self.parse_memory_mb = parse_memory_mb
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
@@ -218,6 +221,7 @@ class SchoolLibrary:
                 [self.root(slug) / "files"],
                 self.index_dir(slug),
                 parse_memory_mb=self.parse_memory_mb,
+                model=self.model,
             )
             built = True
             log.info(

@@ -54,6 +54,8 @@ class Settings:
     max_loaded_schools: int = 50  # POLICYBOT_MAX_LOADED_SCHOOLS: school indexes in memory
     sources_refresh_hours: int = 24  # POLICYBOT_SOURCES_REFRESH_HOURS: re-check web sources
     source_hosts: tuple[str, ...] = ()  # POLICYBOT_SOURCE_HOSTS: other hosts a page may link
+    embedding_model: Path | None = None  # POLICYBOT_EMBEDDING_MODEL: None = the bundled model
+    embedding_sha256: str | None = None  # POLICYBOT_EMBEDDING_SHA256: its weights' sha256
     log_level: str = "INFO"
 
     @property
@@ -105,6 +107,8 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> 
         teams_insecure_dev=_get(env, "POLICYBOT_TEAMS_INSECURE_DEV") == "1",
         parse_memory_mb=_int(env, "POLICYBOT_PARSE_MEMORY_MB", 1024),
         unanswered_sample=_flag(env, "POLICYBOT_UNANSWERED_SAMPLE"),
+        embedding_model=_path(env, "POLICYBOT_EMBEDDING_MODEL"),
+        embedding_sha256=_sha256(env, "POLICYBOT_EMBEDDING_SHA256"),
         teams_chair_aad_ids=_ids(env, "TEAMS_CHAIR_AAD_IDS"),
         max_loaded_schools=max(1, _int(env, "POLICYBOT_MAX_LOADED_SCHOOLS", 50)),
         sources_refresh_hours=_int(env, "POLICYBOT_SOURCES_REFRESH_HOURS", 24),
@@ -116,6 +120,20 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> 
 def _get(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name, "").strip()
     return value or None
+
+
+def _path(env: Mapping[str, str], name: str) -> Path | None:
+    raw = _get(env, name)
+    return Path(raw).expanduser() if raw else None
+
+
+def _sha256(env: Mapping[str, str], name: str) -> str | None:
+    raw = _get(env, name)
+    if raw is None:
+        return None
+    if len(raw) != 64 or any(c not in "0123456789abcdefABCDEF" for c in raw):
+        raise ConfigError(f"{name} must be a sha256: 64 hexadecimal digits (it is {raw!r}).")
+    return raw.lower()
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

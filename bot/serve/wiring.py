@@ -19,6 +19,7 @@ from bot.answering.answerer import Answerer
 from bot.serve.config import Settings
 from bot.teams import teams_enabled
 from indexer.build import BuildReport
+from indexer.embedding import ModelChoice
 
 if TYPE_CHECKING:  # imported where used, so `policybot ask` does not load SQLAlchemy
     from bot.chat.catalogue import IndexCatalogue
@@ -44,7 +45,11 @@ def build_answerer(
 ) -> Answerer:
     """The answer core over POLICYBOT_INDEX, refreshed from POLICYBOT_CORPUS when stale."""
     return Answerer.from_corpus(
-        settings.corpus_dir, settings.index_path, settings.default_school, on_build
+        settings.corpus_dir,
+        settings.index_path,
+        settings.default_school,
+        on_build,
+        model=model_choice(settings),
     )
 
 
@@ -53,7 +58,9 @@ def school_library(store: Store, settings: Settings) -> SchoolLibrary:
     from bot.policies.library import SchoolLibrary
     from bot.store.school_docs import SchoolDocs
 
-    return SchoolLibrary(SchoolDocs(store), settings.data_dir, settings.parse_memory_mb)
+    return SchoolLibrary(
+        SchoolDocs(store), settings.data_dir, settings.parse_memory_mb, model=model_choice(settings)
+    )
 
 
 def sources(library: SchoolLibrary, settings: Settings) -> Sources:
@@ -68,17 +75,27 @@ def school_answers(settings: Settings, library: SchoolLibrary, base: object) -> 
     index); at most POLICYBOT_MAX_LOADED_SCHOOLS school indexes in memory."""
     from bot.policies.answers import SchoolAnswers
 
+    model = model_choice(settings)
     answers = SchoolAnswers(
-        base, library.docs, settings.data_dir, settings.max_loaded_schools, encoder=_encoder
+        base,
+        library.docs,
+        settings.data_dir,
+        settings.max_loaded_schools,
+        encoder=lambda: _encoder(model),
     )
     library.on_change.append(answers.changed)  # this worker's own builds: at once
     return answers
 
 
-def _encoder() -> object:
+def _encoder(model: ModelChoice) -> object:
     from indexer.embedding import default_encoder
 
-    return default_encoder().encoder
+    return default_encoder(model).encoder
+
+
+def model_choice(settings: Settings) -> ModelChoice:
+    """The embedding model POLICYBOT_EMBEDDING_MODEL / POLICYBOT_EMBEDDING_SHA256 name."""
+    return ModelChoice(settings.embedding_model, settings.embedding_sha256)
 
 
 def people(settings: Settings) -> People:

@@ -27,13 +27,13 @@ MISSED_BY_PATTERNS = (
 POLICY = "Staff conduct policy\n\n1. Lunch is served in the hall from twelve o'clock.\n"
 
 needs_model = pytest.mark.skipif(
-    locate_model({}) is None, reason="the embedding model package is not installed"
+    locate_model() is None, reason="the embedding model package is not installed"
 )
 
 
 @pytest.fixture(scope="module")
 def backstop() -> SemanticConcern:
-    encoder = default_encoder({}).encoder
+    encoder = default_encoder().encoder
     assert encoder is not None
     return SemanticConcern(default_classifier(), encoder)
 

