@@ -21,14 +21,18 @@ from bot.answering.model import Hit
 from bot.answering.presenter import citation
 from bot.escalation.view import Quoted
 
+MAX_CACHED_INDEXES = 64  # id maps kept (one per school index seen; oldest dropped)
 ID_BLOCK = 10_000  # passages read at a time when building the id map
 ID_PREFIX = b'{"id": "'
 
 
 class IndexCatalogue:
+    """Looks clauses up in the index they were answered from: a school's own index (policies
+    it sent, bot.policies) when it has one, else the deployment's corpus index."""
+
     def __init__(self, answerer: Any) -> None:
         self.answerer = answerer
-        self._positions: dict[str, int] | None = None
+        self._positions: dict[int, tuple[Any, dict[str, int]]] = {}  # id(passages) -> ids
         self._lock = threading.Lock()
 
     def school_name(self, slug: str) -> str | None:
@@ -36,21 +40,34 @@ class IndexCatalogue:
         return getattr(school, "name", None) or None
 
     def quote(self, passage_id: str) -> Quoted | None:
-        index = getattr(self.answerer, "index", None)
-        if index is None:  # an answerer without a loaded index knows no clauses
-            return None
-        passages = index.passages
-        at = self._ids(passages).get(passage_id)
-        if at is None:
-            return None
-        passage = passages[at]
-        return Quoted(passage.text, citation(Hit(passage, 0.0)))
+        for index in self._indexes(passage_id.split("/", 1)[0]):
+            passages = index.passages
+            at = self._ids(passages).get(passage_id)
+            if at is not None:
+                passage = passages[at]
+                return Quoted(passage.text, citation(Hit(passage, 0.0)))
+        return None  # an answerer without a loaded index knows no clauses
+
+    def _indexes(self, school: str) -> Iterator[Any]:
+        own = getattr(self.answerer, "for_school", None)
+        if callable(own):
+            answerer = own(school)
+            if getattr(answerer, "index", None) is not None:
+                yield answerer.index
+        for holder in (self.answerer, getattr(self.answerer, "base", None)):
+            index = getattr(holder, "index", None)
+            if index is not None:
+                yield index
 
     def _ids(self, passages: Any) -> dict[str, int]:
         with self._lock:
-            if self._positions is None:
-                self._positions = {key: i for i, key in enumerate(_ids_of(passages))}
-            return self._positions
+            kept = self._positions.get(id(passages))
+            if kept is None or kept[0] is not passages:
+                if len(self._positions) >= MAX_CACHED_INDEXES:
+                    self._positions.pop(next(iter(self._positions)))
+                kept = (passages, {key: i for i, key in enumerate(_ids_of(passages))})
+                self._positions[id(passages)] = kept
+            return kept[1]
 
 
 def _ids_of(passages: Any) -> Iterator[str]:

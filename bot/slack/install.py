@@ -56,6 +56,7 @@ BOT_SCOPES = (
     "channels:read",  # conversations.info: tell a public channel apart, to refuse it
     "chat:write",  # chat.postMessage / chat.update / chat.postEphemeral / chat.getPermalink
     "commands",  # /policy
+    "files:read",  # files.info + url_private_download: policy files an admin sends by DM
     "groups:history",  # conversations.history in the private DSL channel
     "groups:read",  # conversations.info: check the DSL channel is private
     "im:history",  # message.im events and conversations.history of DMs

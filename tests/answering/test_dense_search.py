@@ -19,7 +19,7 @@ from indexer.index import SearchIndex
 from indexer.vectors import QUANTIZED_ARRAYS
 
 pytest.importorskip("tokenizers")
-if locate_model({}) is None:
+if locate_model() is None:
     pytest.skip("the embedding model package is not installed", allow_module_level=True)
 
 QUESTIONS = [

@@ -16,10 +16,11 @@ def test_short_soak_two_workers_loses_nothing_and_duplicates_nothing() -> None:
     figures = run_soak(minutes=20 / 60, max_requests=1500, workers=2, clients=4, seed=7, skew=90)
     print(figures)
     assert figures["outbox_drained"] is True
-    assert figures["escalations_submitted"] > 20
     # a submit slower than the store's deadline tells the reporter to go to the DSL in person
-    # ("can't promise it was sent") and may still be saved and delivered: never lost
+    # ("can't promise it was sent") and may still be saved and delivered: never lost. How many
+    # beat the deadline depends on the machine's load, so the test counts every attempt.
     submitted, slow = figures["escalations_submitted"], figures["escalations_refused_go_in_person"]
+    assert submitted > 0 and submitted + slow > 20
     assert submitted <= figures["escalations_stored"] <= submitted + slow
     assert figures["escalations_lost"] == 0 and figures["escalations_duplicated"] == 0
     assert figures["receipts_lost"] == 0 and figures["receipts_duplicated"] == 0
