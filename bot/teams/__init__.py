@@ -33,10 +33,14 @@ if TYPE_CHECKING:
 
 
 def teams_enabled(settings: TeamsSettings) -> bool:
-    """Teams is served when it is configured: MICROSOFT_APP_ID (authenticated), or
+    """Teams is served when it is configured: MICROSOFT_APP_ID or POLICYBOT_TEAMS_BOTS
+    (authenticated), or
     TEAMS_DSL_AAD_IDS / POLICYBOT_TEAMS_INSECURE_DEV=1 (refused at start without an app id
     unless POLICYBOT_TEAMS_INSECURE_DEV=1: anonymous, on 127.0.0.1, with a loud warning). A
     Slack-only deployment has none and exposes no /api/messages."""
     return bool(
-        settings.microsoft_app_id or settings.teams_dsl_aad_ids or settings.teams_insecure_dev
+        settings.microsoft_app_id
+        or settings.teams_bots
+        or settings.teams_dsl_aad_ids
+        or settings.teams_insecure_dev
     )
