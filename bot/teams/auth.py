@@ -124,7 +124,8 @@ def bind_host(settings: TeamsSettings, host: str) -> str:
     """Where ``serve`` listens: 127.0.0.1 whatever was asked when Teams is anonymous."""
     from bot.teams import teams_enabled
 
-    if teams_enabled(settings) and not settings.microsoft_app_id and host != "127.0.0.1":
+    anonymous = not (settings.microsoft_app_id or settings.teams_bots)
+    if teams_enabled(settings) and anonymous and host != "127.0.0.1":
         log.warning(
             "Teams is anonymous (POLICYBOT_TEAMS_INSECURE_DEV=1): listening on "
             "127.0.0.1 only, not %s",

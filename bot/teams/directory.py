@@ -134,7 +134,9 @@ class Directory:
     # --- conversations --------------------------------------------------------------------
 
     def set_dsl_destination(self, activity: Activity) -> None:
-        self.refs.save_conversation_ref(f"{self.prefix}dsl", reference_of(activity))
+        name = activity.conversation.name if activity.conversation else None
+        reference = {**reference_of(activity), "name": name}  # shown on the settings card
+        self.refs.save_conversation_ref(f"{self.prefix}dsl", reference)
 
     def dsl_destination(self) -> Record | None:
         return self.refs.get_conversation_ref(f"{self.prefix}dsl")

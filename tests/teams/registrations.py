@@ -7,16 +7,31 @@ carried)."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 from microsoft_agents.hosting.core import AgentAuthConfiguration, ClaimsIdentity
 
+from bot.answering.answerer import Answerer
+from bot.chat.school_settings import SchoolSettingsAnswers
+from bot.escalation.outbox import Outbox, PlatformNotifier
+from bot.serve.config import Settings
+from bot.serve.web import build_web_app
+from bot.serve.wiring import admin_check, catalogue, escalation_service, teams_registry
+from bot.store import Store
+from bot.store.schools import SchoolRegistry
 from bot.teams.guard import TokenPolicy
 from bot.teams.registration import TeamsRegistration
+from bot.teams.registrations import registrations_mount, registrations_notifier
 from bot.teams.settings import TeamsSettings
+from tests.conftest import CORPUS_DIR
+from tests.fakes.clock import FakeClock
 from tests.fakes.jwks import FakeIssuer
+from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.slack.live import LiveServer
 
 BOT_FRAMEWORK = "https://api.botframework.com"
@@ -39,6 +54,8 @@ BOTS = (
     TeamsRegistration(APP_A, SCHOOL_A, "secret-a", TENANT_A, (ADMIN_A["aadObjectId"],)),
     TeamsRegistration(APP_B, SCHOOL_B, "secret-b", TENANT_B, (ADMIN_B["aadObjectId"],)),
 )
+QUESTION = "Can I use my personal social media accounts?"
+PHONE_A, PHONE_B = "01111 100001", "02222 200002"
 _ids = itertools.count(5000)
 
 
@@ -166,3 +183,57 @@ class FakeConnections:
 
     def get_default_connection_configuration(self) -> AgentAuthConfiguration:
         return self.tokens.configuration
+
+
+@dataclass
+class Deployment:
+    server: Signed
+    store: Store
+    registry: SchoolRegistry
+    outbox: Outbox
+    answerer: SchoolSettingsAnswers
+
+
+@pytest.fixture(name="issuer")
+def issuer_fixture() -> Iterator[FakeIssuer]:
+    with FakeIssuer() as fake:
+        yield fake
+
+
+@pytest.fixture(name="deployment")
+def deployment_fixture(
+    tmp_path, clock: FakeClock, issuer: FakeIssuer, corpus_index: Path
+) -> Iterator[Deployment]:
+    """Both bots served as ``policybot serve`` would, each school's DSL set in its settings."""
+    settings = Settings(corpus_dir=CORPUS_DIR, teams_bots=BOTS)
+    store = Store.open(f"sqlite:///{tmp_path / 'policybot.db'}", clock=clock)
+    registry = teams_registry(store, settings)
+    assert registry is not None
+    registry.save_settings(SCHOOL_A, {"dsl_ids": [DSL_A["aadObjectId"]], "dsl_phone": PHONE_A})
+    registry.save_settings(SCHOOL_B, {"dsl_ids": [DSL_B["aadObjectId"]], "dsl_phone": PHONE_B})
+    answerer = SchoolSettingsAnswers(Answerer.from_index(corpus_index), registry)
+    service = escalation_service(store, settings, registry=registry)
+    policy_for = loopback_policy(issuer)
+    mount = registrations_mount(
+        settings,
+        answerer,
+        store,
+        registry,
+        escalations=service,
+        is_admin=admin_check(settings, registry),
+        policy_for=policy_for,
+        connections_for=FakeConnections,
+    )
+    notifier = registrations_notifier(
+        settings, store, registry, catalogue(answerer), FakeConnections, policy_for
+    )
+    outbox = Outbox(store, PlatformNotifier({"teams": notifier}), worker_id="t", clock=clock)
+    with Signed(build_web_app(settings, answerer, mounts=[mount])) as server:
+        server.issuer = issuer
+        yield Deployment(server, store, registry, outbox, answerer)
+    store.close()
+
+
+def chat(teams: FakeTeamsConnector, bot: Bot, user: dict[str, str]) -> list:
+    """Every call the bot made in ``user``'s 1:1 chat with ``bot``."""
+    return teams.calls_to(personal(bot, user)["id"])

@@ -6,26 +6,9 @@ own DSL; a token minted for one school's bot is refused for the other's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
-import pytest
-
 from bot import messages
-from bot.answering.answerer import Answerer
-from bot.chat.school_settings import SchoolSettingsAnswers
 from bot.escalation.form import submit_label
-from bot.escalation.outbox import Outbox, PlatformNotifier
-from bot.serve.config import Settings
-from bot.serve.web import build_web_app
-from bot.serve.wiring import admin_check, catalogue, escalation_service, teams_registry
-from bot.store import Store
-from bot.store.schools import SchoolRegistry
-from bot.teams.registrations import registrations_mount, registrations_notifier
-from tests.conftest import CORPUS_DIR
-from tests.fakes.clock import FakeClock
-from tests.fakes.jwks import FakeIssuer
+from bot.escalation.service import EscalationService
 from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.teams.activities import action_data
 from tests.teams.registrations import (
@@ -35,82 +18,24 @@ from tests.teams.registrations import (
     BOTS,
     DSL_A,
     DSL_B,
+    PHONE_A,
+    PHONE_B,
+    QUESTION,
     SCHOOL_A,
     SCHOOL_B,
     STAFF_A,
     STAFF_B,
     TENANT_B,
     Bot,
-    FakeConnections,
-    Signed,
-    loopback_policy,
+    Deployment,
+    chat,
+    deployment_fixture,  # noqa: F401  (the "deployment" fixture)
+    issuer_fixture,  # noqa: F401  (the "issuer" fixture)
     message,
-    personal,
     submit,
 )
 
-QUESTION = "Can I use my personal social media accounts?"
-PHONE_A, PHONE_B = "01111 100001", "02222 200002"
 DETAILS = "Pupil X said at 10:15 that her stepfather hit her last night."
-
-
-@dataclass
-class Deployment:
-    server: Signed
-    store: Store
-    registry: SchoolRegistry
-    outbox: Outbox
-    answerer: SchoolSettingsAnswers
-
-
-@pytest.fixture
-def issuer() -> Iterator[FakeIssuer]:
-    with FakeIssuer() as fake:
-        yield fake
-
-
-@pytest.fixture
-def teams() -> Iterator[FakeTeamsConnector]:
-    with FakeTeamsConnector() as fake:
-        yield fake
-
-
-@pytest.fixture
-def deployment(
-    tmp_path, clock: FakeClock, issuer: FakeIssuer, corpus_index: Path
-) -> Iterator[Deployment]:
-    """Both bots served as ``policybot serve`` would, each school's DSL set in its settings."""
-    settings = Settings(corpus_dir=CORPUS_DIR, teams_bots=BOTS)
-    store = Store.open(f"sqlite:///{tmp_path / 'policybot.db'}", clock=clock)
-    registry = teams_registry(store, settings)
-    assert registry is not None
-    registry.save_settings(SCHOOL_A, {"dsl_ids": [DSL_A["aadObjectId"]], "dsl_phone": PHONE_A})
-    registry.save_settings(SCHOOL_B, {"dsl_ids": [DSL_B["aadObjectId"]], "dsl_phone": PHONE_B})
-    answerer = SchoolSettingsAnswers(Answerer.from_index(corpus_index), registry)
-    service = escalation_service(store, settings, registry=registry)
-    policy_for = loopback_policy(issuer)
-    mount = registrations_mount(
-        settings,
-        answerer,
-        store,
-        registry,
-        escalations=service,
-        is_admin=admin_check(settings, registry),
-        policy_for=policy_for,
-        connections_for=FakeConnections,
-    )
-    notifier = registrations_notifier(
-        settings, store, registry, catalogue(answerer), FakeConnections, policy_for
-    )
-    outbox = Outbox(store, PlatformNotifier({"teams": notifier}), worker_id="t", clock=clock)
-    with Signed(build_web_app(settings, answerer, mounts=[mount])) as server:
-        server.issuer = issuer
-        yield Deployment(server, store, registry, outbox, answerer)
-    store.close()
-
-
-def chat(teams: FakeTeamsConnector, bot: Bot, user: dict[str, str]) -> list:
-    return teams.calls_to(personal(bot, user)["id"])
 
 
 def test_startup_records_each_bot_against_its_school_with_the_configured_admins(
@@ -210,6 +135,4 @@ def test_an_escalation_from_each_school_reaches_only_its_own_dsl_with_its_own_cr
 
 
 def escalation_list(deployment: Deployment) -> list:
-    from bot.escalation.service import EscalationService
-
     return EscalationService(deployment.store, ()).list_all()
