@@ -16,9 +16,9 @@ school registers its own bot and the deployment serves them all at ``POST /api/m
 * **Whose credentials**: replies, and the outbox's posts for the school's escalations, go out
   with the registration's own app id, secret and tenant; each keeps its own directory keys
   (its DSL destination from "setup dsl", the people it has seen, what it posted).
-* **Admins** come only from the configuration (``POLICYBOT_TEAMS_ADMINS_<SLUG>``), added to
-  the school's registered admins at each start: the first person to message a new bot is
-  not made an admin, since anyone in the school's tenant could be first.
+* **Admins** come only from the configuration (``POLICYBOT_TEAMS_ADMINS_<SLUG>``), made the
+  school's Teams admins at each start (its Slack admins kept): the first person to message
+  a new bot is not made an admin, since anyone in the school's tenant could be first.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from bot.teams.auth import build_adapter, build_connections, refuse, token_polic
 from bot.teams.connector import TeamsConnector
 from bot.teams.deps import Answers
 from bot.teams.directory import Directory, Refs
-from bot.teams.guard import Refused, TokenPolicy
+from bot.teams.guard import Refused, TokenPolicy, is_entra_id
 from bot.teams.notifier import TeamsNotifier
 from bot.teams.registration import TeamsRegistration
 from bot.teams.settings import TeamsSettings
@@ -86,17 +86,19 @@ def record_registrations(
     settings: TeamsSettings, registry: SchoolRegistry, names: Mapping[str, str] | None = None
 ) -> list[SchoolRecord]:
     """Each configured registration recorded in the registry (its school's row linked to the
-    app id, created when new, named from ``names`` (slug -> school.toml's name) or its slug),
-    with the admins the configuration names added."""
+    app id, created when new, named from ``names`` (slug -> school.toml's name) or its slug).
+    Its Teams admins (Entra object ids) become exactly those the configuration names, so
+    taking someone off the list takes their admin rights away at the next start; its Slack
+    admins (Slack user ids) are kept."""
     records = []
     for bot in settings.teams_bots:
         name = (names or {}).get(bot.school) or bot.school
         registry.register_teams_app(bot.app_id, name, slug=bot.school)
-        for admin in bot.admins:
-            registry.add_admin(bot.school, admin)
-        records.append(registry.get(bot.school))
+        school = registry.get(bot.school)
+        others = [a for a in (school.admin_ids if school else ()) if not is_entra_id(a)]
+        records.append(registry.set_admins(bot.school, [*others, *bot.admins]))
         log.info("Teams bot %s serves school %s", bot.app_id, bot.school)
-    return [r for r in records if r is not None]
+    return records
 
 
 @dataclass

@@ -10,10 +10,11 @@ import requests
 from bot.errors import ConfigError
 from bot.serve.config import load_settings
 from bot.serve.runtime import build_runtime
+from bot.store.schools import SchoolRegistry
 from bot.teams.auth import bind_host
 from bot.teams.doctor import teams_checks
 from bot.teams.registration import TeamsRegistration
-from bot.teams.registrations import RegistrationsNotifier
+from bot.teams.registrations import RegistrationsNotifier, record_registrations
 from tests.conftest import CORPUS_DIR
 from tests.slack.answers import StubAnswerer
 from tests.slack.live import LiveServer
@@ -100,3 +101,16 @@ def test_doctor_checks_each_bot_and_serve_listens_on_every_address() -> None:
     assert [c.level for c in checks] == ["ok", "warn"]  # kite-college has an admin
     assert "POLICYBOT_TEAMS_ADMINS_KNOWSLEY_CENTRAL_SCHOOL" in checks[1].text
     assert bind_host(settings, "0.0.0.0") == "0.0.0.0"  # signed requests only: not loopback
+
+
+def test_the_configured_admins_are_the_whole_list_of_a_schools_teams_admins(store) -> None:
+    registry = SchoolRegistry(store)
+    registry.create_for_install("T0KITE", "KITE College", "U0INSTALLER", slug="kite-college")
+    registry.add_admin("kite-college", "0b1e2c3d-0000-4000-8000-0000000000aa")  # listed before
+    settings = load_settings(TWO)
+
+    record_registrations(settings, registry)
+
+    kite = registry.get("kite-college")
+    assert kite is not None and kite.admin_ids == ("U0INSTALLER", ADMIN)  # the Slack one kept
+    assert kite.teams_app_id == APP_A and kite.slack_team_id == "T0KITE"
