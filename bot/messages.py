@@ -350,6 +350,18 @@ DOCTOR_TEAMS_CREDENTIALS_OK = (
     "Teams: MICROSOFT_APP_ID ({app_id}), MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID "
     "({tenant}) are set, so only requests signed by Microsoft for this bot are accepted."
 )
+DOCTOR_TEAMS_BOT_OK = (
+    "Teams: bot {app_id} serves {school} with its own secret and tenant ({tenant}); its "
+    "admins can open the settings card by typing \u201csettings\u201d to it."
+)
+DOCTOR_TEAMS_BOT_NO_TENANT = (
+    "Teams: bot {app_id} ({school}) has no tenant: set MICROSOFT_APP_TENANT_ID_{suffix} (or "
+    "MICROSOFT_APP_TENANT_ID) to its directory (tenant) id, as single-tenant bots need."
+)
+DOCTOR_TEAMS_BOT_NO_ADMIN = (
+    "Teams: bot {app_id} ({school}) has no admin, so nobody can set its DSLs in the chat: "
+    "list their Entra object ids in POLICYBOT_TEAMS_ADMINS_{suffix}."
+)
 DOCTOR_TEAMS_ANONYMOUS = (
     "Teams: MICROSOFT_APP_ID is not set, so serve refuses to start unless "
     "POLICYBOT_TEAMS_INSECURE_DEV=1, which accepts anonymous requests on 127.0.0.1 only "
@@ -634,6 +646,27 @@ SETTINGS_UNAVAILABLE = (
     "Settings couldn't be saved just now (the database is unavailable). Nothing was changed; "
     "please try again in a minute."
 )
+TEAMS_SETTINGS_NOT_ADMIN = (
+    "Only this school's policybot admins can change its settings. Your IT lead names them "
+    "when setting policybot up; ask them to add you."
+)
+TEAMS_SETTINGS_NOT_HERE = (
+    "School settings are not kept in the chat on this deployment: they are set by whoever "
+    "runs policybot (school.toml and the environment)."
+)
+TEAMS_SETTINGS_INTRO = (
+    "You are an admin for {school}: choose who receives concerns and who is shown on answers."
+)
+TEAMS_SETTINGS_DESTINATION = "Where concerns go"
+TEAMS_SETTINGS_DESTINATION_SET = "The conversation {where}, set with \u201csetup dsl\u201d."
+TEAMS_SETTINGS_DESTINATION_NONE = "Each DSL and deputy, in their 1:1 chat with policybot."
+TEAMS_SETTINGS_DESTINATION_HINT = (
+    "To have concerns posted in a private channel or group chat instead, a DSL named below "
+    "types \u201csetup dsl\u201d there (mentioning @policybot). Only the DSLs may be in it."
+)
+TEAMS_SETTINGS_PICK_HINT = "Search for people in your organisation."
+TEAMS_SETTINGS_SAVED = "Settings saved for {school}."
+TEAMS_SETTINGS_BAD_PERSON = "Choose people from your organisation for {field}."
 DOCTOR_OAUTH_OK = (
     "OAuth install is on (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET): workspaces install at "
     "/slack/install; SLACK_BOT_TOKEN is not used."

@@ -7,11 +7,13 @@ raises :class:`ConfigError` with a sentence that names it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import ConfigError
+from bot.teams.registration import TeamsRegistration
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
@@ -49,6 +51,7 @@ class Settings:
     teams_headteacher_aad_ids: tuple[str, ...] = ()
     teams_chair_aad_ids: tuple[str, ...] = ()
     teams_insecure_dev: bool = False  # POLICYBOT_TEAMS_INSECURE_DEV=1: anonymous, loopback only
+    teams_bots: tuple[TeamsRegistration, ...] = ()  # POLICYBOT_TEAMS_BOTS: a bot per school
     parse_memory_mb: int = 1024  # POLICYBOT_PARSE_MEMORY_MB: address space per parse worker
     unanswered_sample: bool = False  # POLICYBOT_UNANSWERED_SAMPLE=1: keep the 30-day sample
     max_loaded_schools: int = 50  # POLICYBOT_MAX_LOADED_SCHOOLS: school indexes in memory
@@ -113,8 +116,81 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: bool = True) -> 
         max_loaded_schools=max(1, _int(env, "POLICYBOT_MAX_LOADED_SCHOOLS", 50)),
         sources_refresh_hours=_int(env, "POLICYBOT_SOURCES_REFRESH_HOURS", 24),
         source_hosts=_ids(env, "POLICYBOT_SOURCE_HOSTS"),
+        teams_bots=_teams_bots(env),
         log_level=(_get(env, "LOG_LEVEL") or "INFO").upper(),
     )
+
+
+_GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
+BOTS = "POLICYBOT_TEAMS_BOTS"
+
+
+def _teams_bots(env: Mapping[str, str]) -> tuple[TeamsRegistration, ...]:
+    """POLICYBOT_TEAMS_BOTS=APP-ID=school-slug,...: one Azure Bot registration per school, each
+    with MICROSOFT_APP_PASSWORD_<SLUG> (required), MICROSOFT_APP_TENANT_ID_<SLUG> (else
+    MICROSOFT_APP_TENANT_ID) and POLICYBOT_TEAMS_ADMINS_<SLUG> (Entra object ids), where
+    <SLUG> is the slug in capitals with "-" as "_" (kite-college -> KITE_COLLEGE)."""
+    pairs = _ids(env, BOTS)
+    if not pairs:
+        return ()
+    if _get(env, "MICROSOFT_APP_ID"):
+        raise ConfigError(
+            f"Set either MICROSOFT_APP_ID (one bot for the whole deployment) or {BOTS} "
+            "(one bot registration per school), not both."
+        )
+    bots: list[TeamsRegistration] = []
+    for pair in pairs:
+        app_id, sep, slug = (part.strip() for part in pair.partition("="))
+        if not sep or not app_id or not slug:
+            raise ConfigError(
+                f"{BOTS} must look like APP-ID=school-slug,APP-ID=other-school (each app id "
+                "is the bot's Application (client) ID)."
+            )
+        if not _GUID.fullmatch(app_id):
+            raise ConfigError(
+                f"{BOTS}: {app_id!r} is not an Application (client) ID; copy the GUID from "
+                "the bot's app registration (Entra ID > App registrations > Overview)."
+            )
+        if not _SLUG.fullmatch(slug):
+            raise ConfigError(
+                f"{BOTS}: {slug!r} is not a school slug (lower-case letters, digits and "
+                "hyphens, e.g. kite-college)."
+            )
+        if any(b.app_id.lower() == app_id.lower() for b in bots):
+            raise ConfigError(f"{BOTS} names the app id {app_id} twice.")
+        if any(b.school == slug for b in bots):
+            raise ConfigError(f"{BOTS} gives the school {slug} two bots; give each school one.")
+        bots.append(_registration(env, app_id, slug))
+    return tuple(bots)
+
+
+def _registration(env: Mapping[str, str], app_id: str, slug: str) -> TeamsRegistration:
+    suffix = slug.upper().replace("-", "_")
+    secret = f"MICROSOFT_APP_PASSWORD_{suffix}"
+    password = _get(env, secret)
+    if not password:
+        raise ConfigError(
+            f"{secret} is not set: the bot {app_id} (school {slug} in {BOTS}) needs the "
+            "client secret of its app registration."
+        )
+    tenant_name = f"MICROSOFT_APP_TENANT_ID_{suffix}"
+    tenant = _get(env, tenant_name)
+    if tenant is None:
+        tenant_name, tenant = "MICROSOFT_APP_TENANT_ID", _get(env, "MICROSOFT_APP_TENANT_ID")
+    if tenant is not None and not _GUID.fullmatch(tenant):
+        raise ConfigError(
+            f"{tenant_name} must be the Directory (tenant) ID GUID of the app registration "
+            "(Entra ID > Overview > Tenant ID), not a domain name."
+        )
+    admins_name = f"POLICYBOT_TEAMS_ADMINS_{suffix}"
+    admins = _ids(env, admins_name)
+    if any(not _GUID.fullmatch(admin) for admin in admins):
+        raise ConfigError(
+            f"{admins_name} must hold Entra object ids (GUIDs), comma-separated: find them "
+            "in Entra ID > Users > Object ID."
+        )
+    return TeamsRegistration(app_id, slug, password, tenant, admins)
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:

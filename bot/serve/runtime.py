@@ -40,9 +40,11 @@ from bot.serve.wiring import (
     slack_notifier,
     sources,
     teams_notifier,
+    teams_registry,
 )
 from bot.slack.app import build_app
 from bot.store import Store
+from bot.store.schools import SchoolRegistry
 from bot.teams import teams_enabled
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,7 @@ class Runtime:
     library: Any = None  # bot.policies.library.SchoolLibrary: each school's own policies
     is_admin: Any = None  # (school, user id) -> bool: bot.serve.wiring.admin_check
     stops: list[threading.Event] = field(default_factory=list)
+    registry: SchoolRegistry | None = None  # OAuth installs or several Teams bots
 
     def web_app(self, mounts: Iterable[Mount] = ()) -> web.Application:
         mounts = [*self.teams_mounts(), *mounts]
@@ -71,19 +74,22 @@ class Runtime:
         """POST /api/messages when Teams is configured (bot.teams.teams_enabled)."""
         if not teams_enabled(self.settings):
             return []
+        options: dict[str, Any] = {
+            "escalations": self.escalations,
+            "kick": self.kick,
+            "usage": question_usage(self.store, self.settings),
+            "library": self.library,
+        }
+        if self.settings.teams_bots and self.registry is not None:  # a bot per school
+            from bot.teams.registrations import registrations_mount
+
+            is_admin = admin_check(self.settings, self.registry)
+            args = (self.settings, self.answerer, self.store, self.registry)
+            return [registrations_mount(*args, **options, is_admin=is_admin)]
         from bot.teams.app import teams_mount
 
-        mount = teams_mount(
-            self.settings,
-            self.answerer,
-            self.store,
-            escalations=self.escalations,
-            kick=self.kick,
-            usage=question_usage(self.store, self.settings),
-            is_admin=self.is_admin or admin_check(self.settings),
-            library=self.library,
-        )
-        return [mount]
+        is_admin = self.is_admin or admin_check(self.settings)
+        return [teams_mount(self.settings, self.answerer, self.store, **options, is_admin=is_admin)]
 
     def kick(self) -> None:
         """Wake the outbox worker now (after a submit or a claim), not after its interval."""
@@ -147,7 +153,7 @@ def build_runtime(
     answerer = school_answers(settings, library, answerer)
     slack = slack and slack_enabled(settings)
     installs = slack_installs(store, settings) if slack else None
-    registry = installs.registry if installs else None
+    registry = teams_registry(store, settings, installs.registry if installs else None)
     service = escalation_service(store, settings, registry=registry)
     if registry is not None:  # answers show each school's own people and phone numbers
         answerer = SchoolSettingsAnswers(answerer, registry)
@@ -155,11 +161,12 @@ def build_runtime(
     if slack:
         notifiers["slack"] = slack_notifier(settings, answerer, installs)
     if teams_enabled(settings):
-        notifiers["teams"] = teams_notifier(settings, store, answerer)
+        notifiers["teams"] = teams_notifier(settings, store, answerer, registry)
     outbox = Outbox(store, PlatformNotifier(notifiers), backoff_base=outbox_backoff)
     runtime = Runtime(
         settings, answerer, store, service, outbox, build_reminders(store, settings), None, library
     )
+    runtime.registry = registry
     runtime.is_admin = admin_check(settings, registry)
     if slack:
         runtime.slack_app = build_app(

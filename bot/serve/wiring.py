@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # imported where used, so `policybot ask` does not load SQLAl
     from bot.store.schools import SchoolRegistry
     from bot.teams.directory import Refs
     from bot.teams.notifier import TeamsNotifier
+    from bot.teams.registrations import RegistrationsNotifier
 
 
 def build_answerer(
@@ -188,11 +189,43 @@ def slack_installs(store: Store, settings: Settings) -> Installs | None:
     return Installs(stores, registry, settings.slack_api_url, settings.school_map)
 
 
+def teams_registry(
+    store: Store, settings: Settings, registry: SchoolRegistry | None = None
+) -> SchoolRegistry | None:
+    """``registry`` (OAuth mode's), or one of its own for several Teams bots
+    (POLICYBOT_TEAMS_BOTS), with each bot recorded against its school and the admins the
+    configuration names; None when neither."""
+    if not settings.teams_bots:
+        return registry
+    from bot.store.schools import SchoolRegistry
+    from bot.teams.registrations import record_registrations
+
+    registry = registry or SchoolRegistry(store)
+    record_registrations(settings, registry, school_names(settings))
+    return registry
+
+
+def school_names(settings: Settings) -> dict[str, str]:
+    """The name each Teams bot's school has in its school.toml (its corpus folder), by slug."""
+    from indexer.corpus import read_school
+
+    folders = (settings.corpus_dir / bot.school for bot in settings.teams_bots)
+    return {f.name: read_school(f).name for f in folders if (f / "school.toml").is_file()}
+
+
 def teams_notifier(
-    settings: Settings, refs: Refs | None = None, answerer: Answerer | None = None
-) -> TeamsNotifier:
+    settings: Settings,
+    refs: Refs | None = None,
+    answerer: Answerer | None = None,
+    registry: SchoolRegistry | None = None,
+) -> TeamsNotifier | RegistrationsNotifier:
     """Delivers escalations raised on Teams, reaching people through the store's directory;
-    with the ``answerer``, the DSL's card names the school and quotes the clause."""
+    with the ``answerer``, the DSL's card names the school and quotes the clause. Several
+    bots (POLICYBOT_TEAMS_BOTS, with the ``registry``): each school's through its own bot."""
+    if settings.teams_bots and registry is not None:
+        from bot.teams.registrations import registrations_notifier
+
+        return registrations_notifier(settings, refs, registry, catalogue(answerer))
     from bot.escalation.schools import school_people
     from bot.teams.auth import build_adapter
     from bot.teams.connector import TeamsConnector

@@ -126,7 +126,7 @@ class SchoolRegistry:
     def register_teams_app(self, app_id: str, name: str, slug: str | None = None) -> SchoolRecord:
         """The school of a Teams bot registration (its Microsoft app id): the row of ``slug``
         (or of that app id) linked to it, else a new one with no admin yet (add one with
-        :meth:`add_admin`). Not wired to Teams yet: for the multi-registration work."""
+        :meth:`add_admin`); bot.teams.registrations records each configured bot with it."""
         t, now = tables.schools, self.store.clock()
         with self.store.transaction() as conn:
             row = conn.execute(select(t).where(t.c.teams_app_id == app_id)).first()
@@ -147,6 +147,11 @@ class SchoolRegistry:
             return {"admin_ids": json.dumps(list(dict.fromkeys([*admins, user_id])))}
 
         self._change(slug, change)
+
+    def set_admins(self, slug: str, user_ids: list[str]) -> SchoolRecord:
+        """Make ``user_ids`` (in that order, once each) the school's admins, replacing all."""
+        admins = json.dumps(list(dict.fromkeys(user_ids)))
+        return self._change(slug, lambda row: {"admin_ids": admins})
 
     def save_settings(self, slug: str, settings: Mapping[str, Any]) -> SchoolRecord:
         """Merge ``settings`` (keys of :data:`SETTING_KEYS`; ValueError for anything else or

@@ -24,6 +24,7 @@ from microsoft_agents.hosting.core import (
     AgentAuthConfiguration,
     ApplicationOptions,
     ClaimsIdentity,
+    Connections,
     MemoryStorage,
     TurnContext,
     TurnState,
@@ -35,6 +36,7 @@ from bot.chat.skin import IsAdmin
 from bot.chat.usage import Usage
 from bot.escalation.service import EscalationService
 from bot.store import Store
+from bot.store.schools import SchoolRegistry
 from bot.teams.auth import (
     auth_configuration,
     authorize,
@@ -113,16 +115,23 @@ def build_teams(
     usage: Usage | None = None,
     is_admin: IsAdmin | None = None,
     library: Any = None,
+    connections: Connections | None = None,
+    school: str | None = None,
+    registry: SchoolRegistry | None = None,
 ) -> TeamsBot:
     """The Teams bot: adapter, application, handlers. Raises ConfigError for bad settings.
 
     ``escalations`` is the one escalation service the process shares with Slack (without it,
     "Raise with DSL" says escalations are not set up); ``store`` keeps the directory;
     ``policy`` (default: from the settings) says which tokens and serviceUrls are accepted;
-    ``usage`` counts answered questions for the summary ``is_admin(school, aad_id)`` sees."""
+    ``usage`` counts answered questions for the summary ``is_admin(school, aad_id)`` sees;
+    ``connections`` (default: MSAL with the settings' credentials) gets outgoing tokens.
+    One of several registrations (:mod:`bot.teams.registrations`) passes its ``school``
+    (every question and escalation is that school's) and the ``registry`` its settings card
+    saves to; its directory keeps keys of its own."""
     auth = auth_configuration(settings)
     policy = policy or token_policy(settings)
-    connections = build_connections(settings)
+    connections = connections or build_connections(settings)
     adapter = build_adapter(settings, connections, policy)
     adapter.on_turn_error = _turn_error
     options = ApplicationOptions(
@@ -132,7 +141,7 @@ def build_teams(
         turn_state_factory=TurnState,  # stateless: nothing kept per conversation or user
     )
     agent = AgentApplication[TurnState](options, connection_manager=connections)
-    directory = Directory(store)
+    directory = Directory(store, scope=settings.microsoft_app_id if school else None)
     deps = TeamsDeps(
         settings=settings,
         answerer=answerer,
@@ -143,6 +152,8 @@ def build_teams(
         kick=kick or (lambda: None),
         usage=usage,
         library=library,
+        school=school,
+        registry=registry,
     )
     if is_admin is not None:
         deps.is_admin = is_admin

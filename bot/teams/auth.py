@@ -22,6 +22,7 @@ from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import (
     AgentAuthConfiguration,
     ClaimsIdentity,
+    Connections,
     OutboundHostValidator,
 )
 
@@ -66,7 +67,7 @@ def token_policy(settings: TeamsSettings) -> TokenPolicy:
 
 def build_adapter(
     settings: TeamsSettings,
-    connections: MsalConnectionManager | None = None,
+    connections: Connections | None = None,
     policy: TokenPolicy | None = None,
 ) -> CloudAdapter:
     """The adapter that turns requests into turns and sends replies through the connector;
@@ -75,7 +76,7 @@ def build_adapter(
     policy = policy or token_policy(settings)
     validator = OutboundHostValidator(
         sorted(policy.service_hosts),
-        enabled=not policy.anonymous,
+        enabled=not policy.anonymous and policy.https_only,  # the SDK's check is https only
         include_default_microsoft_hosts=False,
         allow_private_network_addresses=policy.anonymous,
     )
@@ -123,7 +124,8 @@ def bind_host(settings: TeamsSettings, host: str) -> str:
     """Where ``serve`` listens: 127.0.0.1 whatever was asked when Teams is anonymous."""
     from bot.teams import teams_enabled
 
-    if teams_enabled(settings) and not settings.microsoft_app_id and host != "127.0.0.1":
+    anonymous = not (settings.microsoft_app_id or settings.teams_bots)
+    if teams_enabled(settings) and anonymous and host != "127.0.0.1":
         log.warning(
             "Teams is anonymous (POLICYBOT_TEAMS_INSECURE_DEV=1): listening on "
             "127.0.0.1 only, not %s",
@@ -141,6 +143,12 @@ def warn_if_anonymous(settings: TeamsSettings) -> None:
             "development only: serve listens on 127.0.0.1. Set MICROSOFT_APP_ID, "
             "MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID before real use. !!!"
         )
+
+
+def refuse(refused: Refused) -> web.Response:
+    """The response to a check failed outside :func:`authorize` (its reason is logged, never
+    sent)."""
+    return _refused(refused)
 
 
 def _refused(refused: Refused) -> web.Response:

@@ -40,9 +40,14 @@ class TeamsDeps(SkinDeps):
     records: Records | None = None
     kick: Callable[[], None] = field(default=lambda: None)  # deliver the outbox now
     library: Any = None  # bot.policies.library.SchoolLibrary: policies sent in the 1:1 chat
+    school: str | None = None  # one of several registrations (POLICYBOT_TEAMS_BOTS): its school
+    registry: Any = None  # bot.store.schools.SchoolRegistry: the settings card saves there
 
     def school_for(self, activity: Activity) -> str | None:
-        """The school for a conversation, team or tenant (POLICYBOT_SCHOOL_MAP), or the default."""
+        """The registration's school when the deployment hosts several; else the school for a
+        conversation, team or tenant (POLICYBOT_SCHOOL_MAP), or the default."""
+        if self.school:
+            return self.school
         data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
         conversation = activity.conversation.id.split(";")[0] if activity.conversation else None
         return self.school_of(conversation, (data.get("team") or {}).get("id"), tenant_of(activity))

@@ -78,8 +78,13 @@ def tenant_of(activity: Activity) -> str | None:
 
 
 class Directory:
-    def __init__(self, refs: Refs | None = None) -> None:
+    """``scope``: one bot registration's app id when a deployment hosts several
+    (POLICYBOT_TEAMS_BOTS); each then keeps its own keys (``teams:{app id}:dsl``, ...), so one
+    school's DSL destination, people and posts are never another's."""
+
+    def __init__(self, refs: Refs | None = None, scope: str | None = None) -> None:
         self.refs: Refs = refs if refs is not None else MemoryRefs()
+        self.prefix = f"teams:{scope}:" if scope else "teams:"
 
     # --- people ---------------------------------------------------------------------------
 
@@ -107,16 +112,16 @@ class Directory:
         }
         new["conversation"] = new["conversation"] or old.get("conversation")
         if new != old:
-            self.refs.save_conversation_ref(f"teams:user:{key}", new)
+            self.refs.save_conversation_ref(f"{self.prefix}user:{key}", new)
 
     def user(self, aad_id: str) -> Record | None:
-        return self.refs.get_conversation_ref(f"teams:user:{aad_id}")
+        return self.refs.get_conversation_ref(f"{self.prefix}user:{aad_id}")
 
     def set_personal(self, aad_id: str, conversation_id: str) -> None:
         record = self.user(aad_id)
         if record is not None and record.get("conversation") != conversation_id:
             self.refs.save_conversation_ref(
-                f"teams:user:{aad_id}", {**record, "conversation": conversation_id}
+                f"{self.prefix}user:{aad_id}", {**record, "conversation": conversation_id}
             )
 
     def name(self, aad_id: str | None) -> str:
@@ -129,30 +134,33 @@ class Directory:
     # --- conversations --------------------------------------------------------------------
 
     def set_dsl_destination(self, activity: Activity) -> None:
-        self.refs.save_conversation_ref(DSL_KEY, reference_of(activity))
+        name = activity.conversation.name if activity.conversation else None
+        reference = {**reference_of(activity), "name": name}  # shown on the settings card
+        self.refs.save_conversation_ref(f"{self.prefix}dsl", reference)
 
     def dsl_destination(self) -> Record | None:
-        return self.refs.get_conversation_ref(DSL_KEY)
+        return self.refs.get_conversation_ref(f"{self.prefix}dsl")
 
     def installed(self, activity: Activity) -> None:
         reference = reference_of(activity)
-        self.refs.save_conversation_ref(f"teams:installed:{reference['conversation']}", reference)
+        key = f"{self.prefix}installed:{reference['conversation']}"
+        self.refs.save_conversation_ref(key, reference)
 
     # --- what went out --------------------------------------------------------------------
 
     def sent(self, key: str, target: str) -> Record | None:
-        return self.refs.get_conversation_ref(f"teams:sent:{key}|{target}")
+        return self.refs.get_conversation_ref(f"{self.prefix}sent:{key}|{target}")
 
     def record_sent(self, key: str, target: str, conversation: str, activity_id: str) -> None:
         value = {"conversation": conversation, "activity": activity_id}
-        self.refs.save_conversation_ref(f"teams:sent:{key}|{target}", value)
+        self.refs.save_conversation_ref(f"{self.prefix}sent:{key}|{target}", value)
 
     def form_ref(self, form_id: str) -> str | None:
-        found = self.refs.get_conversation_ref(f"teams:form:{form_id}")
+        found = self.refs.get_conversation_ref(f"{self.prefix}form:{form_id}")
         return str(found["ref"]) if found else None
 
     def record_form(self, form_id: str, ref: str) -> None:
-        self.refs.save_conversation_ref(f"teams:form:{form_id}", {"ref": ref})
+        self.refs.save_conversation_ref(f"{self.prefix}form:{form_id}", {"ref": ref})
 
 
 def reference_of(activity: Activity) -> Record:

@@ -11,11 +11,16 @@ from bot.chat.check import Check
 from bot.errors import PolicybotError
 from bot.teams.directory import Directory, Refs
 from bot.teams.package import is_app_id
+from bot.teams.registration import TeamsRegistration
 from bot.teams.settings import TeamsSettings
 
 
 def teams_checks(settings: TeamsSettings, refs: Refs | None = None) -> list[Check]:
-    """Every Teams check, in the order a school would fix them."""
+    """Every Teams check, in the order a school would fix them. Several bots
+    (POLICYBOT_TEAMS_BOTS): each bot's credentials and admins; its school's people and
+    destination are the school's settings, which ``doctor`` checks for every school."""
+    if settings.teams_bots:
+        return [check for bot in settings.teams_bots for check in bot_checks(bot)]
     return [
         *credential_checks(settings),
         *people_checks(settings),
@@ -52,6 +57,26 @@ def credential_checks(s: TeamsSettings) -> list[Check]:
             app_id=s.microsoft_app_id, tenant=s.microsoft_app_tenant_id
         )
         checks.append(Check("ok", ok))
+    return checks
+
+
+def bot_checks(bot: TeamsRegistration) -> list[Check]:
+    """One of several bots: its tenant and its admins (its secret is checked at start)."""
+    names = {"app_id": bot.app_id, "school": bot.school}
+    suffix = bot.school.upper().replace("-", "_")
+    checks = []
+    if not bot.tenant_id:
+        checks.append(
+            Check("warn", messages.DOCTOR_TEAMS_BOT_NO_TENANT.format(**names, suffix=suffix))
+        )
+    if not bot.admins:
+        checks.append(
+            Check("warn", messages.DOCTOR_TEAMS_BOT_NO_ADMIN.format(**names, suffix=suffix))
+        )
+    if not checks:
+        checks.append(
+            Check("ok", messages.DOCTOR_TEAMS_BOT_OK.format(**names, tenant=bot.tenant_id))
+        )
     return checks
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.chat.skin import ChatSettings
+from bot.teams.registration import TeamsRegistration
 
 
 class TeamsSettings(ChatSettings, Protocol):
@@ -32,3 +33,6 @@ class TeamsSettings(ChatSettings, Protocol):
 
     @property
     def teams_insecure_dev(self) -> bool: ...
+
+    @property
+    def teams_bots(self) -> tuple[TeamsRegistration, ...]: ...

@@ -4,6 +4,7 @@ questions  a typed message (1:1 or @mention): answer, "setup dsl", help
 actions    Action.Submit from cards: "Raise with DSL" form, its submission, feedback
 lifecycle  Action.Execute on the DSL's card: Claim, Unassign, Resolve, Reopen, Record as logged
 install    the bot added to a chat, channel or team
+school_settings  "settings" in the admin's 1:1 chat: the settings card and its Save
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from microsoft_agents.hosting.core import AgentApplication, RouteRank, TurnConte
 
 from bot import messages
 from bot.teams.deps import TeamsDeps
-from bot.teams.handlers import actions, install, lifecycle, questions
+from bot.teams.handlers import actions, install, lifecycle, questions, school_settings
 
 log = logging.getLogger(__name__)
 
 
 def register_handlers(app: AgentApplication[TurnState], deps: TeamsDeps) -> None:
-    for module in (questions, actions, lifecycle, install):
+    for module in (questions, actions, lifecycle, install, school_settings):
         module.register(app, deps)
     app.add_route(lambda context: True, _ignore, rank=RouteRank.LAST)
     app.error(on_error)
