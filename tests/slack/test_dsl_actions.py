@@ -5,6 +5,7 @@ index and SQLite store; the post is read back from the fake Slack Web API."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -101,10 +102,16 @@ def test_unassign_and_reopen_over_http_audited_once_each_with_new_block_ids(
 
     def shows(*labels: str) -> dict:
         """The post once Slack has it with these buttons (its new block_id noted)."""
-        assert wait_until(lambda: list(buttons(post(fake_slack))) == list(labels), 30)
-        ids.append(block_id(post(fake_slack)))
-        assert block_kit_problems(post(fake_slack)["blocks"], post(fake_slack)["text"]) == []
-        return post(fake_slack)
+        seen: list[dict] = []
+
+        def matches() -> bool:
+            seen[:] = [copy.deepcopy(post(fake_slack))]  # the post as it was when it matched
+            return list(buttons(seen[0])) == list(labels)
+
+        assert wait_until(matches, 30)
+        ids.append(block_id(seen[0]))
+        assert block_kit_problems(seen[0]["blocks"], seen[0]["text"]) == []
+        return seen[0]
 
     click(live, "escalation_claim", esc.ref, user="UDSL", **where)
     shown = shows("Unassign", "Resolve", "Record as logged")
