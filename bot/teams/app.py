@@ -162,31 +162,13 @@ def build_teams(
 
 
 def teams_mount(
-    settings: TeamsSettings,
-    answerer: Answers,
-    store: Store | None = None,
-    *,
-    escalations: EscalationService | None = None,
-    kick: Callable[[], None] | None = None,
-    policy: TokenPolicy | None = None,
-    usage: Usage | None = None,
-    is_admin: IsAdmin | None = None,
-    library: Any = None,
+    settings: TeamsSettings, answerer: Answers, store: Store | None = None, **options: Any
 ) -> Mount:
-    """A mount for ``bot.serve.web.build_web_app`` adding ``POST /api/messages``."""
+    """A mount for ``bot.serve.web.build_web_app`` adding ``POST /api/messages``; ``options``
+    are :func:`build_teams`'s (escalations, kick, policy, usage, is_admin, library, ...)."""
 
     def mount(app: web.Application) -> None:
-        bot = build_teams(
-            settings,
-            answerer,
-            store,
-            escalations=escalations,
-            kick=kick,
-            policy=policy,
-            usage=usage,
-            library=library,
-            is_admin=is_admin,
-        )
+        bot = build_teams(settings, answerer, store, **options)
         app[TEAMS_KEY] = bot
         app.router.add_post(TEAMS_PATH, _messages)
         warn_if_anonymous(settings)
