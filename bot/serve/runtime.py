@@ -63,6 +63,7 @@ class Runtime:
     slack_app: AsyncApp | None
     library: Any = None  # bot.policies.library.SchoolLibrary: each school's own policies
     is_admin: Any = None  # (school, user id) -> bool: bot.serve.wiring.admin_check
+    usage: Any = None  # bot.chat.usage.Usage: one question counter for both skins
     stops: list[threading.Event] = field(default_factory=list)
     registry: SchoolRegistry | None = None  # OAuth installs or several Teams bots
 
@@ -77,19 +78,18 @@ class Runtime:
         options: dict[str, Any] = {
             "escalations": self.escalations,
             "kick": self.kick,
-            "usage": question_usage(self.store, self.settings),
+            "usage": self.usage or question_usage(self.store, self.settings),
             "library": self.library,
+            "is_admin": self.is_admin or admin_check(self.settings, self.registry),
         }
         if self.settings.teams_bots and self.registry is not None:  # a bot per school
             from bot.teams.registrations import registrations_mount
 
-            is_admin = admin_check(self.settings, self.registry)
             args = (self.settings, self.answerer, self.store, self.registry)
-            return [registrations_mount(*args, **options, is_admin=is_admin)]
+            return [registrations_mount(*args, **options)]
         from bot.teams.app import teams_mount
 
-        is_admin = self.is_admin or admin_check(self.settings)
-        return [teams_mount(self.settings, self.answerer, self.store, **options, is_admin=is_admin)]
+        return [teams_mount(self.settings, self.answerer, self.store, **options)]
 
     def kick(self) -> None:
         """Wake the outbox worker now (after a submit or a claim), not after its interval."""
@@ -168,6 +168,7 @@ def build_runtime(
     )
     runtime.registry = registry
     runtime.is_admin = admin_check(settings, registry)
+    runtime.usage = question_usage(store, settings)
     if slack:
         runtime.slack_app = build_app(
             settings,
@@ -177,7 +178,7 @@ def build_runtime(
             escalations=service,
             socket_mode=socket_mode,
             kick=runtime.kick,
-            usage=question_usage(store, settings),
+            usage=runtime.usage,
             is_admin=runtime.is_admin,
             installs=installs,
             library=library,
